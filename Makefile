@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint format bench clean
+
+run: $(VENV)/.installed  ## run the whole product on its embedded defaults
+	$(BIN)/python -m dashboard.devserver
+
+test: $(VENV)/.installed  ## lint, then the whole test suite (browser flows included)
+	bash scripts/ensure-chromium
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+$(VENV)/.installed: pyproject.toml scripts/bootstrap-venv
+	PYTHON=$(PYTHON) bash scripts/bootstrap-venv $(VENV)
+	touch $@
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,55 @@
+"""Flask commands of the dashboard (`flask --app wsgi --help` lists them)."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from .accounts import AccountError, upsert_account
+from .extensions import db
+from .models import Role
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(ensure_admin)
+    app.cli.add_command(worker)
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker for the dashboard's queues."""
+    from jobs.worker import run_worker
+
+    run_worker(current_app._get_current_object(), burst=burst)
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--viewer", is_flag=True, help="Create a read-only viewer instead of an admin.")
+@click.password_option(help="Asked for when not given.")
+def create_admin(email: str, viewer: bool, password: str) -> None:
+    """Create an account (or reset its password and role) that can sign in."""
+    role = Role.VIEWER if viewer else Role.ADMIN
+    try:
+        account, created = upsert_account(email, password, role)
+    except AccountError as error:
+        raise click.BadParameter(str(error)) from error
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} {account.role} account {account.email}.")
+
+
+@click.command("ensure-admin")
+def ensure_admin() -> None:
+    """Create or update the admin named by ADMIN_EMAIL / ADMIN_PASSWORD, when both are set."""
+    email, password = current_app.config["ADMIN_EMAIL"], current_app.config["ADMIN_PASSWORD"]
+    if not (email and password):
+        click.echo("ADMIN_EMAIL and ADMIN_PASSWORD are not both set; no admin to ensure.")
+        return
+    try:
+        account, created = upsert_account(email, password, Role.ADMIN)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} admin account {account.email}.")

@@ -1,0 +1,111 @@
+"""The whole htmx vocabulary of the app: request checks, fragment rendering, HX-* headers.
+
+Views call these helpers and never spell an `HX-` header themselves. Flashed messages ride along
+on every htmx response as an `<hx-partial>` that appends them to the page's flash area.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Flask, Response, get_flashed_messages, render_template, request
+from jinja2_fragments.flask import render_block
+from werkzeug.exceptions import HTTPException
+
+FLASH_TEMPLATE = "macros/_flashes.html"
+
+
+def is_htmx() -> bool:
+    """Whether the current request was made by htmx (boosted navigations included)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def is_partial() -> bool:
+    """Whether htmx asked for a fragment rather than a whole page."""
+    return is_htmx() and request.headers.get("HX-Request-Type") != "full"
+
+
+def render_page(template: str, block: str, **context: Any) -> str:
+    """Render `block` alone for a partial htmx request, else the whole page."""
+    if is_partial():
+        return render_block(template, block, **context)
+    return render_template(template, **context)
+
+
+def render_fragment(template: str, block: str | None = None, **context: Any) -> str:
+    """Render one block of a page, or a whole partial template when `block` is None."""
+    if block is None:
+        return render_template(template, **context)
+    return render_block(template, block, **context)
+
+
+def fragment_response(body: str, status: int = 200, **headers: str) -> Response:
+    return Response(body, status=status, headers=headers, mimetype="text/html")
+
+
+def trigger(response: Response, event: str, detail: Any = None) -> Response:
+    """Ask htmx to fire `event` on the body once the response is in."""
+    events = json.loads(response.headers.get("HX-Trigger", "{}"))
+    events[event] = detail if detail is not None else True
+    response.headers["HX-Trigger"] = json.dumps(events)
+    return response
+
+
+def no_swap(response: Response) -> Response:
+    """Keep the page as it is (headers and partials still apply)."""
+    response.headers["HX-Reswap"] = "none"
+    return response
+
+
+def redirect(url: str) -> Response:
+    """Navigate: a client-side redirect for htmx, a 303 otherwise."""
+    if is_htmx():
+        return Response("", status=204, headers={"HX-Location": url})
+    return Response("", status=303, headers={"Location": url})
+
+
+def push_url(response: Response, url: str) -> Response:
+    response.headers["HX-Push-Url"] = url
+    return response
+
+
+def replace_url(response: Response, url: str) -> Response:
+    response.headers["HX-Replace-Url"] = url
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_attach_flashes)
+    app.register_error_handler(HTTPException, _http_error)
+
+
+def _attach_flashes(response: Response) -> Response:
+    if not is_htmx() or response.mimetype != "text/html" or response.direct_passthrough:
+        return response
+    messages = get_flashed_messages(with_categories=True)
+    if messages:
+        response.set_data(
+            response.get_data()
+            + render_template(FLASH_TEMPLATE, messages=messages, partial=True).encode()
+        )
+    return response
+
+
+def _http_error(error: HTTPException) -> Response:
+    """Errors answer htmx with a flash and no swap, and browsers with a small page."""
+    if error.code is None or error.code < 400:
+        return error.get_response()
+    if is_htmx():
+        body = render_template(FLASH_TEMPLATE, messages=[("error", _message(error))], partial=True)
+        return no_swap(fragment_response(body, error.code))
+    page = render_template("errors.html", error=error, message=_message(error))
+    return fragment_response(page, error.code)
+
+
+def _message(error: HTTPException) -> str:
+    if error.code == 403:
+        return "You do not have permission to do that: viewers can look but not change."
+    if error.code == 404:
+        return "That page or record does not exist (it may have been deleted)."
+    return error.description or error.name

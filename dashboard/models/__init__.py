@@ -1,0 +1,42 @@
+"""The data model of DESIGN §2, one module per area."""
+
+from .account import Account
+from .catalog import Course, Team, User, team_courses
+from .enums import (
+    Direction,
+    EventOutcome,
+    MemberSource,
+    Role,
+    RunState,
+    RunTrigger,
+    SyncMode,
+    SyncState,
+)
+from .groups import Assignment, Group, Membership, name_key
+from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun
+from .types import utcnow
+
+__all__ = [
+    "Account",
+    "Assignment",
+    "Course",
+    "Direction",
+    "EventOutcome",
+    "Group",
+    "ManualAction",
+    "MemberSource",
+    "Membership",
+    "Role",
+    "RunState",
+    "RunTrigger",
+    "SyncBaseMember",
+    "SyncEvent",
+    "SyncMode",
+    "SyncRun",
+    "SyncState",
+    "Team",
+    "User",
+    "name_key",
+    "team_courses",
+    "utcnow",
+]

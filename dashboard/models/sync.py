@@ -1,0 +1,103 @@
+"""What the sync agreed on, what each run did and why, and what it could not do by API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .catalog import User
+from .enums import EventOutcome, RunState, RunTrigger
+from .groups import Group
+from .types import UTCDateTime, enum_type, utcnow
+
+
+class SyncBaseMember(db.Model):
+    """One member of the set both sides agreed on at a group's last successful sync."""
+
+    __tablename__ = "sync_base_members"
+
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class SyncRun(db.Model):
+    __tablename__ = "sync_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trigger: Mapped[RunTrigger] = mapped_column(enum_type(RunTrigger))
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="SET NULL"), index=True
+    )
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    state: Mapped[RunState] = mapped_column(enum_type(RunState), default=RunState.QUEUED)
+    job_id: Mapped[str | None] = mapped_column(String(64))
+    started_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str | None] = mapped_column(Text)
+    groups_total: Mapped[int] = mapped_column(Integer, default=0)
+    groups_done: Mapped[int] = mapped_column(Integer, default=0)
+    groups_imported: Mapped[int] = mapped_column(Integer, default=0)
+    groups_created: Mapped[int] = mapped_column(Integer, default=0)
+    added_remote: Mapped[int] = mapped_column(Integer, default=0)
+    removed_remote: Mapped[int] = mapped_column(Integer, default=0)
+    added_local: Mapped[int] = mapped_column(Integer, default=0)
+    removed_local: Mapped[int] = mapped_column(Integer, default=0)
+    manual_actions: Mapped[int] = mapped_column(Integer, default=0)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    calls: Mapped[int] = mapped_column(Integer, default=0)
+    rate_limited: Mapped[int] = mapped_column(Integer, default=0)
+
+    group: Mapped[Group | None] = relationship()
+
+
+class SyncEvent(db.Model):
+    """One planned or applied change of a run, with its reason in words."""
+
+    __tablename__ = "sync_events"
+    __table_args__ = (Index("ix_sync_events_group_id_id", "group_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    email: Mapped[str] = mapped_column(String(254), default="")
+    action: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[EventOutcome] = mapped_column(enum_type(EventOutcome))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    run: Mapped[SyncRun] = relationship()
+    group: Mapped[Group | None] = relationship()
+    user: Mapped[User | None] = relationship()
+
+
+class ManualAction(db.Model):
+    """A change the dashboard cannot make in Thinkific by API, left for a person to make."""
+
+    __tablename__ = "manual_actions"
+    __table_args__ = (Index("ix_manual_actions_group_open", "group_id", "resolved_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(32), default="remove_remote")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("sync_runs.id", ondelete="SET NULL"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolution: Mapped[str | None] = mapped_column(String(64))
+
+    group: Mapped[Group] = relationship()
+    user: Mapped[User] = relationship()

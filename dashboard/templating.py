@@ -1,0 +1,44 @@
+"""Template globals and filters shared by every page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import Flask, current_app
+
+NAVIGATION = (
+    ("groups.index", "Groups"),
+    ("teams.index", "Teams"),
+    ("users.index", "Users"),
+    ("sync_runs.index", "Sync history"),
+    ("settings.index", "Settings"),
+)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(navigation=navigation, htmx_js="js/htmx-4.0.1.min.js")
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["ago"] = time_ago
+
+
+def navigation() -> list[tuple[str, str]]:
+    """The sidebar entries whose screens exist in this build."""
+    endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()}
+    return [(endpoint, label) for endpoint, label in NAVIGATION if endpoint in endpoints]
+
+
+def format_datetime(value: datetime | None, empty: str = "never") -> str:
+    if value is None:
+        return empty
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def time_ago(value: datetime | None, empty: str = "never") -> str:
+    """A short relative time, e.g. "3 min ago"."""
+    if value is None:
+        return empty
+    seconds = int((datetime.now(UTC) - value).total_seconds())
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return "just now"
