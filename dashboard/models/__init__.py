@@ -15,6 +15,7 @@ from .enums import (
 from .groups import Assignment, Group, Membership, name_key
 from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun
 from .types import utcnow
+from .webhooks import WebhookDelivery
 
 __all__ = [
     "Account",
@@ -36,6 +37,7 @@ __all__ = [
     "SyncState",
     "Team",
     "User",
+    "WebhookDelivery",
     "name_key",
     "team_courses",
     "utcnow",

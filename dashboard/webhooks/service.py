@@ -1,0 +1,98 @@
+"""Recording webhook deliveries and applying them to the user they name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts import AccountError, normalize_email
+from ..extensions import db
+from ..models import User, WebhookDelivery, utcnow
+from .envelope import Envelope
+
+
+def record_delivery(envelope: Envelope) -> str:
+    """Store the delivery once and queue its work; returns queued, ignored or duplicate."""
+    from jobs.webhooks import enqueue_delivery
+
+    delivery = WebhookDelivery(
+        id=envelope.id,
+        topic=envelope.topic,
+        payload=json.dumps(envelope.payload),
+        thinkific_user_id=user_fields(envelope.topic, envelope.payload).get("thinkific_id"),
+        outcome=None if envelope.handled else "ignored",
+    )
+    db.session.add(delivery)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return "duplicate"
+    if not envelope.handled:
+        return "ignored"
+    enqueue_delivery(delivery.id)
+    return "queued"
+
+
+def apply_delivery(delivery: WebhookDelivery) -> User | None:
+    """Refresh the local user the delivery names; returns it (None when there is none)."""
+    fields = user_fields(delivery.topic, json.loads(delivery.payload))
+    user = find_user(fields)
+    outcome = "no_local_user"
+    if user is not None:
+        outcome = refresh_user(user, fields)
+    delivery.processed_at, delivery.outcome = utcnow(), outcome
+    db.session.commit()
+    return user
+
+
+def user_fields(topic: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """The user a payload names: user.* payloads are the user, enrollment.* carry `user`."""
+    data = payload.get("user") if topic.startswith("enrollment.") else payload
+    if not isinstance(data, dict):
+        return {}
+    fields = {key: data.get(key) for key in ("email", "first_name", "last_name")}
+    user_id = data.get("id")
+    fields["thinkific_id"] = user_id if isinstance(user_id, int) and user_id > 0 else None
+    return {key: value for key, value in fields.items() if value is not None}
+
+
+def find_user(fields: dict[str, Any]) -> User | None:
+    conditions = []
+    if "thinkific_id" in fields:
+        conditions.append(User.thinkific_id == fields["thinkific_id"])
+    email = _email(fields)
+    if email:
+        conditions.append(User.email == email)
+    if not conditions:
+        return None
+    users = db.session.scalars(select(User).where(or_(*conditions))).all()
+    by_id = [u for u in users if u.thinkific_id == fields.get("thinkific_id")]
+    return (by_id or users or [None])[0]
+
+
+def refresh_user(user: User, fields: dict[str, Any]) -> str:
+    email = _email(fields)
+    if email and email != user.email:
+        if db.session.scalar(select(User.id).where(User.email == email)):
+            return "email_conflict"
+        user.email = email
+    for key in ("first_name", "last_name"):
+        if isinstance(fields.get(key), str):
+            setattr(user, key, fields[key].strip()[:100])
+    if user.thinkific_id is None and "thinkific_id" in fields:
+        user.thinkific_id = fields["thinkific_id"]
+    return "refreshed"
+
+
+def _email(fields: dict[str, Any]) -> str | None:
+    value = fields.get("email")
+    if not isinstance(value, str):
+        return None
+    try:
+        return normalize_email(value)
+    except AccountError:
+        return None

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+
+from ..extensions import csrf
+from . import bp
+from .envelope import MAX_BODY_BYTES, WebhookRejected, parse_envelope, verify_signature
+from .service import record_delivery
+
+
+@bp.post("/thinkific")
+@csrf.exempt
+def thinkific():
+    """Check the signature and envelope, record the delivery once, and leave the work to a job."""
+    try:
+        body = read_body()
+        verify_signature(
+            body,
+            request.headers.get("X-Thinkific-Hmac-Sha256"),
+            current_app.config.get("THINKIFIC_WEBHOOK_SECRET"),
+        )
+        envelope = parse_envelope(body, request.headers.get("X-Thinkific-Topic"))
+    except WebhookRejected as rejection:
+        current_app.logger.warning("webhook refused: %s", rejection)
+        return jsonify(error=str(rejection)), rejection.status
+    status = record_delivery(envelope)
+    return jsonify(status=status, id=envelope.id), 202 if status == "queued" else 200
+
+
+def read_body() -> bytes:
+    if (request.content_length or 0) > MAX_BODY_BYTES:
+        raise WebhookRejected(413, "The body is too large for a webhook.")
+    body = request.get_data(cache=False)
+    if len(body) > MAX_BODY_BYTES:
+        raise WebhookRejected(413, "The body is too large for a webhook.")
+    return body
