@@ -112,10 +112,14 @@ def after_request(response: Response) -> Response:
     fault = g.get("fault")
     if fault is not None and fault.kind == "malformed_json":
         break_body(response)
-    elif fault is None and not g.get("deviation"):
+    elif fault is None and _checked(g.get("deviation"), e.switches["CHECK_DEVIATIONS"]):
         strict.check_response(e, response)
     e.stats.record(log_entry(response), fault.kind if fault else None)
     return response
+
+
+def _checked(deviation: str | None, check_deviations: bool) -> bool:
+    return deviation is None or (check_deviations and deviation != "STRICT")
 
 
 def break_body(response: Response) -> None:

@@ -94,6 +94,8 @@ SWITCHES: dict[str, tuple[Any, Callable[[Any], Any]]] = {
     # enrollments (§11)
     "ENROLLMENT_PUT_STATUS": (204, _status(204, 200)),
     "ENROLLMENT_EXISTING": ("422", _choice("422", "update")),
+    # strict mode also checks the answers a switch made off-spec on purpose
+    "CHECK_DEVIATIONS": (False, _boolean),
     # every Thinkific answer waits this long first (network latency for benchmarks)
     "LATENCY": (0.0, _number(0)),
     # GraphQL (§10)
