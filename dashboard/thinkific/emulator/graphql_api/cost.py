@@ -23,6 +23,7 @@ from graphql import (
     get_named_type,
     is_leaf_type,
 )
+
 from .schema import DEFAULT_PAGE
 
 OBJECT, MUTATION, QUERY = 100, 1000, 100
