@@ -130,6 +130,9 @@ class Transport:
             return retrying(self._send, call)
         except ThinkificError as error:
             error.attempts = retrying.statistics.get("attempt_number", 1)
+            error.maybe_applied = (
+                not idempotent and _transient(error) and not _certainly_unsent(error)
+            )
             raise
 
     def verified_create(self, send: Callable[[], T], find: Callable[[], T | None]) -> T:
@@ -139,7 +142,7 @@ class Transport:
         connection, a timeout, a garbled answer), the record is looked up with `find` before the
         POST is sent again; if it exists, that is the result.
         """
-        for attempt in self._retrying(_transient):
+        for attempt in self._retrying(_maybe_applied):
             with attempt:
                 if attempt.retry_state.attempt_number > 1 and (found := find()) is not None:
                     return found
@@ -215,6 +218,11 @@ class Transport:
         with self._lock:
             for name, amount in amounts.items():
                 setattr(self._stats, name, getattr(self._stats, name) + amount)
+
+
+def _maybe_applied(error: BaseException) -> bool:
+    """A non-idempotent request failed in a way that may have reached Thinkific."""
+    return getattr(error, "maybe_applied", False)
 
 
 def _transient(error: BaseException) -> bool:
