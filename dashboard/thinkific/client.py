@@ -23,7 +23,7 @@ import redis
 from flask import Flask
 
 from ..config import PROJECT_ROOT, THINKIFIC_GRAPHQL_URL
-from .budget import Pause, SharedBudget
+from .budget import SharedBudget
 from .catalog import CatalogOperations
 from .errors import ConfigurationError
 from .graphql import RemovalOperations
@@ -73,7 +73,6 @@ class ThinkificClient(GroupOperations, UserOperations, CatalogOperations, Remova
         self._transport = Transport(
             headers, budget, timeout=timeout, retry=retry or RetryPolicy(), sleep=sleep
         )
-        self._graphql_pause = Pause(redis_connection, f"{budget.key}:graphql-pause")
 
     # -- counters ---------------------------------------------------------------------------
 
