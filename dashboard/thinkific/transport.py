@@ -165,10 +165,17 @@ class Transport:
     def _http(self, method: str, url: str, params: Any, body: Any) -> requests.Response:
         try:
             return self.session.request(method, url, params=params, json=body, timeout=self.timeout)
+        except requests.ConnectTimeout as exc:
+            raise TransportError(
+                f"Could not connect to Thinkific for {method} {_path(url)} "
+                f"within {self.timeout[0]:g} s",
+                sent=False,
+            ) from exc
         except requests.Timeout as exc:
-            sent = not isinstance(exc, requests.ConnectTimeout)
-            raise TransportError(f"Thinkific did not answer {method} {_path(url)} in time: {exc}",
-                                 sent=sent) from exc  # fmt: skip
+            raise TransportError(
+                f"Thinkific did not answer {method} {_path(url)} in time "
+                f"(nothing for {self.timeout[1]:g} s)"
+            ) from exc
         except requests.RequestException as exc:
             raise TransportError(
                 f"Could not talk to Thinkific ({method} {_path(url)}): {_reason(exc)}",

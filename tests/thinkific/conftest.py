@@ -53,3 +53,10 @@ def make_thinkific(emulator, redis_connection):
 def thinkific(make_thinkific) -> ThinkificClient:
     """A client of the emulated site with API-key auth."""
     return make_thinkific()
+
+
+@pytest.fixture
+def warm(emulator):
+    """The strict emulator has loaded its spec (its first request takes seconds): timing tests."""
+    emulator.session().get(f"{emulator.api_url}/groups", timeout=60).raise_for_status()
+    emulator.control.clear_stats()

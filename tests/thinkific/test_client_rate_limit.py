@@ -27,6 +27,7 @@ def acme(emulator):
     [("epoch_ms", "json"), ("epoch_s", "json"), ("delta_ms", "json"), ("epoch_ms", "html"),
      ("delta_ms", "empty")],
 )  # fmt: skip
+@pytest.mark.usefixtures("warm")
 def test_a_429_is_waited_out_until_the_reset_it_names(thinkific, emulator, acme, reading, body):
     emulator.control.configure(rate_limit_reset=reading, rate_limit_body=body)
     emulator.control.add_fault("rate_limit", path=GROUP_PATHS, nth=[1], reset_after=1.5)
