@@ -8,6 +8,13 @@ from dashboard.thinkific.errors import NotFoundError, ValidationError
 from dashboard.thinkific.resources import Group
 
 
+def test_the_connection_check_counts_the_groups_in_one_request(thinkific, emulator):
+    emulator.control.seed(groups=[{"name": f"Group {n}"} for n in range(3)])
+
+    assert thinkific.check_connection() == 3
+    assert thinkific.stats.calls == 1
+
+
 def test_a_group_is_created_and_read_back(thinkific, emulator):
     created = thinkific.create_group("  Acme Corp ")
 
@@ -130,3 +137,13 @@ def test_analysts_of_a_missing_group_are_not_found_with_the_fields_named(thinkif
         thinkific.group_analyst_ids(999)
 
     assert missing.value.field_errors == {"group_id": ["Could not find group with ID 999."]}
+
+
+def test_removing_an_unknown_analyst_names_each_missing_record(thinkific):
+    with pytest.raises(NotFoundError) as missing:
+        thinkific.remove_group_analyst(998, 999)
+
+    assert missing.value.field_errors == {
+        "user_id": ["Could not find user with ID 999."],
+        "group_id": ["Could not find group with ID 998."],
+    }
