@@ -37,17 +37,16 @@ def test_the_site_survives_a_restart(tmp_path):
     assert new_group["id"] > seeded["groups"][0]["id"]
 
 
-def test_demo_data_is_seeded_once_then_kept(tmp_path):
-    state = tmp_path / "site.json"
-    config = {"STATE_FILE": str(state), "DEMO_DATA": True}
-    with EmulatorServer(create_emulator(config)) as server:
-        control = EmulatorControl(server.url)
-        demo_groups = len(control.groups())
-        control.delete_group(control.groups()[0]["id"])
+def test_demo_data_is_seeded_once_then_kept(tmp_path, emulator_factory):
+    config = {"STATE_FILE": str(tmp_path / "site.json"), "DEMO_DATA": True}
+    first = emulator_factory(**config)
+    demo_groups = first.control.groups()
+    first.session().delete(f"{first.api_url}/groups/{demo_groups[0]['id']}")
 
-    with EmulatorServer(create_emulator(config)) as server:
-        assert len(EmulatorControl(server.url).groups()) == demo_groups - 1
-    assert demo_groups >= 3
+    second = emulator_factory(**config)
+
+    assert len(demo_groups) >= 3
+    assert second.control.groups() == demo_groups[1:]
 
 
 def free_port() -> int:
