@@ -50,10 +50,12 @@ def register_blueprints(app: Flask) -> None:
     from .auth.access import init_app as init_access
     from .groups import bp as groups_bp
     from .health import bp as health_bp
+    from .teams import bp as teams_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(groups_bp)
+    app.register_blueprint(teams_bp)
     init_access(app)
 
 

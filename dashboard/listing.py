@@ -1,0 +1,112 @@
+"""Lists with search, sort and pages: reading their query string safely, and paging a query.
+
+A bad query string never fails a list: unknown sorts fall back to the default, pages out of range
+land on the nearest real page, overlong searches are cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
+from math import ceil
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import Select, func, select
+
+from .extensions import db
+
+PER_PAGE = 50
+SEARCH_MAX = 100
+LIKE_ESCAPE = "\\"
+
+
+@dataclass(frozen=True)
+class ListArgs:
+    """What a list shows (search text, sort key and direction, page) and where it lives."""
+
+    endpoint: str
+    values: dict[str, Any] = field(default_factory=dict)  # the endpoint's own URL values
+    q: str = ""
+    sort: str = ""
+    desc: bool = False
+    page: int = 1
+
+    def url(self, **changes: Any) -> str:
+        """This list's URL with `changes`; empty values are left out of the query string."""
+        args = replace(self, **changes)
+        params = {"q": args.q, "sort": args.sort, "dir": "desc" if args.desc else ""}
+        params["page"] = args.page if args.page > 1 else None
+        return url_for(self.endpoint, **self.values, **{k: v for k, v in params.items() if v})
+
+    @property
+    def base_url(self) -> str:
+        """The list's URL with no query string (what its search form adds to)."""
+        return url_for(self.endpoint, **self.values)
+
+    def sort_url(self, sort: str) -> str:
+        """Sort by `sort` from page 1, flipping the direction when it is the current sort."""
+        return self.url(sort=sort, desc=sort == self.sort and not self.desc, page=1)
+
+
+def list_args(
+    args: Mapping[str, str], endpoint: str, sorts: Collection[str], **values: Any
+) -> ListArgs:
+    """Read a list's query string; the first of `sorts` is the default sort."""
+    default = next(iter(sorts))
+    sort = args.get("sort", default)
+    return ListArgs(
+        endpoint=endpoint,
+        values=values,
+        q=clean_search(args.get("q")),
+        sort=sort if sort in sorts else default,
+        desc=args.get("dir") == "desc",
+        page=parse_page(args.get("page")),
+    )
+
+
+def clean_search(text: str | None) -> str:
+    return " ".join((text or "").split())[:SEARCH_MAX]
+
+
+def parse_page(raw: str | None) -> int:
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` anywhere, its wildcards taken literally."""
+    for char in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(char, LIKE_ESCAPE + char)
+    return f"%{text}%"
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    number: int
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def first(self) -> int:
+        return min(self.total, (self.number - 1) * self.per_page + 1)
+
+    @property
+    def last(self) -> int:
+        return min(self.total, self.number * self.per_page)
+
+
+def paginate(query: Select, number: int, per_page: int = PER_PAGE) -> Page:
+    """Count the query's rows, then load page `number` (clamped to the last page)."""
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    number = min(number, max(1, ceil(total / per_page)))
+    rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page))
+    items = list(rows.scalars()) if len(query.column_descriptions) == 1 else list(rows)
+    return Page(items=items, total=total, number=number, per_page=per_page)

@@ -1,0 +1,1 @@
+"""Users (learners): the list and a user's page. Their search lives in `search.py`."""
