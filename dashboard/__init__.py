@@ -51,11 +51,13 @@ def register_blueprints(app: Flask) -> None:
     from .groups import bp as groups_bp
     from .health import bp as health_bp
     from .teams import bp as teams_bp
+    from .users import bp as users_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(groups_bp)
     app.register_blueprint(teams_bp)
+    app.register_blueprint(users_bp)
     init_access(app)
 
 

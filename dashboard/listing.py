@@ -18,6 +18,7 @@ from .extensions import db
 
 PER_PAGE = 50
 SEARCH_MAX = 100
+COUNT_CAP = 1000  # searches count their matches up to here (or the page asked for), then say "+"
 LIKE_ESCAPE = "\\"
 
 
@@ -66,7 +67,9 @@ def list_args(
 
 
 def clean_search(text: str | None) -> str:
-    return " ".join((text or "").split())[:SEARCH_MAX]
+    """Collapse whitespace, drop control characters (PostgreSQL refuses NUL), cut to length."""
+    text = "".join(char for char in " ".join((text or "").split()) if char.isprintable())
+    return text[:SEARCH_MAX]
 
 
 def parse_page(raw: str | None) -> int:
@@ -86,13 +89,18 @@ def like_pattern(text: str) -> str:
 @dataclass(frozen=True)
 class Page:
     items: list[Any]
-    total: int
+    total: int  # when not `exact`, a lower bound: there are more rows
     number: int
     per_page: int = PER_PAGE
+    exact: bool = True
 
     @property
     def pages(self) -> int:
         return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages or not self.exact
 
     @property
     def first(self) -> int:
@@ -103,10 +111,31 @@ class Page:
         return min(self.total, self.number * self.per_page)
 
 
-def paginate(query: Select, number: int, per_page: int = PER_PAGE) -> Page:
-    """Count the query's rows, then load page `number` (clamped to the last page)."""
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def paginate(
+    query: Select,
+    number: int,
+    *,
+    counted: Select | None = None,
+    capped: bool = False,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """Load page `number` of `query` (clamped to the last page) with the number of its rows.
+
+    `counted` is the query whose rows are counted, when cheaper than `query` (e.g. without the
+    joins of a sort). A `capped` count stops past COUNT_CAP rows, or past the page asked for,
+    so that a search matching most rows does not read them all just to count them.
+    """
+    total, exact = count_rows(counted if counted is not None else query, number, per_page, capped)
     number = min(number, max(1, ceil(total / per_page)))
     rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page))
     items = list(rows.scalars()) if len(query.column_descriptions) == 1 else list(rows)
-    return Page(items=items, total=total, number=number, per_page=per_page)
+    return Page(items=items, total=total, number=number, per_page=per_page, exact=exact)
+
+
+def count_rows(query: Select, number: int, per_page: int, capped: bool) -> tuple[int, bool]:
+    query = query.order_by(None)
+    limit = max(COUNT_CAP, number * per_page + 1) if capped else None
+    if limit is not None:
+        query = query.limit(limit)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    return total, limit is None or total < limit

@@ -100,7 +100,8 @@ def test_sorts_by_users_groups_and_seats(client, make):
 
 @pytest.mark.usefixtures("admin")
 @pytest.mark.parametrize(
-    "query", ["page=-1", "page=abc", "page=99999", "sort=evil", "dir=sideways", "q=" + "x" * 5000]
+    "query",
+    ["page=-1", "page=abc", "page=99999", "sort=evil", "dir=sideways", "q=%00", "q=" + "x" * 5000],
 )
 def test_bad_query_strings_fall_back_to_safe_defaults(client, make, query):
     make.team("Acme")
@@ -185,6 +186,7 @@ def test_create_without_htmx_goes_to_the_team(client):
         ({"name": "Acme", "access_ends_on": "31/12/2026"}, "Not a valid date"),
         ({"name": "Acme", "access_ends_on": "1066-10-14"}, "between 2000-01-01 and 2099-12-31"),
         ({"name": "Acme", "description": "x" * 2001}, "under 2000 characters"),
+        ({"name": "Acme", "description": "nul\x00byte"}, "control characters"),
     ],
 )
 def test_create_refuses_bad_input_inline_and_writes_nothing(client, data, error):

@@ -7,7 +7,8 @@ from wtforms import DateField, IntegerField, SelectMultipleField, StringField, T
 from wtforms.validators import DataRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .service import DESCRIPTION_MAX, NAME_MAX
+from ..editing import check
+from .service import clean_description, clean_name
 
 SEAT_LIMIT_MAX = 1_000_000
 EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
@@ -24,18 +25,16 @@ class CheckboxesField(SelectMultipleField):
 
 
 class DetailsForm(FlaskForm):
-    """A team's name and description; the length rules are the service's, checked again there."""
+    """A team's name and description."""
 
     name = StringField("Name", validators=[DataRequired("Give the team a name.")])
     description = TextAreaField("Description")
 
     def validate_name(self, field) -> None:
-        if len(field.data.strip()) > NAME_MAX:
-            raise ValidationError(f"A team name can have at most {NAME_MAX} characters.")
+        check(clean_name, field.data)
 
     def validate_description(self, field) -> None:
-        if len((field.data or "").strip()) > DESCRIPTION_MAX:
-            raise ValidationError(f"Keep the description under {DESCRIPTION_MAX} characters.")
+        check(clean_description, field.data)
 
 
 class LimitsForm(FlaskForm):

@@ -88,7 +88,7 @@ def team_user_page(team: Team, args: ListArgs) -> Page:
         query = query.where(user_matches(args.q))
     keys = [User.email] if args.sort == "email" else [User.last_name, User.first_name]
     order = [key.desc() if args.desc else key.asc() for key in keys]
-    return paginate(query.order_by(*order, User.id), args.page)
+    return paginate(query.order_by(*order, User.id), args.page, capped=bool(args.q))
 
 
 def groups_by_user(team: Team, user_ids: list[int]) -> dict[int, list[Group]]:

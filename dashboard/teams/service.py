@@ -42,6 +42,8 @@ def clean_description(description: str | None) -> str:
     description = (description or "").strip().replace("\r\n", "\n")
     if len(description) > DESCRIPTION_MAX:
         raise TeamError(f"Keep the description under {DESCRIPTION_MAX} characters.", "description")
+    if not description.replace("\n", "").replace("\t", "").isprintable():
+        raise TeamError("A description cannot contain control characters.", "description")
     return description
 
 

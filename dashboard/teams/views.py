@@ -6,15 +6,13 @@ each row of the list; `PARTS` says which form and rule each part uses.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from .. import htmx
-from ..editing import save
+from ..editing import Part, save
 from ..extensions import db
 from ..listing import list_args
 from ..models import Course, Team
@@ -76,14 +74,6 @@ def page_context(team: Team) -> dict[str, Any]:
 # --- parts edited in place ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Part:
-    form: type[FlaskForm]
-    apply: Callable[[Team, Any], Team]
-    context: Callable[[Team], dict[str, Any]]
-    saved: str  # flash message, formatted with the team
-
-
 def configuration_context(team: Team) -> dict[str, Any]:
     return {"seats_used": queries.seats_used(team), "courses_known": course_choices() != []}
 
@@ -109,13 +99,13 @@ PARTS = {
         TeamForm,
         apply_row,
         lambda team: {"counts": queries.users_counts([team.id])},
-        "Team “{team.name}” saved.",
+        "Team “{obj.name}” saved.",
     ),
     "details": Part(
         DetailsForm,
         lambda team, form: rename_team(team, form.name.data, form.description.data),
         lambda team: {},
-        "Team “{team.name}” saved.",
+        "Team “{obj.name}” saved.",
     ),
     "configuration": Part(
         ConfigurationForm,
@@ -123,7 +113,7 @@ PARTS = {
             team, form.courses.data, form.seat_limit.data, form.access_ends_on.data
         ),
         configuration_context,
-        "Configuration of “{team.name}” saved.",
+        "Configuration of “{obj.name}” saved.",
     ),
 }
 
@@ -163,7 +153,7 @@ def update(team_id: int, part: str):
     form = make_form(spec)
     if save(form, lambda: spec.apply(team, form)) is None:
         return render_form(part, team, spec, form), 422
-    flash(spec.saved.format(team=team), "success")
+    flash(spec.saved.format(obj=team), "success")
     warn_if_over_limit(team)
     if not htmx.is_htmx():
         return redirect(url_for("teams.detail", team_id=team.id), 303)

@@ -1,1 +1,5 @@
-"""Users (learners): the list and a user's page. Their search lives in `search.py`."""
+from flask import Blueprint
+
+bp = Blueprint("users", __name__, url_prefix="/admin/users")
+
+from . import views  # noqa: E402,F401
