@@ -12,6 +12,16 @@ from tests.querycount import count_queries
 DASH = "\N{EN DASH}"
 
 
+def new(data: dict) -> dict:
+    """Form data as the create form sends it (its fields are prefixed "new-")."""
+    return {f"new-{key}": value for key, value in data.items()}
+
+
+def edit(part: str, record, data: dict) -> dict:
+    """Form data as the edit form of `part` of `record` sends it."""
+    return {f"{part}-{record.id}-{key}": value for key, value in data.items()}
+
+
 @pytest.fixture
 def admin(auth):
     return auth.login(Role.ADMIN)
@@ -150,7 +160,7 @@ def test_list_queries_do_not_grow_with_rows(client, make, sort):
 def test_create_answers_htmx_with_the_new_row_and_a_flash(client):
     response = client.post(
         "/admin/teams/",
-        data={"name": "  Acme   Corp ", "description": "Widgets", "seat_limit": "25"},
+        data=new({"name": "  Acme   Corp ", "description": "Widgets", "seat_limit": "25"}),
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -164,7 +174,7 @@ def test_create_answers_htmx_with_the_new_row_and_a_flash(client):
 
 @pytest.mark.usefixtures("admin")
 def test_create_without_htmx_goes_to_the_team(client):
-    response = client.post("/admin/teams/", data={"name": "Acme"})
+    response = client.post("/admin/teams/", data=new({"name": "Acme"}))
     team = db.session.scalar(select(Team))
     assert response.status_code == 303
     assert response.headers["Location"] == f"/admin/teams/{team.id}"
@@ -190,7 +200,7 @@ def test_create_without_htmx_goes_to_the_team(client):
     ],
 )
 def test_create_refuses_bad_input_inline_and_writes_nothing(client, data, error):
-    response = client.post("/admin/teams/", data=data, headers=HTMX)
+    response = client.post("/admin/teams/", data=new(data), headers=HTMX)
     assert response.status_code == 422
     assert '<details id="team-new" class="new-form" open>' in response.text
     assert error in response.text
@@ -201,7 +211,7 @@ def test_create_refuses_bad_input_inline_and_writes_nothing(client, data, error)
 @pytest.mark.usefixtures("admin")
 def test_create_refuses_a_name_taken_in_another_case(client, make):
     make.team("Équipe Ünïcødé")
-    response = client.post("/admin/teams/", data={"name": "ÉQUIPE  ünïcødé"}, headers=HTMX)
+    response = client.post("/admin/teams/", data=new({"name": "ÉQUIPE  ünïcødé"}), headers=HTMX)
     assert response.status_code == 422
     assert "A team named “Équipe Ünïcødé” already exists" in response.text
     assert team_count() == 1
@@ -209,7 +219,7 @@ def test_create_refuses_a_name_taken_in_another_case(client, make):
 
 @pytest.mark.usefixtures("admin")
 def test_create_without_htmx_shows_errors_on_the_list_page(client):
-    response = client.post("/admin/teams/", data={"name": ""})
+    response = client.post("/admin/teams/", data=new({"name": ""}))
     assert response.status_code == 422
     assert "<html" in response.text
     assert "Give the team a name." in response.text
@@ -218,7 +228,9 @@ def test_create_without_htmx_shows_errors_on_the_list_page(client):
 @pytest.mark.usefixtures("admin")
 def test_hostile_names_are_escaped(client):
     name = '<script>alert("x")</script> 日本'
-    client.post("/admin/teams/", data={"name": name, "description": "<b>bold</b>"}, headers=HTMX)
+    client.post(
+        "/admin/teams/", data=new({"name": name, "description": "<b>bold</b>"}), headers=HTMX
+    )
     page = client.get("/admin/teams/").text
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; 日本" in page
@@ -236,12 +248,16 @@ def test_edit_row_in_place(client, make):
     assert 'value="Acme"' in form.text
     response = client.post(
         f"/admin/teams/{team.id}/row",
-        data={
-            "name": "Acme Two",
-            "description": "",
-            "seat_limit": "",
-            "access_ends_on": "2030-01-31",
-        },
+        data=edit(
+            "row",
+            team,
+            {
+                "name": "Acme Two",
+                "description": "",
+                "seat_limit": "",
+                "access_ends_on": "2030-01-31",
+            },
+        ),
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -265,11 +281,32 @@ def test_cancel_edit_gives_the_row_back(client, make):
 
 
 @pytest.mark.usefixtures("admin")
+def test_edit_forms_work_as_plain_pages_without_htmx(client, make):
+    team = make.team("Acme")
+    form = client.get(f"/admin/teams/{team.id}/configuration/edit")
+    assert "<html" in form.text
+    assert "Save configuration" in form.text
+    refused = client.post(
+        f"/admin/teams/{team.id}/row", data=edit("row", team, {"name": "", "seat_limit": "2"})
+    )
+    assert refused.status_code == 422
+    assert "<html" in refused.text
+    assert "Give the team a name." in refused.text
+    saved = client.post(
+        f"/admin/teams/{team.id}/details", data=edit("details", team, {"name": "B"})
+    )
+    assert saved.status_code == 303
+    assert saved.headers["Location"] == f"/admin/teams/{team.id}"
+
+
+@pytest.mark.usefixtures("admin")
 def test_edit_refuses_a_duplicate_and_changes_nothing(client, make):
     make.team("Beta")
     team = make.team("Acme", seat_limit=3)
     response = client.post(
-        f"/admin/teams/{team.id}/row", data={"name": "BETA", "seat_limit": "9"}, headers=HTMX
+        f"/admin/teams/{team.id}/row",
+        data=edit("row", team, {"name": "BETA", "seat_limit": "9"}),
+        headers=HTMX,
     )
     assert response.status_code == 422
     assert "already exists" in response.text
@@ -335,7 +372,7 @@ def test_edit_details_in_place(client, make):
     assert '<section id="team-details"' in form
     response = client.post(
         f"/admin/teams/{team.id}/details",
-        data={"name": "Acme Inc", "description": "Makes <things>"},
+        data=edit("details", team, {"name": "Acme Inc", "description": "Makes <things>"}),
         headers=HTMX,
     )
     assert response.text.lstrip().startswith('<header id="team-details"')
@@ -351,11 +388,15 @@ def test_configure_courses_seats_and_access_in_place(client, make):
     assert 'type="checkbox"' in form
     response = client.post(
         f"/admin/teams/{team.id}/configuration",
-        data={
-            "courses": [basics.id, advanced.id],
-            "seat_limit": "20",
-            "access_ends_on": "2031-06-30",
-        },
+        data=edit(
+            "configuration",
+            team,
+            {
+                "courses": [basics.id, advanced.id],
+                "seat_limit": "20",
+                "access_ends_on": "2031-06-30",
+            },
+        ),
         headers=HTMX,
     )
     assert response.status_code == 200
@@ -374,7 +415,9 @@ def test_configuration_refuses_unknown_courses(client, make, courses):
     team = make.team()
     course("Basics", 11)
     response = client.post(
-        f"/admin/teams/{team.id}/configuration", data={"courses": courses}, headers=HTMX
+        f"/admin/teams/{team.id}/configuration",
+        data=edit("configuration", team, {"courses": courses}),
+        headers=HTMX,
     )
     assert response.status_code == 422
     assert 'class="field-error"' in response.text
@@ -388,7 +431,9 @@ def test_a_seat_limit_below_the_users_is_saved_with_a_warning(client, make):
     make.assignment(group, team)
     make.member(group), make.member(group), make.member(group)
     response = client.post(
-        f"/admin/teams/{team.id}/configuration", data={"seat_limit": "2"}, headers=HTMX
+        f"/admin/teams/{team.id}/configuration",
+        data=edit("configuration", team, {"seat_limit": "2"}),
+        headers=HTMX,
     )
     assert response.status_code == 200
     assert "1 over the limit" in response.text
@@ -411,18 +456,21 @@ def test_viewer_sees_no_mutating_buttons(client, make, auth):
 
 
 @pytest.mark.parametrize(
-    ("path", "data"),
+    ("part", "data"),
     [
-        ("/admin/teams/", {"name": "Sneaky"}),
-        ("/admin/teams/{id}/row", {"name": "Sneaky"}),
-        ("/admin/teams/{id}/details", {"name": "Sneaky"}),
-        ("/admin/teams/{id}/configuration", {"seat_limit": "1"}),
+        (None, {"name": "Sneaky"}),
+        ("row", {"name": "Sneaky"}),
+        ("details", {"name": "Sneaky"}),
+        ("configuration", {"seat_limit": "1"}),
     ],
 )
-def test_viewer_cannot_change_teams(client, make, auth, path, data):
+def test_viewer_cannot_change_teams(client, make, auth, part, data):
     team = make.team("Acme", seat_limit=5)
     auth.login(Role.VIEWER)
-    response = client.post(path.format(id=team.id), data=data, headers=HTMX)
+    if part is None:
+        response = client.post("/admin/teams/", data=new(data), headers=HTMX)
+    else:
+        response = client.post(f"/admin/teams/{team.id}/{part}", data=edit(part, team, data))
     assert response.status_code == 403
     db.session.refresh(team)
     assert (team_count(), team.name, team.seat_limit) == (1, "Acme", 5)

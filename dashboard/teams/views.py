@@ -24,7 +24,7 @@ from .service import configure_team, create_team, rename_team
 @bp.get("/")
 def index():
     args = list_args(request.args, "teams.index", queries.TEAM_SORTS)
-    return htmx.render_page("teams/index.html", "results", **list_context(args), form=TeamForm())
+    return htmx.render_page("teams/index.html", "results", **list_context(args), form=new_form())
 
 
 def list_context(args) -> dict[str, Any]:
@@ -32,16 +32,21 @@ def list_context(args) -> dict[str, Any]:
     return {"args": args, "page": page, "counts": queries.users_counts([t.id for t in page.items])}
 
 
+def new_form(**kwargs) -> TeamForm:
+    """The form that creates a team; its prefix keeps its ids apart from the rows' forms."""
+    return TeamForm(prefix="new", **kwargs)
+
+
 @bp.post("/")
 def create():
-    form = TeamForm()
+    form = new_form()
     team = save(form, lambda: create_team(**team_fields(form)))
     if team is None:
         return created_form_refused(form)
     flash(f"Team “{team.name}” created.", "success")
     if not htmx.is_htmx():
         return redirect(url_for("teams.detail", team_id=team.id), 303)
-    return htmx.render_fragment("teams/_created.html", team=team, form=TeamForm(formdata=None))
+    return htmx.render_fragment("teams/_created.html", team=team, form=new_form(formdata=None))
 
 
 def created_form_refused(form: TeamForm):
@@ -124,11 +129,13 @@ def load(team_id: int, part: str) -> tuple[Team, Part]:
     return db.get_or_404(Team, team_id), PARTS[part]
 
 
-def make_form(spec: Part, team: Team | None = None, **kwargs) -> FlaskForm:
-    form = spec.form(obj=team, **kwargs)
+def make_form(spec: Part, team: Team, part: str) -> FlaskForm:
+    """The part's form, filled from the team when shown, from the request when sent."""
+    editing = request.method == "GET"
+    form = spec.form(obj=team if editing else None, prefix=f"{part}-{team.id}")
     if isinstance(form, ConfigurationForm):
         form.courses.choices = course_choices()
-        if request.method == "GET":
+        if editing:
             form.courses.data = [course.id for course in team.courses]
     return form
 
@@ -144,13 +151,13 @@ def part(team_id: int, part: str):
 @bp.get("/<int:team_id>/<part>/edit")
 def edit(team_id: int, part: str):
     team, spec = load(team_id, part)
-    return render_form(part, team, spec, make_form(spec, team))
+    return render_form(part, team, spec, make_form(spec, team, part))
 
 
 @bp.post("/<int:team_id>/<part>")
 def update(team_id: int, part: str):
     team, spec = load(team_id, part)
-    form = make_form(spec)
+    form = make_form(spec, team, part)
     if save(form, lambda: spec.apply(team, form)) is None:
         return render_form(part, team, spec, form), 422
     flash(spec.saved.format(obj=team), "success")

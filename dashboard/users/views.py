@@ -22,7 +22,7 @@ from .service import create_user, update_user
 @bp.get("/")
 def index():
     args = list_args(request.args, "users.index", queries.USER_SORTS)
-    return htmx.render_page("users/index.html", "results", **list_context(args), form=UserForm())
+    return htmx.render_page("users/index.html", "results", **list_context(args), form=new_form())
 
 
 def list_context(args) -> dict[str, Any]:
@@ -30,16 +30,21 @@ def list_context(args) -> dict[str, Any]:
     return {"args": args, "page": page, "counts": queries.groups_counts([u.id for u in page.items])}
 
 
+def new_form(**kwargs) -> UserForm:
+    """The form that creates a user; its prefix keeps its ids apart from the rows' forms."""
+    return UserForm(prefix="new", **kwargs)
+
+
 @bp.post("/")
 def create():
-    form = UserForm()
+    form = new_form()
     user = save(form, lambda: create_user(**user_fields(form)))
     if user is None:
         return created_form_refused(form)
     flash(f"User {user.email} created.", "success")
     if not htmx.is_htmx():
         return redirect(url_for("users.detail", user_id=user.id), 303)
-    return htmx.render_fragment("users/_created.html", user=user, form=UserForm(formdata=None))
+    return htmx.render_fragment("users/_created.html", user=user, form=new_form(formdata=None))
 
 
 def created_form_refused(form: UserForm):
@@ -102,13 +107,13 @@ def part(user_id: int, part: str):
 @bp.get("/<int:user_id>/<part>/edit")
 def edit(user_id: int, part: str):
     user, spec = load(user_id, part)
-    return render_form(part, user, spec, spec.form(obj=user))
+    return render_form(part, user, spec, spec.form(obj=user, prefix=f"{part}-{user.id}"))
 
 
 @bp.post("/<int:user_id>/<part>")
 def update(user_id: int, part: str):
     user, spec = load(user_id, part)
-    form = spec.form()
+    form = spec.form(prefix=f"{part}-{user.id}")
     if save(form, lambda: spec.apply(user, form)) is None:
         return render_form(part, user, spec, form), 422
     flash(spec.saved.format(obj=user), "success")
