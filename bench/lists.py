@@ -131,12 +131,15 @@ UPDATE teams SET groups_count = (SELECT count(*) FROM assignments a WHERE a.team
 def recount() -> None:
     for statement in RECOUNT.split(";"):
         db.session.execute(text(statement))
-    if db.engine.dialect.name == "postgresql":
-        db.session.commit()
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text("ANALYZE"))
-    else:
-        db.session.execute(text("ANALYZE"))
+    settle()
+
+
+def settle() -> None:
+    """Statistics and visibility maps as autovacuum keeps them on a live database."""
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM"))
+        connection.execute(text("ANALYZE"))
 
 
 def measure(client, path: str) -> tuple[float, int, int]:

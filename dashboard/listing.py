@@ -12,7 +12,7 @@ from math import ceil
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal, select
 
 from .extensions import db
 
@@ -84,6 +84,19 @@ def like_pattern(text: str) -> str:
     for char in (LIKE_ESCAPE, "%", "_"):
         text = text.replace(char, LIKE_ESCAPE + char)
     return f"%{text}%"
+
+
+def contains(expression: ColumnElement[str], text: str, *, ignore_case: bool = False):
+    """`expression` contains `text` (LIKE, or ILIKE with `ignore_case`).
+
+    The pattern is written into the SQL as a quoted literal rather than sent as a parameter:
+    psycopg prepares a statement run five times, and PostgreSQL's generic plan for a prepared
+    `ILIKE $1` cannot know the pattern, so it scans the table instead of the trigram index.
+    """
+    pattern = literal(like_pattern(text), literal_execute=True)
+    if ignore_case:
+        return expression.ilike(pattern, escape=LIKE_ESCAPE)
+    return expression.like(pattern, escape=LIKE_ESCAPE)
 
 
 @dataclass(frozen=True)

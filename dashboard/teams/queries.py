@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, distinct, func, select
 from sqlalchemy.orm import contains_eager, lazyload
 
 from ..extensions import db
-from ..listing import LIKE_ESCAPE, ListArgs, Page, like_pattern, paginate
+from ..listing import ListArgs, Page, contains, paginate
 from ..models import Assignment, Group, Membership, Team, User, name_key
 from ..users.search import user_matches
 
@@ -38,7 +38,7 @@ def users_count_column() -> ColumnElement[int]:
 def team_page(args: ListArgs) -> Page:
     query = select(Team).options(lazyload(Team.courses)).order_by(*_team_order(args))
     if args.q:
-        query = query.where(Team.name_key.like(like_pattern(name_key(args.q)), escape=LIKE_ESCAPE))
+        query = query.where(contains(Team.name_key, name_key(args.q)))
     return paginate(query, args.page)
 
 

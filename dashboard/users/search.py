@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, Integer, Text, column, literal_column, select, table
 
 from ..database import is_postgresql
-from ..listing import LIKE_ESCAPE, like_pattern
+from ..listing import contains
 from ..models import User
 
 SEARCH_TEXT = literal_column("users.email || ' ' || users.first_name || ' ' || users.last_name")
@@ -22,9 +22,9 @@ TRIGRAM = 3
 def user_matches(q: str) -> ColumnElement[bool]:
     """A condition on `users` true for the users whose email or name contains `q`."""
     if is_postgresql():
-        return SEARCH_TEXT.ilike(like_pattern(q), escape=LIKE_ESCAPE)
+        return contains(SEARCH_TEXT, q, ignore_case=True)
     if len(q) < TRIGRAM:
-        return SEARCH_TEXT.like(like_pattern(q), escape=LIKE_ESCAPE)
-    phrase = '"' + q.replace('"', '""') + '"'
+        return contains(SEARCH_TEXT, q)
+    phrase = '"' + q.replace('"', '""') + '"'  # an FTS5 string: any substring, in order
     found = select(users_trgm.c.rowid).where(users_trgm.c.text.match(phrase))
     return User.id.in_(found)
