@@ -243,6 +243,32 @@ def test_edit_row_in_place(client, make):
 
 
 @pytest.mark.usefixtures("admin")
+def test_cancel_gives_the_row_or_details_back(client, make):
+    user = make.user("ann@example.com")
+    row = client.get(f"/admin/users/{user.id}/row", headers=HTMX).text
+    assert row.lstrip().startswith(f'<tr id="user-{user.id}">')
+    details = client.get(f"/admin/users/{user.id}/details", headers=HTMX).text
+    assert details.lstrip().startswith('<header id="user-details"')
+    assert client.get(f"/admin/users/{user.id}/row").status_code == 302
+
+
+@pytest.mark.usefixtures("admin")
+def test_edit_forms_work_as_plain_pages_without_htmx(client, make):
+    user = make.user("ann@example.com")
+    form = client.get(f"/admin/users/{user.id}/row/edit")
+    assert "<html" in form.text
+    assert 'value="ann@example.com"' in form.text
+    refused = client.post(f"/admin/users/{user.id}/row", data=edit("row", user, {"email": "x"}))
+    assert refused.status_code == 422
+    assert "<html" in refused.text
+    saved = client.post(
+        f"/admin/users/{user.id}/details", data=edit("details", user, {"email": "a@example.com"})
+    )
+    assert saved.status_code == 303
+    assert saved.headers["Location"] == f"/admin/users/{user.id}"
+
+
+@pytest.mark.usefixtures("admin")
 def test_edit_refuses_a_taken_email_and_changes_nothing(client, make):
     make.user("bob@example.com")
     user = make.user("ann@example.com", first_name="Ann")

@@ -80,7 +80,8 @@ def page_context(team: Team) -> dict[str, Any]:
 
 
 def configuration_context(team: Team) -> dict[str, Any]:
-    return {"seats_used": queries.seats_used(team), "courses_known": course_choices() != []}
+    courses_known = db.session.scalar(db.select(Course.id).limit(1)) is not None
+    return {"seats_used": queries.seats_used(team), "courses_known": courses_known}
 
 
 def course_choices() -> list[tuple[int, str]]:
