@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -45,17 +46,21 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    from .auth import bp as auth_bp
-    from .auth.access import init_app as init_access
-    from .groups import bp as groups_bp
-    from .health import bp as health_bp
-    from .webhooks import bp as webhooks_bp
+BLUEPRINTS = (  # one package per screen or door, each exposing `bp`
+    "auth",
+    "health",
+    "groups",
+    "teams",
+    "users",
+    "webhooks",
+)
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(health_bp)
-    app.register_blueprint(groups_bp)
-    app.register_blueprint(webhooks_bp)
+
+def register_blueprints(app: Flask) -> None:
+    from .auth.access import init_app as init_access
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f".{name}", __name__).bp)
     init_access(app)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, url_for
 
 NAVIGATION = (
     ("groups.index", "Groups"),
@@ -16,7 +17,12 @@ NAVIGATION = (
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(navigation=navigation, htmx_js="js/htmx-4.0.1.min.js")
+    app.jinja_env.globals.update(
+        navigation=navigation,
+        htmx_js="js/htmx-4.0.1.min.js",
+        url_if_exists=url_if_exists,
+        today=today,
+    )
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["ago"] = time_ago
 
@@ -25,6 +31,17 @@ def navigation() -> list[tuple[str, str]]:
     """The sidebar entries whose screens exist in this build."""
     endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()}
     return [(endpoint, label) for endpoint, label in NAVIGATION if endpoint in endpoints]
+
+
+def url_if_exists(endpoint: str, **values: Any) -> str | None:
+    """The URL of `endpoint`, or None when that screen is not in this build (link text only)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
 
 
 def format_datetime(value: datetime | None, empty: str = "never") -> str:

@@ -52,8 +52,12 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave out the PostgreSQL-only trigram search indexes, which the models do not declare."""
-    return not (type_ == "index" and name and name.endswith("_trgm"))
+    """Leave out the search objects the models do not declare (their names contain `_trgm`).
+
+    They are PostgreSQL trigram indexes and SQLite's FTS5 trigram tables (with their shadow
+    tables, e.g. `users_trgm_data`).
+    """
+    return not (name and "_trgm" in name)
 
 
 def run_migrations_offline():

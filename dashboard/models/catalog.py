@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -42,9 +42,15 @@ class Team(db.Model):
 
 
 class User(db.Model):
-    """A learner: a person in the Thinkific school."""
+    """A learner: a person in the Thinkific school.
+
+    Search runs on `email first_name last_name` through indexes the models cannot declare
+    (migration 0002): an FTS5 trigram table kept by triggers on SQLite, a trigram index on
+    PostgreSQL. See `dashboard/users/search.py`.
+    """
 
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_last_name_first_name", "last_name", "first_name", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -1,0 +1,106 @@
+"""Reading teams: the list page, and a team's groups, users and seats.
+
+A team's users are the distinct members of the groups assigned to it. Counts are aggregated
+for a whole page in one query, never one query per row.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy.orm import contains_eager, lazyload
+
+from ..extensions import db
+from ..listing import ListArgs, Page, contains, paginate
+from ..models import Assignment, Group, Membership, Team, User, name_key
+from ..users.search import user_matches
+
+TEAM_SORTS = ("name", "groups", "users", "seats")
+TEAM_USER_SORTS = ("email", "name")
+
+
+def team_user_ids(team_id) -> Select:
+    """The ids of a team's users (members of its groups), possibly with repeats."""
+    return (
+        select(Membership.user_id)
+        .join(Assignment, Assignment.group_id == Membership.group_id)
+        .where(Assignment.team_id == team_id)
+    )
+
+
+def users_count_column() -> ColumnElement[int]:
+    """Per team, its number of distinct users (only for sorting: it is computed for every team)."""
+    count = team_user_ids(Team.id).with_only_columns(func.count(distinct(Membership.user_id)))
+    return count.correlate(Team).scalar_subquery()
+
+
+def team_page(args: ListArgs) -> Page:
+    query = select(Team).options(lazyload(Team.courses)).order_by(*_team_order(args))
+    if args.q:
+        query = query.where(contains(Team.name_key, name_key(args.q)))
+    return paginate(query, args.page)
+
+
+def _team_order(args: ListArgs) -> list[ColumnElement]:
+    key = {
+        "name": Team.name_key,
+        "groups": Team.groups_count,
+        "users": users_count_column(),
+        "seats": Team.seat_limit,
+    }[args.sort]
+    first = key.desc() if args.desc else key.asc()
+    if args.sort == "seats":
+        first = first.nulls_last()
+    return [first, Team.name_key, Team.id]
+
+
+def users_counts(team_ids: list[int]) -> dict[int, int]:
+    """Distinct users per team, for the given teams, in one query."""
+    rows = db.session.execute(
+        select(Assignment.team_id, func.count(distinct(Membership.user_id)))
+        .join(Membership, Membership.group_id == Assignment.group_id)
+        .where(Assignment.team_id.in_(team_ids))
+        .group_by(Assignment.team_id)
+    )
+    return {team_id: 0 for team_id in team_ids} | dict(rows.all())
+
+
+def seats_used(team: Team) -> int:
+    return users_counts([team.id])[team.id]
+
+
+def team_assignments(team: Team) -> list[Assignment]:
+    """The team's group links, with their groups, by group name."""
+    query = (
+        select(Assignment)
+        .join(Assignment.group)
+        .options(contains_eager(Assignment.group))
+        .where(Assignment.team_id == team.id)
+        .order_by(Group.name_key)
+    )
+    return list(db.session.scalars(query))
+
+
+def team_user_page(team: Team, args: ListArgs) -> Page:
+    query = select(User).where(User.id.in_(team_user_ids(team.id)))
+    if args.q:
+        query = query.where(user_matches(args.q))
+    keys = [User.email] if args.sort == "email" else [User.last_name, User.first_name]
+    order = [key.desc() if args.desc else key.asc() for key in keys]
+    return paginate(query.order_by(*order, User.id), args.page, capped=bool(args.q))
+
+
+def groups_by_user(team: Team, user_ids: list[int]) -> dict[int, list[Group]]:
+    """For each of `user_ids`, the groups through which they belong to the team."""
+    rows = db.session.execute(
+        select(Membership.user_id, Group)
+        .join(Group, Group.id == Membership.group_id)
+        .join(Assignment, Assignment.group_id == Group.id)
+        .where(Assignment.team_id == team.id, Membership.user_id.in_(user_ids))
+        .order_by(Group.name_key)
+    )
+    groups: dict[int, list[Group]] = defaultdict(list)
+    for user_id, group in rows:
+        groups[user_id].append(group)
+    return groups
