@@ -192,3 +192,26 @@ def slugify(text: str, separator: str = "-") -> str:
     text = text.replace("ø", "o").replace("Ø", "O").replace("ß", "ss")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", separator, ascii_text.lower()).strip(separator)
+
+
+def thinkific_seed(data: DemoData) -> dict[str, list[dict]]:
+    """The Thinkific side, in the shape of the emulator's seed (`EmulatorControl.seed`)."""
+    return {
+        "courses": [
+            {"id": c.thinkific_id, "name": c.name, "slug": c.slug} for c in data.courses
+        ],
+        "users": [
+            {"id": u.thinkific_id, "email": u.email, "first_name": u.first_name,
+             "last_name": u.last_name, **({"company": u.company} if u.company else {})}
+            for u in data.thinkific_users()
+        ],
+        "groups": [
+            {"id": g.thinkific_id, "name": g.name, "token": g.token}
+            for g in data.thinkific_groups()
+        ],
+        "memberships": [
+            {"group_id": g.thinkific_id, "user_id": data.by_email[email].thinkific_id}
+            for g in data.thinkific_groups()
+            for email in g.remote_members
+        ],
+    }  # fmt: skip
