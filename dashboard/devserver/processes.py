@@ -44,7 +44,7 @@ PROCESSES = (
 EMULATOR = Process(
     "thinkific",
     (*FLASK, "thinkific-emulator", "--port", "{emulator_port}", "--api-key", "{api_key}",
-     "--subdomain", "{subdomain}", "--state-file", "{state_file}"),
+     "--subdomain", "{subdomain}", "--state-file", "{state_file}", "--empty", "--quiet"),
     needs_command="thinkific-emulator",
 )  # fmt: skip
 
@@ -63,7 +63,7 @@ class Output:
     def line(self, name: str, text: str) -> None:
         if name not in self.names:
             self.names.append(name)
-        prefix = f"{name:<9}|"
+        prefix = f"{name:<10}|"
         if self.colour:
             code = self.COLOURS[self.names.index(name) % len(self.COLOURS)]
             prefix = f"\033[{code}m{prefix}\033[0m"

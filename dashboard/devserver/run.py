@@ -14,6 +14,7 @@ from .. import create_app, embedded_redis
 from ..accounts import AccountError
 from ..config import ConfigError, settings_from_env, thinkific_configured
 from ..demo import demo_data, thinkific_seed
+from ..thinkific.emulator import EmulatorControl
 from .ports import port_is_free, wait_until
 from .prepare import prepare_database, secret_key
 from .processes import EMULATOR, PROCESSES, Child, Output, Process, first_exited, start, stop_all
@@ -139,9 +140,10 @@ class DevServer:
             self._raise_for_dead_child()
             raise StartupError(f"the Thinkific emulator did not answer at {demo.api_url}")
         if demo.fresh:
-            from ..thinkific.emulator import EmulatorControl
-
-            EmulatorControl(demo.root_url).seed(thinkific_seed(demo_data()))
+            try:
+                EmulatorControl(demo.root_url).seed(**thinkific_seed(demo_data()))
+            except requests.RequestException as error:
+                raise StartupError(f"the Thinkific emulator refused the demo: {error}") from None
             self.output.say("Seeded the Thinkific emulator with the demo's Thinkific side.")
 
     def _wait_for_web(self, port: int) -> None:
