@@ -16,9 +16,13 @@ from pathlib import Path
 
 import pytest
 import requests
+from sqlalchemy import func, select
 
 from dashboard.demo import demo_data
+from dashboard.devserver.prepare import prepare_database, secret_key
 from dashboard.devserver.thinkific import API_KEY, SUBDOMAIN
+from dashboard.extensions import db
+from dashboard.models import Team
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 120  # seconds; a cold start takes a few
@@ -161,6 +165,53 @@ def test_a_port_in_use_gets_a_clear_message(devserver):
     assert f"PORT={port + 1} make run" in server.output
     assert "Traceback" not in server.output
     assert not (server.instance / "redis" / "redis.pid").exists()
+
+
+# --- the one-time preparation, in process ---------------------------------------------------
+
+
+def test_demo_mode_seeds_an_empty_database_once(app):
+    said: list[str] = []
+    prepare_database(app, demo=True, say=said.append)
+    assert db.session.scalar(select(func.count()).select_from(Team)) == len(demo_data().teams)
+    prepare_database(app, demo=True, say=said.append)
+    assert [line for line in said if line.startswith("Seeded")] == [said[0]]
+
+
+def test_with_thinkific_credentials_nothing_is_seeded(app):
+    said: list[str] = []
+    sign_in = prepare_database(app, demo=False, say=said.append)
+    assert said == []
+    assert db.session.scalar(select(func.count()).select_from(Team)) == 0
+    assert "password:" in sign_in[-1]
+
+
+def test_demo_mode_leaves_a_database_with_data_alone(app, make):
+    make.group("Our own group")
+    prepare_database(app, demo=True, say=pytest.fail)
+    assert db.session.scalar(select(func.count()).select_from(Team)) == 0
+
+
+def test_admin_from_the_environment_is_used_and_its_password_never_printed(app):
+    app.config.update(ADMIN_EMAIL="Ops@Example.com", ADMIN_PASSWORD="from-the-environment")
+    sign_in = prepare_database(app, demo=False, say=print)
+    assert sign_in == ["Sign in as ops@example.com with the password in ADMIN_PASSWORD."]
+    assert "from-the-environment" not in " ".join(sign_in)
+
+
+def test_the_generated_password_is_shown_only_the_first_time(app):
+    first = prepare_database(app, demo=False, say=print)
+    second = prepare_database(app, demo=False, say=print)
+    assert any("password:" in line for line in first)
+    assert not any("password:" in line for line in second)
+    assert "create-admin admin@example.com" in second[-1]
+
+
+def test_the_development_secret_key_survives_a_restart(tmp_path):
+    key = secret_key(tmp_path)
+    assert len(key) == 64
+    assert secret_key(tmp_path) == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
 
 
 # --- helpers ----------------------------------------------------------------------------------
