@@ -179,8 +179,9 @@ class DevServer:
         self.output.say(f"\nThe {child.name} process {how}; stopping the others.")
 
     def stop(self) -> None:
-        if self.children:
-            stop_all(self.children)
+        if not self.children and self.redis_dir is None:
+            return
+        stop_all(self.children)
         if self.redis_dir is not None:
             embedded_redis.stop(self.redis_dir)
         self.output.say("Stopped.")
