@@ -55,6 +55,11 @@ class DevServer:
     def output(self) -> str:
         return "".join(self.lines)
 
+    @property
+    def own_output(self) -> str:
+        """What the supervisor itself said (the children's lines start with "name |")."""
+        return "".join(line for line in self.lines if not re.match(r"\w+ *\|", line))
+
     def wait_for(self, pattern: str, timeout: float = START_TIMEOUT) -> re.Match:
         """The first match of `pattern` in the output, waiting for it (bounded)."""
         deadline = time.monotonic() + timeout
@@ -72,7 +77,14 @@ class DevServer:
 
     def stop(self, signum: int = signal.SIGINT, timeout: float = 30) -> int:
         self.process.send_signal(signum)
-        code = self.process.wait(timeout=timeout)
+        return self.wait(timeout)
+
+    def wait(self, timeout: float = 30) -> int:
+        """The exit code, once the devserver has exited (bounded)."""
+        try:
+            code = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"make run still runs after {timeout}s:\n{self.output}")
         self.reader.join(timeout=5)
         return code
 
@@ -119,13 +131,15 @@ def test_make_run_serves_the_demo_and_stops_everything_on_ctrl_c(devserver):
     assert DEMO_GROUP in groups_page.text
 
     api_url = server.wait_for(r"emulator with demo data, at (\S+)").group(1)
-    assert _emulator_group_names(api_url) == {g.name for g in demo_data().thinkific_groups()}
+    names = _emulator_group_names(api_url)  # the clock's first sync may have added some already
+    assert {g.name for g in demo_data().thinkific_groups()} <= names
+    assert names <= {g.name for g in demo_data().groups}
 
     tree = server.process_tree()
     assert len(tree) >= 5  # redis, emulator, gunicorn master + worker, RQ worker
     assert server.stop(signal.SIGINT) == 0
     assert _wait_gone(tree) == set()
-    assert "Traceback" not in server.output
+    assert "Traceback" not in server.own_output  # (a job cut short may log one in its worker)
     assert server.output.rstrip().endswith("Stopped.")
 
 
@@ -145,10 +159,10 @@ def test_second_start_keeps_data_and_a_dying_child_stops_the_rest(devserver):
     assert "Made during the first run" in _emulator_group_names(api_url)
 
     tree = second.process_tree()
-    worker = next(pid for pid in tree if _command_line(pid).split()[-1:] == ["worker"])
+    children = _descendants(second.process.pid, depth=1)  # not the worker's job horses
+    worker = next(pid for pid in children if _command_line(pid).split()[-1:] == ["worker"])
     os.kill(worker, signal.SIGKILL)
-    assert second.process.wait(timeout=30) == 1
-    second.reader.join(timeout=5)
+    assert second.wait() == 1
     assert "The worker process was killed by SIGKILL; stopping the others." in second.output
     assert _wait_gone(tree) == set()
 
@@ -159,11 +173,10 @@ def test_a_port_in_use_gets_a_clear_message(devserver):
         taken.listen()
         port = taken.getsockname()[1]
         server = devserver(port)
-        assert server.process.wait(timeout=30) == 1
-    server.reader.join(timeout=5)
+        assert server.wait() == 1
     assert f"port {port} is already in use" in server.output
     assert f"PORT={port + 1} make run" in server.output
-    assert "Traceback" not in server.output
+    assert "Traceback" not in server.own_output
     assert not (server.instance / "redis" / "redis.pid").exists()
 
 
@@ -260,7 +273,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _descendants(root: int) -> set[int]:
+def _descendants(root: int, depth: int = 99) -> set[int]:
     parents: dict[int, int] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -269,8 +282,10 @@ def _descendants(root: int) -> set[int]:
             continue
         parents[int(stat.parent.name)] = int(fields[1])
     found, frontier = set(), {root}
-    while frontier:
+    for _ in range(depth):
         frontier = {pid for pid, ppid in parents.items() if ppid in frontier} - found
+        if not frontier:
+            break
         found |= frontier
     return found
 
