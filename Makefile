@@ -14,6 +14,12 @@ test: $(VENV)/.installed  ## lint, then the whole test suite (browser flows incl
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+bench: $(VENV)/.installed  ## the benchmarks in bench/: they print numbers, nothing passes or fails
+	@for script in bench/*.py; do \
+	  [ -e "$$script" ] || continue; \
+	  echo "== $$script"; PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
+	done
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 
 from .accounts import AccountError, upsert_account
+from .demo.commands import seed_demo
 from .extensions import db
 from .models import Role
 from .thinkific.cli import thinkific_emulator
@@ -15,6 +16,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(ensure_admin)
     app.cli.add_command(worker)
+    app.cli.add_command(seed_demo)
     app.cli.add_command(thinkific_emulator)
 
 
