@@ -32,6 +32,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "ENV_NAME": "production" if production else "development",
         "INSTANCE_PATH": str(instance),
         "SECRET_KEY": _secret_key(env, production),
+        **cookie_settings(production),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance),
         "REDIS_URL": env.get("REDIS_URL") or None,
         **thinkific_settings(env),
@@ -39,6 +40,17 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "ADMIN_EMAIL": env.get("ADMIN_EMAIL") or None,
         "ADMIN_PASSWORD": env.get("ADMIN_PASSWORD") or None,
         "PORT": _int(env, "PORT", 5000, minimum=1),
+    }
+
+
+def cookie_settings(production: bool) -> dict[str, Any]:
+    """Session cookies: HTTP-only and same-site always; HTTPS-only in production."""
+    return {
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
     }
 
 

@@ -41,3 +41,11 @@ def test_webhook_secret_defaults_to_the_api_key():
 def test_bad_values_are_refused_with_a_clear_message(name, value, message):
     with pytest.raises(ConfigError, match=message):
         settings_from_env({name: value})
+
+
+def test_production_cookies_travel_over_https_only():
+    production = settings_from_env({"APP_ENV": "production", "SECRET_KEY": "s" * 40})
+    development = settings_from_env({})
+    assert production["SESSION_COOKIE_SECURE"] is True
+    assert development["SESSION_COOKIE_SECURE"] is False
+    assert production["SESSION_COOKIE_SAMESITE"] == "Lax"
