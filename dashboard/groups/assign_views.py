@@ -15,12 +15,17 @@ from . import bp, service
 from .forms import DIRECTIONS, QuickAssignForm
 from .paging import parse_search
 from .queries import team_choices
-from .responses import done
+from .responses import done, require_admin
 
 
 def assign_form(group: Group, **kwargs: Any) -> QuickAssignForm:
     """The assign form of one group; its prefix keeps several open forms apart on a page."""
     return QuickAssignForm(prefix=f"g{group.id}", **kwargs)
+
+
+def blank_assign_form(group: Group) -> QuickAssignForm:
+    """A new form, Bidirectional chosen (a submitted form must say its direction)."""
+    return assign_form(group, formdata=None, direction=Direction.BIDIRECTIONAL.value)
 
 
 def assign_from_form(group: Group, form: QuickAssignForm) -> Assignment | None:
@@ -57,8 +62,9 @@ def row(group_id: int):
 
 @bp.get("/<int:group_id>/assign")
 def quick_assign(group_id: int):
+    require_admin()
     group = db.get_or_404(Group, group_id)
-    return _assign_form_response(group, assign_form(group, formdata=None))
+    return _assign_form_response(group, blank_assign_form(group))
 
 
 @bp.post("/<int:group_id>/assign")

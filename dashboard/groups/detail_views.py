@@ -11,10 +11,10 @@ from .. import htmx
 from ..extensions import db
 from ..models import Group
 from . import bp, service
-from .assign_views import assign_form
+from .assign_views import blank_assign_form
 from .forms import DirectionForm, GroupForm, MemberForm
 from .queries import MemberQuery, load_group, member_page, parse_member_query, team_choices
-from .responses import done, refuse
+from .responses import done, refuse, require_admin
 
 PAGE = "groups/detail.html"
 
@@ -38,7 +38,7 @@ def detail_context(group: Group, member_query: MemberQuery | None = None, **extr
         "can_rename": service.can_rename(group),
         "rename_refusal": service.RENAME_REFUSAL,
         "mode_in_words": service.describe_mode(group),
-        "assign_form": assign_form(group, formdata=None),
+        "assign_form": blank_assign_form(group),
         "team_names": team_choices(group.id),
         "direction_form": DirectionForm(formdata=None),
         "member_form": MemberForm(formdata=None),
@@ -70,6 +70,7 @@ def summary(group_id: int):
 
 @bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
 def edit(group_id: int):
+    require_admin()
     group = group_or_404(group_id)
     form = GroupForm() if request.method == "POST" else GroupForm(obj=group)
     if request.method == "POST" and _save(group, form):

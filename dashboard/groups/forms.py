@@ -5,8 +5,16 @@ from __future__ import annotations
 import unicodedata
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Field, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import (
+    EmailField,
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..models import Direction, Team
 from . import queries
@@ -33,7 +41,7 @@ DIRECTIONS: dict[Direction, tuple[str, str]] = {
         "Thinkific is the source of truth: its members are pulled into the dashboard.",
     ),
 }
-DIRECTION_CHOICES = [(direction.value, label) for direction, (label, _) in DIRECTIONS.items()]
+DIRECTION_CHOICES = [SelectChoice(d.value, label) for d, (label, _) in DIRECTIONS.items()]
 DIRECTION_ERROR = "Choose one of the four sync directions."
 
 
@@ -53,7 +61,7 @@ class GroupForm(FlaskForm):
         "Name",
         filters=[strip],
         validators=[
-            InputRequired("Give the group a name."),
+            DataRequired("Give the group a name."),
             Length(max=NAME_MAX, message=f"A group name can have at most {NAME_MAX} characters."),
             no_control_characters,
         ],
@@ -79,7 +87,7 @@ class QuickAssignForm(FlaskForm):
         "Team",
         filters=[strip],
         validators=[
-            InputRequired("Choose a team."),
+            DataRequired("Choose a team."),
             Length(max=NAME_MAX, message="No team has a name that long; choose one from the list."),
             no_control_characters,
         ],
@@ -87,7 +95,6 @@ class QuickAssignForm(FlaskForm):
     direction = RadioField(
         "Sync direction",
         choices=DIRECTION_CHOICES,
-        default=Direction.BIDIRECTIONAL.value,
         invalid_choice_message=DIRECTION_ERROR,
     )
     chosen_team: Team | None = None
@@ -112,7 +119,7 @@ class MemberForm(FlaskForm):
         "Email",
         filters=[strip],
         validators=[
-            InputRequired("Give the member's email address."),
+            DataRequired("Give the member's email address."),
             Length(max=254, message="An email address can have at most 254 characters."),
         ],
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Response, flash
+from flask import Response, abort, flash
+from flask_login import current_user
 from markupsafe import Markup
 
 from .. import htmx
@@ -27,3 +28,9 @@ def partial(target: str, body: str, swap: str = "outerHTML") -> str:
     """An extra region for an htmx response (`<hx-partial>`), to append to a rendered fragment."""
     tag = Markup('<hx-partial hx-target="{}" hx-swap="{}">{}</hx-partial>')
     return str(tag.format(target, swap, Markup(body)))
+
+
+def require_admin() -> None:
+    """Forms that only admins can submit are not shown to viewers either."""
+    if not current_user.is_admin:
+        abort(403)
