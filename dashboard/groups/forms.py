@@ -21,6 +21,7 @@ from . import queries
 from .service import NAME_MAX
 
 DESCRIPTION_MAX = 2000
+NAME_PART_ERROR = "At most 100 characters."
 
 # Each direction in words: its label, and which system is the source of truth.
 DIRECTIONS: dict[Direction, tuple[str, str]] = {
@@ -126,16 +127,10 @@ class MemberForm(FlaskForm):
     first_name = StringField(
         "First name",
         filters=[strip],
-        validators=[Optional(), Length(max=100, message="At most 100 characters.")],
+        validators=[Optional(), Length(max=100, message=NAME_PART_ERROR), no_control_characters],
     )
     last_name = StringField(
         "Last name",
         filters=[strip],
-        validators=[Optional(), Length(max=100, message="At most 100 characters.")],
+        validators=[Optional(), Length(max=100, message=NAME_PART_ERROR), no_control_characters],
     )
-
-    def validate_first_name(self, field: Field) -> None:
-        no_control_characters(self, field)
-
-    def validate_last_name(self, field: Field) -> None:
-        no_control_characters(self, field)
