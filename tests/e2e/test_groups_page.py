@@ -124,6 +124,9 @@ def test_quick_assign_shows_errors_inline_and_cancels(page, sign_in, make):
     acme.get_by_role("button", name="Cancel").click()
     expect(acme.get_by_role("form")).to_have_count(0)
     expect(acme).to_contain_text("Not synced")
+    acme.get_by_role("button", name="Quick Assign Team").click()
+    acme.get_by_label("Team", exact=True).press("Escape")
+    expect(acme.get_by_role("form")).to_have_count(0)
     assert_no_reload(page)
 
 
