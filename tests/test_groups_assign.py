@@ -66,7 +66,7 @@ def test_the_form_works_as_a_plain_page(client, auth, make):
     group = make.group("Acme")
     response = client.get(assign_url(group))
     assert "<html" in response.text
-    assert "<h1>Assign a team to Acme</h1>" in response.text
+    assert "<h1>Assign a team to <bdi>Acme</bdi></h1>" in response.text
 
 
 def test_team_list_offers_unassigned_teams_alphabetically(client, auth, make):

@@ -42,7 +42,9 @@ def test_create_without_htmx_goes_to_the_new_group(client, auth):
         ("   ", "Give the group a name."),
         ("x" * 256, "A group name can have at most 255 characters."),
         ("acme SALES", "A group named “acme SALES” already exists (names ignore case)."),
-        ("Null\x00byte", "Remove the control characters"),
+        ("Null\x00byte", "Remove the invisible control characters"),
+        ("\u202eevil\u202c name", "text-direction overrides"),
+        ("exe.\u2067txt\u2069", "text-direction overrides"),
     ],
 )
 def test_create_refuses_bad_names_inline(client, auth, make, name, error):
@@ -73,7 +75,14 @@ def test_overlong_description_is_refused(client, auth):
 
 @pytest.mark.parametrize(
     "name",
-    ["<script>alert('x')</script>", "Ünïcode 🚀 Team", "فريق المبيعات", "‮evil‬ name", "a\"b'c&d"],
+    [
+        "<script>alert('x')</script>",
+        "Ünïcode 🚀 Team",
+        "👩\u200d💻 Developers",
+        "فريق المبيعات",
+        "\u200fצוות מכירות",  # noqa: RUF001 (Hebrew, as typed)
+        "a\"b'c&d",
+    ],
 )
 def test_hostile_and_unicode_names_are_kept_and_escaped(client, auth, name):
     auth.login()

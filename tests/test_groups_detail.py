@@ -104,7 +104,7 @@ def test_edit_form_works_as_a_plain_page(client, auth, make):
     group = make.group("Acme")
     html = client.get(url(group, "/edit")).text
     assert "<html" in html
-    assert "<h1>Edit Acme</h1>" in html
+    assert "<h1>Edit <bdi>Acme</bdi></h1>" in html
 
 
 def test_rename_in_place(client, auth, make):
@@ -353,3 +353,21 @@ def test_unknown_link_is_404(client, auth, make):
     group = make.group("Acme")
     team = make.team("Globex")
     assert client.post(url(group, f"/teams/{team.id}/unassign"), headers=HTMX).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/99999999999999999999", "/2147483648/assign", "/0", "/-1", "/1/members/99999999999/remove"],
+)
+def test_out_of_range_ids_are_404_not_errors(client, auth, make, path):
+    auth.login()
+    make.group()
+    method = client.post if path.endswith("remove") else client.get
+    assert method("/admin/groups" + path).status_code == 404
+
+
+def test_undecodable_query_strings_are_harmless(client, auth, make):
+    auth.login()
+    group = make.group("Acme")
+    assert client.get("/admin/groups/?q=%ff%fe&page=%00&sort=%c3").status_code == 200
+    assert client.get(f"/admin/groups/{group.id}?q=%ff&page=%ff").status_code == 200

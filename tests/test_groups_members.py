@@ -53,7 +53,7 @@ def test_search_members_returns_the_list_fragment(client, auth, make, group):
     response = client.get(url(group), query_string={"q": "lee"}, headers=HTMX)
     assert response.text.strip().startswith('<div id="member-list">')
     assert emails(response.text) == ["ann@example.com"]
-    assert "1 of 2 members match “lee”" in response.text
+    assert "1 of 2 members match “<bdi>lee</bdi>”" in response.text
     by_email = client.get(url(group), query_string={"q": "BOB@"}, headers=HTMX).text
     assert emails(by_email) == ["bob@example.com"]
 
@@ -62,7 +62,7 @@ def test_search_with_no_match_says_so(client, auth, make, group):
     auth.login()
     make.member(group)
     html = client.get(url(group), query_string={"q": "zzz"}).text
-    assert "No member's email or name contains “zzz”." in html
+    assert "No member's email or name contains “<bdi>zzz</bdi>”." in html
 
 
 def test_members_paginate_and_keep_the_search(client, auth, make, group):
@@ -140,7 +140,10 @@ def test_add_without_htmx_goes_back_to_the_page(client, auth, group):
         ({"email": "<script>@x"}, "is not a valid email address"),
         ({"email": "a" * 250 + "@example.com"}, "at most 254 characters"),
         ({"email": "ok@example.com", "first_name": "x" * 101}, "At most 100 characters."),
-        ({"email": "ok@example.com", "last_name": "bad\x00name"}, "Remove the control characters"),
+        (
+            {"email": "ok@example.com", "last_name": "bad\x00name"},
+            "Remove the invisible control characters",
+        ),
     ],
 )
 def test_bad_member_input_is_refused_inline(client, auth, group, data, error):

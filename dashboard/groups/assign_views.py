@@ -54,20 +54,20 @@ def assigned_message(assignment: Assignment) -> str:
     return f"Assigned {assignment.team.name} to {assignment.group.name} ({label})."
 
 
-@bp.get("/<int:group_id>/row")
+@bp.get("/<id:group_id>/row")
 def row(group_id: int):
     group = db.get_or_404(Group, group_id)
     return done(htmx.render_fragment("groups/_row.html", group=group), url_for("groups.index"))
 
 
-@bp.get("/<int:group_id>/assign")
+@bp.get("/<id:group_id>/assign")
 def quick_assign(group_id: int):
     require_admin()
     group = db.get_or_404(Group, group_id)
     return _assign_form_response(group, blank_assign_form(group))
 
 
-@bp.post("/<int:group_id>/assign")
+@bp.post("/<id:group_id>/assign")
 def assign(group_id: int):
     group = db.get_or_404(Group, group_id)
     form = assign_form(group)
@@ -79,7 +79,7 @@ def assign(group_id: int):
     return done(row, url_for("groups.index"))
 
 
-@bp.get("/<int:group_id>/team-options")
+@bp.get("/<id:group_id>/team-options")
 def team_options(group_id: int):
     """The teams to offer in the Team list as the admin types (a few, never all 2,000)."""
     group = db.get_or_404(Group, group_id)

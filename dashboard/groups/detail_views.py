@@ -52,7 +52,7 @@ def render_detail_block(block: str, context: dict) -> str:
     return htmx.render_fragment(PAGE, block, **context)
 
 
-@bp.get("/<int:group_id>")
+@bp.get("/<id:group_id>")
 def detail(group_id: int):
     group = group_or_404(group_id)
     context = detail_context(group, parse_member_query(request.args))
@@ -61,14 +61,14 @@ def detail(group_id: int):
     return render_template(PAGE, **context)
 
 
-@bp.get("/<int:group_id>/summary")
+@bp.get("/<id:group_id>/summary")
 def summary(group_id: int):
     group = group_or_404(group_id)
     fragment = render_detail_block("summary", detail_context(group))
     return done(fragment, url_for("groups.detail", group_id=group.id))
 
 
-@bp.route("/<int:group_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:group_id>/edit", methods=["GET", "POST"])
 def edit(group_id: int):
     require_admin()
     group = group_or_404(group_id)
@@ -101,7 +101,7 @@ def _save(group: Group, form: GroupForm) -> bool:
     return False
 
 
-@bp.post("/<int:group_id>/delete")
+@bp.post("/<id:group_id>/delete")
 def delete(group_id: int):
     group = group_or_404(group_id)
     name = group.name

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -17,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..models import Direction, Team
-from . import queries
+from . import paging, queries
 from .service import NAME_MAX
 
 DESCRIPTION_MAX = 2000
@@ -51,10 +49,13 @@ def strip(value: str | None) -> str | None:
 
 
 def no_control_characters(_form: FlaskForm, field: Field) -> None:
-    """Refuse NUL and other control characters (line breaks and tabs are fine)."""
-    text = field.data or ""
-    if any(unicodedata.category(ch) == "Cc" and not ch.isspace() for ch in text):
-        raise ValidationError("Remove the control characters (invisible symbols) from this text.")
+    """Refuse NUL, other control characters and text-direction overrides (line breaks, tabs and
+    right-to-left text are fine): they hide or disguise what a name says."""
+    if paging.strip_controls(field.data or "") != (field.data or ""):
+        raise ValidationError(
+            "Remove the invisible control characters (such as NUL or text-direction "
+            "overrides) from this text."
+        )
 
 
 class GroupForm(FlaskForm):

@@ -15,7 +15,7 @@ from .queries import parse_member_query
 from .responses import partial, refuse
 
 
-@bp.post("/<int:group_id>/teams")
+@bp.post("/<id:group_id>/teams")
 def link_team(group_id: int):
     group = group_or_404(group_id)
     was_blocked = service.member_editing_blocker(group)
@@ -27,7 +27,7 @@ def link_team(group_id: int):
     return _links_changed(group, was_blocked)
 
 
-@bp.post("/<int:group_id>/teams/<int:team_id>/direction")
+@bp.post("/<id:group_id>/teams/<id:team_id>/direction")
 def change_direction(group_id: int, team_id: int):
     group, assignment = _link_or_404(group_id, team_id)
     was_blocked = service.member_editing_blocker(group)
@@ -42,7 +42,7 @@ def change_direction(group_id: int, team_id: int):
     return _links_changed(group, was_blocked)
 
 
-@bp.post("/<int:group_id>/teams/<int:team_id>/unassign")
+@bp.post("/<id:group_id>/teams/<id:team_id>/unassign")
 def unassign(group_id: int, team_id: int):
     group, assignment = _link_or_404(group_id, team_id)
     was_blocked = service.member_editing_blocker(group)

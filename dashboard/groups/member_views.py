@@ -16,7 +16,7 @@ from .queries import MemberQuery, parse_member_query
 from .responses import done, partial, refuse
 
 
-@bp.post("/<int:group_id>/members")
+@bp.post("/<id:group_id>/members")
 def add_member(group_id: int):
     group = group_or_404(group_id)
     blocker = service.member_editing_blocker(group)
@@ -34,7 +34,7 @@ def add_member(group_id: int):
     return done(body, _detail_url(group))
 
 
-@bp.post("/<int:group_id>/members/<int:user_id>/remove")
+@bp.post("/<id:group_id>/members/<id:user_id>/remove")
 def remove_member(group_id: int, user_id: int):
     group = group_or_404(group_id)
     user = db.get_or_404(User, user_id)

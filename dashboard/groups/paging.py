@@ -85,8 +85,19 @@ def parse_search(raw: str | None, notices: list[str]) -> str:
     return text
 
 
+# Embeddings, overrides and isolates: they can make a name display as something else.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def strip_controls(text: str) -> str:
-    return "".join(ch for ch in text if ch.isspace() or unicodedata.category(ch) != "Cc")
+    """`text` without control characters (whitespace kept) and text-direction controls."""
+    return "".join(ch for ch in text if _visible(ch))
+
+
+def _visible(ch: str) -> bool:
+    if ch in BIDI_CONTROLS:
+        return False
+    return ch.isspace() or unicodedata.category(ch) != "Cc"
 
 
 def echo(raw: str) -> str:
