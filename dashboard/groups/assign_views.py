@@ -20,7 +20,11 @@ from .responses import done, require_admin
 
 def assign_form(group: Group, **kwargs: Any) -> QuickAssignForm:
     """The assign form of one group; its prefix keeps several open forms apart on a page."""
-    return QuickAssignForm(prefix=f"g{group.id}", **kwargs)
+    return QuickAssignForm(prefix=form_prefix(group), **kwargs)
+
+
+def form_prefix(group: Group) -> str:
+    return f"g{group.id}"
 
 
 def blank_assign_form(group: Group) -> QuickAssignForm:
@@ -83,7 +87,7 @@ def assign(group_id: int):
 def team_options(group_id: int):
     """The teams to offer in the Team list as the admin types (a few, never all 2,000)."""
     group = db.get_or_404(Group, group_id)
-    text = parse_search(request.args.get(assign_form(group, formdata=None).team.name), [])
+    text = parse_search(request.args.get(f"{form_prefix(group)}-team"), [])
     names = team_choices(group.id, text)
     return htmx.render_fragment("groups/_team_options.html", team_names=names)
 
