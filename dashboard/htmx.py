@@ -80,9 +80,14 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, _http_error)
 
 
+NAVIGATING_HEADERS = ("HX-Location", "HX-Redirect", "HX-Refresh")
+
+
 def _attach_flashes(response: Response) -> Response:
     if not is_htmx() or response.mimetype != "text/html" or response.direct_passthrough:
         return response
+    if any(header in response.headers for header in NAVIGATING_HEADERS):
+        return response  # htmx swaps nothing here: the messages wait for the next page
     messages = get_flashed_messages(with_categories=True)
     if messages:
         response.set_data(

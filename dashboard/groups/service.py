@@ -54,13 +54,20 @@ def create_group(name: str, description: str = "") -> Group:
     return group
 
 
+RENAME_REFUSAL = (
+    "This group exists in Thinkific, which cannot rename groups by API; "
+    "its name follows Thinkific's."
+)
+
+
+def can_rename(group: Group) -> bool:
+    return group.thinkific_id is None
+
+
 def rename_group(group: Group, name: str, description: str | None = None) -> Group:
     name = clean_name(name)
-    if group.thinkific_id is not None and name_key(name) != group.name_key:
-        raise GroupError(
-            "This group exists in Thinkific, which cannot rename groups by API; "
-            "its name follows Thinkific's."
-        )
+    if not can_rename(group) and name_key(name) != group.name_key:
+        raise GroupError(RENAME_REFUSAL)
     other = find_group_by_name(name)
     if other is not None and other.id != group.id:
         raise GroupError(f"A group named “{name}” already exists (names ignore case).")
@@ -70,12 +77,20 @@ def rename_group(group: Group, name: str, description: str | None = None) -> Gro
     return group
 
 
-def delete_group(group: Group) -> None:
+def deletion_blocker(group: Group) -> str | None:
+    """Why the group cannot be deleted here, or None when it can."""
     if group.thinkific_id is not None and group.deleted_in_thinkific_at is None:
-        raise GroupError(
+        return (
             "This group exists in Thinkific: delete it there first; the next "
             "sync marks it deleted and then it can be removed here."
         )
+    return None
+
+
+def delete_group(group: Group) -> None:
+    reason = deletion_blocker(group)
+    if reason:
+        raise GroupError(reason)
     team_ids = [a.team_id for a in group.assignments]
     db.session.delete(group)
     db.session.flush()
@@ -169,6 +184,18 @@ def find_or_create_user(email: str, first_name: str = "", last_name: str = "") -
         db.session.add(user)
         db.session.flush()
     return user
+
+
+def member_editing_blocker(group: Group) -> str | None:
+    """Why admins may not edit the group's members here (it only pulls), or None."""
+    if group.sync_mode != SyncMode.PULL:
+        return None
+    return (
+        "Thinkific is the source of truth for this group's members: every syncing team link "
+        "pulls from Thinkific, so an edit here would be undone by the next sync. Add or remove "
+        f"members in your Thinkific admin (Groups, then “{group.name}”); the next sync brings "
+        "the change here."
+    )
 
 
 def find_membership(group_id: int, user_id: int) -> Membership | None:

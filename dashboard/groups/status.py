@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from sqlalchemy import ColumnElement, case
+
 from ..models import Group, SyncMode, SyncState
+
+# The order of "sort by Status": what needs attention first.
+STATUS_ORDER = ("error", "paused", "syncing", "queued", "active", "full", "not_synced")
 
 
 class Status(NamedTuple):
@@ -43,3 +48,20 @@ def _settled_status(group: Group) -> Status:
     if group.pending_changes:
         return Status("active", "Active (pending sync)", "Changes wait for the next sync.")
     return Status("full", "Full (synced)", "The last sync succeeded and nothing changed since.")
+
+
+def status_rank() -> ColumnElement[int]:
+    """`STATUS_ORDER.index(group_status(group).key)` as SQL, for sorting whole tables."""
+    rank = STATUS_ORDER.index
+    return case(
+        (Group.deleted_in_thinkific_at.is_not(None), rank("paused")),
+        (Group.sync_mode == SyncMode.NONE, rank("not_synced")),
+        (Group.sync_state == SyncState.QUEUED, rank("queued")),
+        (Group.sync_state == SyncState.SYNCING, rank("syncing")),
+        (Group.sync_state == SyncState.PAUSED, rank("paused")),
+        (Group.sync_state == SyncState.ERROR, rank("error")),
+        (Group.last_synced_at.is_(None), rank("active")),
+        (Group.open_manual_actions > 0, rank("active")),
+        (Group.pending_changes.is_(True), rank("active")),
+        else_=rank("full"),
+    )

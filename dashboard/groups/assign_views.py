@@ -1,0 +1,99 @@
+"""Quick Assign Team: an inline form in a row of the Groups table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from .. import htmx
+from ..extensions import db
+from ..models import Assignment, Direction, Group
+from . import bp, service
+from .forms import DIRECTIONS, QuickAssignForm
+from .paging import parse_search
+from .queries import team_choices
+from .responses import done, require_admin
+
+
+def assign_form(group: Group, **kwargs: Any) -> QuickAssignForm:
+    """The assign form of one group; its prefix keeps several open forms apart on a page."""
+    return QuickAssignForm(prefix=form_prefix(group), **kwargs)
+
+
+def form_prefix(group: Group) -> str:
+    return f"g{group.id}"
+
+
+def blank_assign_form(group: Group) -> QuickAssignForm:
+    """A new form, Bidirectional chosen (a submitted form must say its direction)."""
+    return assign_form(group, formdata=None, direction=Direction.BIDIRECTIONAL.value)
+
+
+def assign_from_form(group: Group, form: QuickAssignForm) -> Assignment | None:
+    """Assign the chosen team, or leave the errors on the form and change nothing."""
+    if not form.validate_on_submit():
+        return None
+    direction = Direction(form.direction.data)
+    try:
+        assignment = service.assign_team(group, form.chosen_team, direction, by=current_user)
+        db.session.commit()
+    except service.GroupError as error:
+        db.session.rollback()
+        form.team.errors.append(str(error))
+    except IntegrityError:
+        db.session.rollback()
+        form.team.errors.append(
+            f"{form.team.data} was just assigned to this group by someone else."
+        )
+    else:
+        return assignment
+    return None
+
+
+def assigned_message(assignment: Assignment) -> str:
+    label = DIRECTIONS[assignment.direction][0]
+    return f"Assigned {assignment.team.name} to {assignment.group.name} ({label})."
+
+
+@bp.get("/<id:group_id>/row")
+def row(group_id: int):
+    group = db.get_or_404(Group, group_id)
+    return done(htmx.render_fragment("groups/_row.html", group=group), url_for("groups.index"))
+
+
+@bp.get("/<id:group_id>/assign")
+def quick_assign(group_id: int):
+    require_admin()
+    group = db.get_or_404(Group, group_id)
+    return _assign_form_response(group, blank_assign_form(group))
+
+
+@bp.post("/<id:group_id>/assign")
+def assign(group_id: int):
+    group = db.get_or_404(Group, group_id)
+    form = assign_form(group)
+    assignment = assign_from_form(group, form)
+    if assignment is None:
+        return _assign_form_response(group, form, 422)
+    flash(assigned_message(assignment), "success")
+    row = htmx.render_fragment("groups/_row.html", group=group)
+    return done(row, url_for("groups.index"))
+
+
+@bp.get("/<id:group_id>/team-options")
+def team_options(group_id: int):
+    """The teams to offer in the Team list as the admin types (a few, never all 2,000)."""
+    group = db.get_or_404(Group, group_id)
+    text = parse_search(request.args.get(f"{form_prefix(group)}-team"), [])
+    names = team_choices(group.id, text)
+    return htmx.render_fragment("groups/_team_options.html", team_names=names)
+
+
+def _assign_form_response(group: Group, form: QuickAssignForm, status: int = 200):
+    context = {"group": group, "assign_form": form, "team_names": team_choices(group.id)}
+    if htmx.is_partial():
+        return htmx.render_fragment("groups/_row.html", **context), status
+    return render_template("groups/assign.html", **context), status

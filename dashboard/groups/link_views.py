@@ -1,0 +1,85 @@
+"""A group's team links on its detail page: assign a team, change a direction, unassign."""
+
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request, url_for
+
+from .. import htmx
+from ..extensions import db
+from ..models import Assignment, Direction, Group
+from . import bp, service
+from .assign_views import assign_form, assign_from_form, assigned_message
+from .detail_views import PAGE, detail_context, group_or_404, render_detail_block
+from .forms import DIRECTIONS, DirectionForm
+from .queries import parse_member_query
+from .responses import partial, refuse
+
+
+@bp.post("/<id:group_id>/teams")
+def link_team(group_id: int):
+    group = group_or_404(group_id)
+    was_blocked = service.member_editing_blocker(group)
+    form = assign_form(group)
+    assignment = assign_from_form(group, form)
+    if assignment is None:
+        return _form_failed(group, form)
+    flash(assigned_message(assignment), "success")
+    return _links_changed(group, was_blocked)
+
+
+@bp.post("/<id:group_id>/teams/<id:team_id>/direction")
+def change_direction(group_id: int, team_id: int):
+    group, assignment = _link_or_404(group_id, team_id)
+    was_blocked = service.member_editing_blocker(group)
+    form = DirectionForm()
+    if not form.validate_on_submit():
+        message = " ".join(form.direction.errors) or "Choose a sync direction."
+        return refuse(message, _detail_url(group), status=422)
+    service.change_direction(assignment, Direction(form.direction.data))
+    db.session.commit()
+    label = DIRECTIONS[assignment.direction][0]
+    flash(f"{assignment.team.name} now syncs {label}.", "success")
+    return _links_changed(group, was_blocked)
+
+
+@bp.post("/<id:group_id>/teams/<id:team_id>/unassign")
+def unassign(group_id: int, team_id: int):
+    group, assignment = _link_or_404(group_id, team_id)
+    was_blocked = service.member_editing_blocker(group)
+    team_name = assignment.team.name
+    service.unassign(assignment)
+    db.session.commit()
+    flash(f"Unassigned {team_name} from {group.name}.", "success")
+    return _links_changed(group, was_blocked)
+
+
+def _link_or_404(group_id: int, team_id: int) -> tuple[Group, Assignment]:
+    group = group_or_404(group_id)
+    assignment = next((a for a in group.assignments if a.team_id == team_id), None)
+    if assignment is None:
+        abort(404)
+    return group, assignment
+
+
+def _links_changed(group: Group, was_blocked: str | None):
+    """The links section, the sync status, and the members when their editing rule flipped."""
+    if not htmx.is_partial():
+        return htmx.redirect(_detail_url(group))
+    context = detail_context(group, parse_member_query(request.form))
+    body = render_detail_block("teams", context)
+    status = htmx.render_fragment("groups/_sync_state.html", group=group)
+    body += partial("#group-sync-status", status)
+    if (was_blocked is None) != (context["editing_blocker"] is None):
+        body += partial("#group-members", render_detail_block("members", context))
+    return htmx.fragment_response(body)
+
+
+def _form_failed(group: Group, form):
+    context = detail_context(group, assign_form=form)
+    if htmx.is_partial():
+        return render_detail_block("teams", context), 422
+    return render_template(PAGE, **context), 422
+
+
+def _detail_url(group: Group) -> str:
+    return url_for("groups.detail", group_id=group.id)
