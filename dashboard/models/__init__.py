@@ -13,7 +13,7 @@ from .enums import (
     SyncState,
 )
 from .groups import Assignment, Group, Membership, name_key
-from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun
+from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncPush, SyncRun
 from .types import utcnow
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "SyncBaseMember",
     "SyncEvent",
     "SyncMode",
+    "SyncPush",
     "SyncRun",
     "SyncState",
     "Team",
