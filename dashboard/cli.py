@@ -8,12 +8,14 @@ from flask import Flask, current_app
 from .accounts import AccountError, upsert_account
 from .extensions import db
 from .models import Role
+from .thinkific.cli import thinkific_emulator
 
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(ensure_admin)
     app.cli.add_command(worker)
+    app.cli.add_command(thinkific_emulator)
 
 
 @click.command("worker")
