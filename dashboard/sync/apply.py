@@ -27,6 +27,10 @@ PLACEHOLDER_LAST_NAME = "-"  # Thinkific requires a last name; some dashboard us
 
 @dataclass
 class Tally:
+    """The run's counts, as SyncRun names them."""
+
+    groups_imported: int = 0
+    groups_created: int = 0
     added_remote: int = 0
     removed_remote: int = 0
     added_local: int = 0

@@ -153,34 +153,31 @@ def _create(group: LocalGroup) -> GroupStep:
 # --- applying ---------------------------------------------------------------------------------
 
 
-def apply_step(step: GroupStep, client, now: datetime) -> None:
-    """Carry out one step (creating a group calls Thinkific). Callers commit."""
+def apply_step(step: GroupStep, client, now: datetime) -> Group | None:
+    """Carry out one step (creating a group calls Thinkific); returns the group. Callers commit."""
     group = db.session.get(Group, step.group_id) if step.group_id is not None else None
     if step.step == Step.IMPORT:
-        _import(step.remote)
+        group = _import(step.remote)
     elif step.step == Step.LINK:
         _link(group, step.remote, now)
-    elif step.step == Step.RENAME:
+    elif step.step in (Step.RENAME, Step.RESTORED):
         group.name, group.name_key = step.remote.name, name_key(step.remote.name)
+        group.deleted_in_thinkific_at = None
     elif step.step == Step.DELETED:
         group.deleted_in_thinkific_at = now
-    elif step.step == Step.RESTORED:
-        group.deleted_in_thinkific_at = None
     elif step.step == Step.CREATE:
         created = client.create_group(group.name)
         group.thinkific_id, group.token = created.id, created.token
+    db.session.flush()
+    return group
 
 
-def _import(remote: RemoteGroup) -> None:
-    db.session.add(
-        Group(
-            name=remote.name,
-            name_key=name_key(remote.name),
-            thinkific_id=remote.id,
-            token=remote.token,
-            last_read_at=None,
-        )
+def _import(remote: RemoteGroup) -> Group:
+    group = Group(
+        name=remote.name, name_key=name_key(remote.name), thinkific_id=remote.id, token=remote.token
     )
+    db.session.add(group)
+    return group
 
 
 def _link(group: Group, remote: RemoteGroup, now: datetime) -> None:

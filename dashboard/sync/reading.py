@@ -91,10 +91,10 @@ def load_local_side(group: Group) -> GroupView:
     return view
 
 
-def read_remote_side(client, view: GroupView) -> None:
+def read_remote_side(client, view: GroupView, thinkific_id: int | None = None) -> None:
     """Read Thinkific's member list of the group in full, and match it to dashboard users."""
     try:
-        members = _read_all(client.iter_group_members(view.group.thinkific_id))
+        members = _read_all(client.iter_group_members(thinkific_id or view.group.thinkific_id))
     except ThinkificError as error:
         raise ReadFailed(f"Could not read the group's members from Thinkific: {error}") from error
     match_remote_users(view, members)

@@ -1,0 +1,23 @@
+"""Sync tests run the real engine against the emulator over HTTP, with a real Redis."""
+
+from __future__ import annotations
+
+import pytest
+
+from .helpers import Site
+
+
+@pytest.fixture
+def app_config(app_config, thinkific_config) -> dict:
+    """The app pointed at the emulator, with a budget that never slows the tests down."""
+    return {
+        **app_config,
+        **thinkific_config,
+        "THINKIFIC_RATE_LIMIT": 100_000,
+        "SYNC_HEARTBEAT_SECONDS": 3,
+    }
+
+
+@pytest.fixture
+def site(emulator) -> Site:
+    return Site(emulator.control)
