@@ -110,8 +110,10 @@ def _free_groups(live: list[SyncRun]) -> None:
     stuck = db.session.scalars(
         select(Group).where(Group.sync_state.in_((SyncState.QUEUED, SyncState.SYNCING)))
     ).all()
+    live_ids = {run.id for run in live}
     for group in stuck:
-        if group.sync_state == SyncState.SYNCING and locks.group_lock_holder(group.id) is None:
+        syncing = group.sync_state == SyncState.SYNCING
+        if syncing and locks.group_lock_holder(group.id) not in live_ids:
             interrupted(group)
         elif group.sync_state == SyncState.QUEUED and not (covers_all or group.id in covered):
             group.sync_state, group.pending_changes = SyncState.IDLE, True

@@ -56,10 +56,13 @@ def run_in_foreground(
     trigger: RunTrigger = RunTrigger.CLI,
     by: Account | None = None,
     decision: Decision | None = None,
+    job_id: str | None = None,
 ) -> SyncRun:
-    """Run a sync in this process (the CLI); raises SyncBusy when one is already running."""
+    """Run a sync in this process (the CLI, the clock's poll job); raises SyncBusy when a
+    live run already owns the scope."""
     runs.recover_stale()
     run = runs.new_run(trigger, group, by)
+    run.job_id = job_id
     db.session.commit()
     holder = runs.claim_run(run)
     if holder is not None:
