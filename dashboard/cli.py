@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from .accounts import AccountError, upsert_account
 from .extensions import db
 from .models import Role
+from .sync.cli import sync_cli
 from .thinkific.cli import thinkific_emulator
 
 
@@ -15,6 +16,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(ensure_admin)
     app.cli.add_command(worker)
+    app.cli.add_command(clock)
+    app.cli.add_command(sync_cli)
     app.cli.add_command(thinkific_emulator)
 
 
@@ -25,6 +28,14 @@ def worker(burst: bool) -> None:
     from jobs.worker import run_worker
 
     run_worker(current_app._get_current_object(), burst=burst)
+
+
+@click.command("clock")
+def clock() -> None:
+    """Run RQ's cron: enqueue the Thinkific poll every SYNC_INTERVAL_MINUTES."""
+    from jobs.schedule import run_clock
+
+    run_clock(current_app._get_current_object())
 
 
 @click.command("create-admin")

@@ -77,6 +77,7 @@ def process_commands(port: int) -> dict[str, list[str]]:
     return {
         "web": [*flask, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
         "worker": [*flask, "worker"],
+        "clock": [*flask, "clock"],
     }
 
 

@@ -68,3 +68,24 @@ def sync(group: Group | None = None) -> SyncRun:
     run = run_in_foreground(group, RunTrigger.CLI)
     db.session.expire_all()
     return run
+
+
+def database_rows() -> dict[str, list[tuple]]:
+    """Every row of every table, to compare before and after something that must not write."""
+    db.session.expire_all()
+    return {
+        table.name: sorted(
+            (tuple(map(str, row)) for row in db.session.execute(table.select())), key=str
+        )
+        for table in db.metadata.sorted_tables
+    }
+
+
+def thinkific_state(control) -> dict:
+    """What the emulated Thinkific site holds: groups, users and every group's members."""
+    groups = control.groups()
+    return {
+        "groups": groups,
+        "users": control.users(),
+        "members": {g["id"]: sorted(m["id"] for m in control.members(g["id"])) for g in groups},
+    }
