@@ -44,6 +44,7 @@ class RunContext:
     beat: Heartbeat
     tally: Tally = field(default_factory=Tally)
     groups_failed: int = 0
+    problems: list[str] = field(default_factory=list)  # "group: what went wrong"
 
     @property
     def removals(self) -> str:
@@ -115,6 +116,7 @@ def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
         group.sync_state, group.pending_changes = SyncState.ERROR, True
         failed = count(len(applier.failed), "change")
         group.last_error = f"{failed} failed; the next sync retries. First: {applier.errors[0]}"
+        ctx.problems.append(f"{group.name}: {group.last_error}")
     else:
         group.sync_state, group.last_error, group.last_synced_at = SyncState.IDLE, None, utcnow()
     ctx.save_counts()
@@ -124,6 +126,7 @@ def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
 def fail_group(ctx: RunContext, group: Group, message: str) -> None:
     ctx.groups_failed += 1
     ctx.tally.failures += 1
+    ctx.problems.append(f"{group.name}: {message}")
     group.sync_state, group.last_error, group.pending_changes = SyncState.ERROR, message, True
     record(ctx, group, "sync_group", EventOutcome.FAILED, "the sync of this group failed", message)
     ctx.save_counts()

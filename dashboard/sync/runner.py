@@ -11,7 +11,16 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import EventOutcome, Group, RunState, RunTrigger, SyncMode, SyncRun, utcnow
+from ..models import (
+    EventOutcome,
+    Group,
+    RunState,
+    RunTrigger,
+    SyncMode,
+    SyncRun,
+    SyncState,
+    utcnow,
+)
 from ..thinkific.client import client_from_app
 from ..thinkific.errors import ThinkificError
 from . import budget, locks, runs
@@ -58,7 +67,7 @@ def _execute(ctx: RunContext, decision: Decision) -> None:
         sync_all(ctx)
     else:
         sync_one(ctx, decision)
-    end(ctx.run, final_state(ctx))
+    end(ctx.run, final_state(ctx), summary(ctx))
 
 
 def sync_all(ctx: RunContext) -> None:
@@ -106,6 +115,9 @@ def _discovery_step(ctx: RunContext, step) -> set[int]:
         group = db.session.get(Group, step.group_id) if step.group_id else None
         record(ctx, group, step.step.value, EventOutcome.FAILED, step.reason, step.reason)
         ctx.tally.failures += 1
+        ctx.problems.append(f"{step.name}: {step.reason}")
+        if group is not None:
+            group.sync_state, group.last_error = SyncState.ERROR, step.reason
         db.session.commit()
         return {step.group_id} if step.group_id else set()
     try:
@@ -153,6 +165,15 @@ def ensure_in_thinkific(ctx: RunContext, group: Group) -> str | None:
     ctx.tally.groups_created += 0 if found else 1
     db.session.commit()
     return None
+
+
+def summary(ctx: RunContext) -> str | None:
+    """The run's problems in words (the first few), or None."""
+    if not ctx.problems:
+        return None
+    shown = "; ".join(ctx.problems[:3])
+    more = f" (and {len(ctx.problems) - 3} more)" if len(ctx.problems) > 3 else ""
+    return f"{shown}{more}"
 
 
 def final_state(ctx: RunContext) -> RunState:

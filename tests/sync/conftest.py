@@ -19,5 +19,6 @@ def app_config(app_config, thinkific_config) -> dict:
 
 
 @pytest.fixture
-def site(emulator) -> Site:
+def site(emulator, app) -> Site:
+    """Thinkific as its own admin UI changes it, with the dashboard app ready beside it."""
     return Site(emulator.control)
