@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Group, SyncMode, utcnow
-from ..thinkific.client import client_from_app
 from ..thinkific.errors import ThinkificError
 from . import budget
 from .discovery import GroupStep, local_groups, plan_discovery
 from .planner import Plan, plan_group
 from .reading import GroupView, ReadFailed, load_local_side, read_remote_side
+from .remote import thinkific_client
 
 
 @dataclass
@@ -49,7 +49,7 @@ class RunPreview:
 def preview_group(group: Group, client=None) -> GroupPreview:
     """What a sync of `group` would do now, with the reason of every change."""
     owned = client is None
-    client = client or client_from_app(current_app)
+    client = client or thinkific_client()
     try:
         return _preview(group, client)
     finally:
@@ -59,7 +59,7 @@ def preview_group(group: Group, client=None) -> GroupPreview:
 
 def preview_all() -> RunPreview:
     """What a sync of all groups would do now: discovery steps and every synced group's plan."""
-    with client_from_app(current_app) as client:
+    with thinkific_client() as client:
         try:
             remote = list(client.iter_groups())
         except ThinkificError as error:

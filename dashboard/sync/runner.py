@@ -21,11 +21,11 @@ from ..models import (
     SyncState,
     utcnow,
 )
-from ..thinkific.client import client_from_app
 from ..thinkific.errors import ThinkificError
 from . import budget, locks, runs
 from .discovery import Step, apply_step, local_groups, plan_discovery
 from .group_sync import Decision, RunContext, fail_group, record, sync_group
+from .remote import thinkific_client
 from .runs import ACTIVE, queue_groups
 
 STEP_COUNTS = {Step.IMPORT: "groups_imported", Step.CREATE: "groups_created"}
@@ -40,7 +40,7 @@ def execute(run_id: int, decision: Decision | None = None) -> SyncRun | None:
     if run is None or run.state not in ACTIVE:
         return run
     try:
-        with locks.Heartbeat(run.id) as beat, client_from_app(current_app) as client:
+        with locks.Heartbeat(run.id) as beat, thinkific_client() as client:
             start(run)
             ctx = RunContext(run, client, beat)
             _execute(ctx, decision or Decision())
