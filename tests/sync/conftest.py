@@ -22,3 +22,9 @@ def app_config(app_config, thinkific_config) -> dict:
 def site(emulator, app) -> Site:
     """Thinkific as its own admin UI changes it, with the dashboard app ready beside it."""
     return Site(emulator.control)
+
+
+@pytest.fixture
+def quick_retries(app) -> None:
+    """Fewer, shorter retries, so a persistent fault fails a change in well under a second."""
+    app.config["THINKIFIC_RETRY"] = {"attempts": 3, "backoff_base": 0.05, "backoff_max": 0.2}
