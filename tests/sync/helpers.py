@@ -35,7 +35,12 @@ class Site:
         self.control.remove_member(group_id, self.user(email))
 
     def members(self, group_id: int) -> set[str]:
+        """Everyone in the group, including additions the API does not list yet."""
         return {m["email"] for m in self.control.members(group_id)}
+
+    def listed(self, group_id: int) -> set[str]:
+        """The members Thinkific's API lists now."""
+        return {m["email"] for m in self.control.members(group_id) if m["visible"]}
 
     def group_id(self, name: str) -> int | None:
         found = self.control.group_named(name)
