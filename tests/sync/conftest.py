@@ -8,8 +8,10 @@ from .helpers import Site
 
 
 @pytest.fixture
-def app_config(app_config, thinkific_config) -> dict:
-    """The app pointed at the emulator, with a budget that never slows the tests down."""
+def app_config(app_config, thinkific_config, emulator) -> dict:
+    """The app pointed at the emulator; neither side's rate limit slows the tests down (the
+    tests about 429s inject them)."""
+    emulator.control.configure(rate_limit=100_000)
     return {
         **app_config,
         **thinkific_config,
