@@ -42,7 +42,7 @@ def test_an_unknown_group_is_a_clear_error_and_changes_nothing(app):
     assert db.session.scalar(select(func.count()).select_from(SyncRun)) == 0
 
 
-def test_a_failed_run_exits_non_zero_with_the_reason(app, emulator):
+def test_a_failed_run_exits_non_zero_with_the_reason(app, emulator, quick_retries):
     emulator.control.add_fault("server_error", path="/api/public/v1/groups", status=503)
     result = invoke(app)
     assert result.exit_code == 1

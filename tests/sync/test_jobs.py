@@ -119,8 +119,8 @@ def test_a_killed_worker_leaves_nothing_stuck_and_a_rerun_converges(site, make, 
 
 
 def test_sigterm_stops_the_run_cleanly(site, make, workers, emulator):
-    pairs = groups_with_work(site, make, count=3, size=4)
-    emulator.control.configure(latency=0.2)
+    pairs = groups_with_work(site, make, count=6, size=4)
+    emulator.control.configure(latency=0.2)  # more left than the 6 s a stopping horse gets
     run = start_sync_all()
     worker = workers.start()
     wait_for(lambda: _progress(run.id) >= 1, what="the run to get going")

@@ -47,7 +47,7 @@ def counts() -> tuple[int, int, int]:
     )
 
 
-def test_a_failed_read_removes_nothing_and_says_why(site, make, emulator):
+def test_a_failed_read_removes_nothing_and_says_why(site, make, emulator, quick_retries):
     group, _ = linked(site, make)
     emulator.control.add_fault("server_error", method="GET", path="/api/public/v1/users")
     run = sync(group)
