@@ -66,6 +66,10 @@ class GroupApply:
     failed: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     _in_a_row: int = 0
+    _base_written: set[str] = field(default_factory=set)  # the base rows as they now stand
+
+    def __post_init__(self) -> None:
+        self._base_written = set(self.view.base)
 
     @property
     def group(self) -> Group:
@@ -201,8 +205,9 @@ class GroupApply:
         for key in keys:
             agreed = key in (self.view.base if key in self.failed else self.plan.agreed)
             user = self.view.users.get(key)
-            if user is not None:
+            if user is not None and agreed != (key in self._base_written):
                 (keep if agreed else drop).append(user.id)
+                self._base_written ^= {key}
         store.write_base(self.group, keep, drop)
 
     def _write_pushes(self) -> None:

@@ -99,9 +99,10 @@ def candidates(excluded: Iterable[int] = ()) -> list[Candidate]:
     return [Candidate(*row) for row in rows if row.id not in excluded]
 
 
-def choose(ordered: list[Candidate], budget: PollBudget) -> list[Candidate]:
-    """The longest prefix of `ordered` whose reads fit one poll (always at least one group)."""
-    chosen, spent = [], discovery_cost(_group_total())
+def choose(ordered: list[Candidate], budget: PollBudget, discovery: int) -> list[Candidate]:
+    """The longest prefix of `ordered` whose reads fit one poll after `discovery` calls
+    (always at least one group, so every group is read eventually)."""
+    chosen, spent = [], discovery
     for candidate in ordered:
         if chosen and spent + candidate.cost > budget.poll_calls:
             break
@@ -119,12 +120,12 @@ def coverage(config: Mapping[str, Any]) -> Coverage:
     budget = poll_budget(config)
     groups = candidates()
     reads = sum(c.cost for c in groups)
-    discovery = discovery_cost(_group_total())
+    discovery = discovery_cost(group_total())
     per_poll = max(1, budget.poll_calls - discovery)
     polls = max(1, math.ceil(reads / per_poll))
     return Coverage(len(groups), reads + discovery, budget.poll_calls, budget.interval_minutes,
                     polls)  # fmt: skip
 
 
-def _group_total() -> int:
+def group_total() -> int:
     return db.session.scalar(select(func.count()).select_from(Group)) or 0

@@ -139,7 +139,8 @@ def groups_to_sync(trigger: RunTrigger, excluded: set[int]) -> list[int]:
     """Synced groups, pending changes first, then least recently read (DESIGN §4.6)."""
     candidates = budget.candidates(excluded)
     if trigger == RunTrigger.SCHEDULE:
-        candidates = budget.choose(candidates, budget.poll_budget(current_app.config))
+        poll = budget.poll_budget(current_app.config)
+        candidates = budget.choose(candidates, poll, budget.discovery_cost(budget.group_total()))
     return [c.id for c in candidates if runs.live_run(c.id) is None]
 
 
