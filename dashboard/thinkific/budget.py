@@ -22,6 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import redis
 from limits import RateLimitItemPerSecond
@@ -126,6 +127,7 @@ class SharedBudget:
         storage = RedisStorage("redis://", connection_pool=connection.connection_pool)
         self._limiter = MovingWindowRateLimiter(storage)
         self.pause = Pause(connection, f"{self.key}:pause")
+        self.graphql_pause = Pause(connection, f"{self.key}:graphql-pause")
         self.slots = InFlightSlots(
             connection, f"{self.key}:in-flight", max_in_flight, lease_seconds, sleep
         )
@@ -142,10 +144,15 @@ class SharedBudget:
             else:
                 self._sleep(self._until_slot_frees() + random.uniform(0.005, 0.05))
 
+    def delay_after_429(self, response: Any) -> float:
+        """Seconds to pause after `response`, a 429 (read from its `RateLimit-Reset`)."""
+        return reset_delay(response.headers.get("RateLimit-Reset"))
+
     def clear(self) -> None:
         """Forget the window, any pause and any leases (tests, benchmarks)."""
         self._limiter.clear(self._item, self.key)
         self.pause.clear()
+        self.graphql_pause.clear()
         self.slots.clear()
 
     def _until_slot_frees(self) -> float:

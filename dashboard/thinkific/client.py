@@ -12,7 +12,6 @@ helpers.
 from __future__ import annotations
 
 import hashlib
-import time
 import tomllib
 from collections.abc import Callable, Iterator
 from importlib import metadata
@@ -22,8 +21,8 @@ from urllib.parse import urlsplit
 import redis
 from flask import Flask
 
-from ..config import PROJECT_ROOT, THINKIFIC_GRAPHQL_URL
-from .budget import Pause, SharedBudget
+from ..config import PROJECT_ROOT, REMOVAL_MODES, THINKIFIC_GRAPHQL_URL
+from .budget import SharedBudget
 from .catalog import CatalogOperations
 from .errors import ConfigurationError
 from .graphql import RemovalOperations
@@ -54,8 +53,9 @@ class ThinkificClient(GroupOperations, UserOperations, CatalogOperations, Remova
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         user_agent: str | None = None,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        if removals not in REMOVAL_MODES:
+            raise ConfigurationError(f"removals must be one of {', '.join(REMOVAL_MODES)}")
         self.api_url = api_url.rstrip("/")
         self.graphql_url = graphql_url
         self.removals = removals
@@ -64,16 +64,13 @@ class ThinkificClient(GroupOperations, UserOperations, CatalogOperations, Remova
         self._access_token = access_token
         budget = SharedBudget(
             redis_connection, self.site, rate=rate_limit, period=rate_period,
-            max_in_flight=max_in_flight, lease_seconds=sum(timeout) + 30, sleep=sleep,
+            max_in_flight=max_in_flight, lease_seconds=sum(timeout) + 30,
         )  # fmt: skip
         headers = auth_headers(api_key, subdomain, access_token)
         headers.update(
             {"User-Agent": user_agent or default_user_agent(), "Accept": "application/json"}
         )
-        self._transport = Transport(
-            headers, budget, timeout=timeout, retry=retry or RetryPolicy(), sleep=sleep
-        )
-        self._graphql_pause = Pause(redis_connection, f"{budget.key}:graphql-pause")
+        self._transport = Transport(headers, budget, timeout=timeout, retry=retry or RetryPolicy())
 
     # -- counters ---------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ class ThinkificError(Exception):
     """Base of every error the client raises."""
 
     attempts: int = 1
+    maybe_applied: bool = False  # a non-idempotent request failed after it may have been acted on
 
     def __str__(self) -> str:
         message = super().__str__()

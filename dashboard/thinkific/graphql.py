@@ -70,7 +70,7 @@ class RemovalOperations:
 
     def _graphql(self, operation: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
         """POST a named operation; return `data`, after honouring the cost-based limit."""
-        budget = GraphQLBudget(self._graphql_pause, self._transport.sleep)
+        budget = GraphQLBudget(self.budget.graphql_pause, self._transport.sleep)
         body = {"operationName": operation, "query": query, "variables": variables}
         return self._transport.request(
             "POST", self.graphql_url, json=body, budget=budget,
@@ -105,6 +105,14 @@ class GraphQLBudget:
         if waited > 0:
             self._sleep(waited)
         return waited
+
+    def delay_after_429(self, response: Any) -> float:
+        """A GraphQL 429 names its reset in the body's rate information, if anywhere."""
+        try:
+            rate = response.json()["extensions"]["rateLimit"]
+            return _seconds_until(rate["resetAt"])
+        except (ValueError, TypeError, KeyError):
+            return reset_delay(response.headers.get("RateLimit-Reset"))
 
 
 def _rate_limited(errors: list[Any]) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .errors import NotFoundError
+from .pagination import read_page
 from .resources import Group, User, parse_id_list
 
 USER_FIELDS = frozenset(
@@ -20,6 +21,14 @@ USER_FIELDS = frozenset(
 
 class GroupOperations:
     """Groups, their members and their analysts."""
+
+    def check_connection(self) -> int:
+        """One cheap request that proves the credentials work; returns the number of groups."""
+        body = self._get("/groups", {"page": 1, "limit": 1})
+        items, _ = read_page(body, 1, "/groups")
+        pagination = (body.get("meta") or {}).get("pagination") or {}
+        total = pagination.get("total_items")
+        return int(total) if isinstance(total, int | float) else len(items)
 
     def iter_groups(self) -> Iterator[Group]:
         """Every group of the site, 250 per request, as the caller consumes them."""

@@ -22,7 +22,7 @@ import requests
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
-from .budget import Pause, SharedBudget, reset_delay
+from .budget import Pause, SharedBudget
 from .errors import (
     GraphQLRateLimited,
     MalformedResponse,
@@ -54,6 +54,8 @@ class Budget(Protocol):
     pause: Pause
 
     def wait_for_turn(self) -> float: ...
+
+    def delay_after_429(self, response: requests.Response) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -121,8 +123,9 @@ class Transport:
     ) -> Any:
         """Send until an answer or a final error; return the decoded JSON body (None if empty).
 
-        `budget` replaces the site's REST budget (GraphQL has its own); `check(body)` runs on
-        every answer inside the retry loop, so it may raise a transient error to retry.
+        `budget` replaces the site's REST budget (GraphQL has its own); `check(body)` reads
+        every successful answer, and any answer carrying GraphQL `errors`, inside the retry
+        loop, so it may raise a transient error to retry.
         """
         retrying = self._retrying(_transient if idempotent else _certainly_unsent)
         call = Call(method, url, params, json, budget or self.budget, check)
@@ -130,6 +133,9 @@ class Transport:
             return retrying(self._send, call)
         except ThinkificError as error:
             error.attempts = retrying.statistics.get("attempt_number", 1)
+            error.maybe_applied = (
+                not idempotent and _transient(error) and not _certainly_unsent(error)
+            )
             raise
 
     def verified_create(self, send: Callable[[], T], find: Callable[[], T | None]) -> T:
@@ -139,7 +145,7 @@ class Transport:
         connection, a timeout, a garbled answer), the record is looked up with `find` before the
         POST is sent again; if it exists, that is the result.
         """
-        for attempt in self._retrying(_transient):
+        for attempt in self._retrying(_maybe_applied):
             with attempt:
                 if attempt.retry_state.attempt_number > 1 and (found := find()) is not None:
                     return found
@@ -154,16 +160,22 @@ class Transport:
         with self.budget.slots.hold() as waited:
             self._add(budget_wait_seconds=waited, calls=1)
             response = self._http(call.method, call.url, call.params, call.body)
-        body = self._interpret(response, call)
-        return call.check(body) if call.check else body
+        return self._interpret(response, call)
 
     def _http(self, method: str, url: str, params: Any, body: Any) -> requests.Response:
         try:
             return self.session.request(method, url, params=params, json=body, timeout=self.timeout)
+        except requests.ConnectTimeout as exc:
+            raise TransportError(
+                f"Could not connect to Thinkific for {method} {_path(url)} "
+                f"within {self.timeout[0]:g} s",
+                sent=False,
+            ) from exc
         except requests.Timeout as exc:
-            sent = not isinstance(exc, requests.ConnectTimeout)
-            raise TransportError(f"Thinkific did not answer {method} {_path(url)} in time: {exc}",
-                                 sent=sent) from exc  # fmt: skip
+            raise TransportError(
+                f"Thinkific did not answer {method} {_path(url)} in time "
+                f"(nothing for {self.timeout[1]:g} s)"
+            ) from exc
         except requests.RequestException as exc:
             raise TransportError(
                 f"Could not talk to Thinkific ({method} {_path(url)}): {_reason(exc)}",
@@ -172,16 +184,17 @@ class Transport:
 
     def _interpret(self, response: requests.Response, call: Call) -> Any:
         status, where = response.status_code, call.where
+        body = _decode(response, where) if status < 400 else _decode_quietly(response)
+        if call.check and (status < 400 or _graphql_errors(body)):
+            return call.check(body)  # GraphQL reads its own errors, even on a 400 or 429
         if status == 429:
             self._on_rate_limited(response, call.budget)
-        body = _decode(response, where) if status < 400 else _decode_quietly(response)
         if status >= 400:
             raise error_for_status(status, body, response.text, where)
         return body
 
     def _on_rate_limited(self, response: requests.Response, budget: Budget) -> None:
-        delay = reset_delay(response.headers.get("RateLimit-Reset"))
-        self.note_rate_limited(budget, delay)
+        self.note_rate_limited(budget, budget.delay_after_429(response))
 
     def note_rate_limited(self, budget: Budget, delay: float) -> None:
         """Count a rate-limit answer and pause `budget` for every process, with jitter."""
@@ -217,6 +230,11 @@ class Transport:
                 setattr(self._stats, name, getattr(self._stats, name) + amount)
 
 
+def _maybe_applied(error: BaseException) -> bool:
+    """A non-idempotent request failed in a way that may have reached Thinkific."""
+    return getattr(error, "maybe_applied", False)
+
+
 def _transient(error: BaseException) -> bool:
     return isinstance(error, Transient)
 
@@ -225,6 +243,10 @@ def _certainly_unsent(error: BaseException) -> bool:
     """Safe to re-send even a non-idempotent request: Thinkific did not act on it."""
     unsent = isinstance(error, TransportError) and not error.sent
     return unsent or isinstance(error, RateLimitedError | GraphQLRateLimited)
+
+
+def _graphql_errors(body: Any) -> bool:
+    return isinstance(body, dict) and isinstance(body.get("errors"), list)
 
 
 def _decode(response: requests.Response, where: str) -> Any:

@@ -121,3 +121,14 @@ def test_control_paths_are_not_rate_limited_or_counted(emulator):
         emulator.control.groups()
 
     assert emulator.control.stats()["total_requests"] == 0
+
+
+def test_a_seed_with_a_bad_date_is_refused(emulator):
+    with pytest.raises(requests.HTTPError, match="activated_at"):
+        emulator.control.seed(
+            users=[{"email": "a@example.com"}],
+            courses=[{"name": "C"}],
+            enrollments=[{"email": "a@example.com", "course_name": "C", "activated_at": "soon"}],
+        )
+
+    assert emulator.control.users() == []

@@ -23,6 +23,7 @@ def test_over_the_budget_is_429_with_epoch_ms_and_no_retry_after(emulator, api):
     response = exhaust(emulator, api)
 
     assert response.status_code == 429
+    assert response.json() == {"error": "Rate limit exceeded"}
     assert "Retry-After" not in response.headers
     reset = int(response.headers["RateLimit-Reset"])
     assert before * 1000 < reset <= (before + 31) * 1000

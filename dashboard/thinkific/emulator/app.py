@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import api, control, gate, snapshot
+from . import api, control, gate, graphql_api, snapshot
 from .demo import load_demo
 from .runtime import EXTENSION, Emulator
 
@@ -21,6 +21,7 @@ def create_emulator(config: Mapping[str, Any] | None = None) -> Flask:
     gate.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(graphql_api.bp)
     restored = snapshot.init_app(app, emulator)
     if emulator.settings["DEMO_DATA"] and not restored:
         with emulator.lock:

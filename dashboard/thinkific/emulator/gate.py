@@ -13,6 +13,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from . import auth, strict
 from .faults import Fault
+from .ratelimit import too_many_requests
 from .replies import ApiError, empty, json_reply, reply_for
 from .runtime import API_BASE, GRAPHQL_PATH, emulator
 
@@ -90,8 +91,6 @@ def apply_fault(fault: Fault) -> Response | None:
         reason = CLOUDFLARE_REASONS[fault.status]
         page = CLOUDFLARE_PAGE.format(status=fault.status, reason=reason)
         return Response(page, status=fault.status, mimetype="text/html")
-    from .ratelimit import too_many_requests
-
     return reply_for(too_many_requests(time.time() + fault.reset_after, emulator().switches))
 
 

@@ -30,6 +30,13 @@ class SiteLimiter:
     def reset(self) -> None:
         self.storage.reset()
 
+    def spend(self, cost: int, budget: int, window: float) -> tuple[bool, int, float]:
+        """Take `cost` from a budget per window: (allowed, remaining, reset epoch seconds)."""
+        item = RateLimitItemPerSecond(budget, window)
+        allowed = cost <= 0 or self.limiter.hit(item, SITE, cost=cost)
+        stats = self.limiter.get_window_stats(item, SITE)
+        return allowed, stats.remaining, stats.reset_time
+
     def check(self, switches: Mapping[str, Any]) -> None:
         """Count one request; raise the 429 when the window's budget is spent."""
         item = RateLimitItemPerSecond(switches["RATE_LIMIT"], switches["RATE_LIMIT_WINDOW"])

@@ -35,7 +35,7 @@ class Emulator:
         self.stats = Stats()
         self.violations: list[dict[str, Any]] = []
         self.welcome_emails: list[dict[str, Any]] = []
-        self.graphql_spent: list[tuple[float, float]] = []
+        self.graphql_limiter = SiteLimiter()
 
     def reset(self) -> None:
         """Forget everything: data, switches back to their start values, faults, stats."""
@@ -44,8 +44,8 @@ class Emulator:
             self.switches = dict(self.initial_switches)
             self.violations.clear()
             self.welcome_emails.clear()
-            self.graphql_spent.clear()
         self.limiter.reset()
+        self.graphql_limiter.reset()
         self.faults.clear()
         self.stats.reset()
         if self.settings["DEMO_DATA"]:

@@ -48,6 +48,17 @@ def _check(store: Store, sections: dict[str, list[dict]]) -> None:
     for section in ("memberships", "analysts", "enrollments"):
         for index, entry in enumerate(sections[section]):
             _check_references(known, entry, section, index)
+    for index, entry in enumerate(sections["enrollments"]):
+        _check_dates(entry, index)
+
+
+def _check_dates(entry: dict, index: int) -> None:
+    for name in ("activated_at", "expiry_date", "completed_at"):
+        try:
+            if entry.get(name):
+                shapes.parse_timestamp(entry[name])
+        except (TypeError, ValueError, AttributeError):
+            raise SeedError(f"enrollments[{index}]: {name} is not an ISO 8601 date-time") from None
 
 
 def _known(store: Store, sections: dict[str, list[dict]]) -> dict[str, set]:

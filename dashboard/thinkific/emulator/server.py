@@ -26,7 +26,7 @@ class EmulatorServer:
         self.server: BaseWSGIServer = make_server(
             host, port, app, threaded=True, request_handler=handler
         )
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:

@@ -124,5 +124,6 @@ def record(e: Emulator, kind: str, message: str, **extra: Any) -> None:
 
 def record_unknown_route(e: Emulator) -> None:
     """A request to a path or method the emulator does not serve is a client bug worth seeing."""
-    if e.settings["STRICT"] and not g.get("deviation"):
+    rest = request.path.startswith("/api/public/v1/")
+    if rest and e.settings["STRICT"] and not g.get("deviation"):
         record(e, "route", f"no such route: {request.method} {request.path}")
