@@ -79,3 +79,18 @@ def test_adding_the_member_back_in_the_dashboard_closes_the_action(site, make):
     assert open_actions(group) == []
     assert db.session.scalar(select(ManualAction.resolution)) == "no_longer_wanted"
     assert (members(group), site.members(thinkific_id)) == ({A, B, C}, {A, B, C})
+
+
+def test_graphql_removals_are_used_when_enabled(site, make, emulator, app):
+    emulator.control.configure(graphql_enabled=True)
+    app.config.update(THINKIFIC_REMOVALS="graphql", THINKIFIC_ACCESS_TOKEN=emulator.access_token)
+    group, thinkific_id = linked(site, make)
+    remove_local(group, B)
+    run = sync(group)
+    assert run.state == "succeeded", run.error
+    assert (run.removed_remote, run.manual_actions) == (1, 0)
+    assert site.members(thinkific_id) == {A, C}
+    assert group.open_manual_actions == 0
+    sync(group)
+    assert open_actions(group) == []  # the confirmation closed once Thinkific dropped b
+    assert members(group) == {A, C}
