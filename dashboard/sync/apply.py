@@ -15,7 +15,7 @@ from datetime import datetime
 
 from ..extensions import db
 from ..models import EventOutcome, Group, SyncEvent, User
-from ..thinkific.errors import ThinkificError, Transient
+from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
 from . import store
 from .planner import Action, Change, Plan
 from .reading import GroupView
@@ -144,8 +144,14 @@ class GroupApply:
         return Result(change, EventOutcome.APPLIED, action, user_id)
 
     def _push(self, key: str) -> None:
-        thinkific_id = self.view.users[key].thinkific_id or self._find_or_create(key)
-        self.client.add_user_to_groups(thinkific_id, [self.group.name])
+        known = self.view.users[key].thinkific_id
+        try:
+            self.client.add_user_to_groups(known or self._find_or_create(key), [self.group.name])
+        except (NotFoundError, ValidationError):
+            if known is None:
+                raise
+            # the Thinkific user we knew may be gone (deleted, re-created): look again by email
+            self.client.add_user_to_groups(self._find_or_create(key), [self.group.name])
         self.tally.added_remote += 1
 
     def _find_or_create(self, key: str) -> int:

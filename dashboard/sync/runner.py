@@ -160,6 +160,7 @@ def ensure_in_thinkific(ctx: RunContext, group: Group) -> str | None:
         return f"Thinkific's group “{found.name}” is already linked to another dashboard group."
     created = found or ctx.client.create_group(group.name)
     group.thinkific_id, group.token = created.id, created.token
+    group.name = created.name  # Thinkific adds members by its exact spelling of the name
     why = "linked by name" if found else "created in Thinkific"
     step = Step.LINK if found else Step.CREATE
     record(ctx, group, step.value, EventOutcome.APPLIED, f"{group.name}: {why}")

@@ -8,7 +8,7 @@ job was lost. `recover_stale()` marks such runs failed and puts the groups they 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
@@ -23,6 +23,7 @@ ACTIVE = (RunState.QUEUED, RunState.RUNNING)
 WAITING_JOB = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
 BEING_QUEUED = timedelta(seconds=60)  # a run row exists, its job is being put on the queue
 DIED = "The worker stopped during this run (killed or restarted); the next sync continues."
+CHUNK = 500
 GROUP_INTERRUPTED = "The last sync of this group was interrupted; the next sync retries it."
 
 
@@ -129,18 +130,14 @@ def interrupted(group: Group) -> None:
 
 def queue_groups(group_ids: list[int]) -> None:
     """Show groups as queued (those not paused or being synced by another run)."""
-    if group_ids:
+    busy = (SyncState.SYNCING, SyncState.PAUSED)
+    for start in range(0, len(group_ids), CHUNK):
         db.session.execute(
             update(Group)
-            .where(Group.id.in_(group_ids), Group.sync_state.not_in(_BUSY))
+            .where(Group.id.in_(group_ids[start : start + CHUNK]), Group.sync_state.not_in(busy))
             .values(sync_state=SyncState.QUEUED)
         )
 
 
-_BUSY = (SyncState.SYNCING, SyncState.PAUSED)
-
-
-def _aware(moment):
-    from datetime import UTC
-
+def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

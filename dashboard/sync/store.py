@@ -61,10 +61,10 @@ def ensure_users(view: GroupView, keys: Iterable[str]) -> dict[str, int]:
 
 
 def link_thinkific_ids(view: GroupView, keys: Iterable[str]) -> None:
-    """Store the Thinkific id of users matched by email that have none yet."""
+    """Store the Thinkific id of users matched by email (none yet, or an outdated one)."""
     for key in keys:
         user, member = view.users.get(key), view.remote.get(key)
-        if user and member and user.thinkific_id is None:
+        if user and member and user.thinkific_id != member.id:
             remember_thinkific_id(view, key, member.id)
 
 
