@@ -62,7 +62,7 @@ def test_an_existing_thinkific_user_is_found_by_email_not_created_again(site, ma
 
 
 def test_a_user_recreated_in_thinkific_is_found_again_by_email(site, make, emulator):
-    group, thinkific_id = linked(site, make, A)
+    linked(site, make, A)
     old_id = user(A).thinkific_id
     other = site.group("Beta")
     sync()
