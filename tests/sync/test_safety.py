@@ -144,3 +144,22 @@ def test_small_removals_do_not_pause(site, make):
 def _refreshed(run):
     db.session.expire_all()
     return run if run.state not in (RunState.QUEUED, RunState.RUNNING) else None
+
+
+def test_an_absence_in_a_list_of_several_pages_is_checked_before_it_removes(site, make, emulator):
+    emails = [f"p{i:03}@example.com" for i in range(260)]  # two pages of members
+    emulator.control.seed(
+        groups=[{"name": "Big"}],
+        users=[{"email": email} for email in emails],
+        memberships=[{"group_name": "Big", "email": email} for email in emails],
+    )
+    thinkific_id = site.group_id("Big")
+    sync()
+    group = db.session.scalar(select(Group).filter_by(thinkific_id=thinkific_id))
+    make.assignment(group, direction=Direction.BIDIRECTIONAL)
+    sync(group)
+    site.remove(thinkific_id, emails[0])
+    run = sync(group)
+    assert run.removed_local == 1
+    assert run.calls == 3  # two pages, and one look at the member said to be gone
+    assert members(group) == set(emails[1:])
