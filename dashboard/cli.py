@@ -9,6 +9,7 @@ from .accounts import AccountError, upsert_account
 from .demo.commands import seed_demo
 from .extensions import db
 from .models import Role
+from .sync.cli import sync_cli
 from .thinkific.cli import thinkific_emulator
 
 
@@ -17,6 +18,8 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(ensure_admin)
     app.cli.add_command(worker)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(clock)
+    app.cli.add_command(sync_cli)
     app.cli.add_command(thinkific_emulator)
 
 
@@ -27,6 +30,14 @@ def worker(burst: bool) -> None:
     from jobs.worker import run_worker
 
     run_worker(current_app._get_current_object(), burst=burst)
+
+
+@click.command("clock")
+def clock() -> None:
+    """Run RQ's cron: enqueue the Thinkific poll every SYNC_INTERVAL_MINUTES."""
+    from jobs.schedule import run_clock
+
+    run_clock(current_app._get_current_object())
 
 
 @click.command("create-admin")

@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.app",
     "tests.fixtures.browser",
     "tests.fixtures.thinkific",
+    "tests.fixtures.workers",
 ]

@@ -13,7 +13,7 @@ from .enums import (
     SyncState,
 )
 from .groups import Assignment, Group, Membership, name_key
-from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun
+from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncPush, SyncRun
 from .types import utcnow
 from .webhooks import WebhookDelivery
 
@@ -33,6 +33,7 @@ __all__ = [
     "SyncBaseMember",
     "SyncEvent",
     "SyncMode",
+    "SyncPush",
     "SyncRun",
     "SyncState",
     "Team",

@@ -1,0 +1,230 @@
+"""Carry out one group's plan: Thinkific calls, database writes, an event per change.
+
+Changes go in batches; each batch's database writes, the base and the events of the changes
+in it are committed together, right after the batch's Thinkific calls. A job killed at any
+point therefore leaves a group that the next run finishes: Thinkific's side is idempotent (a
+member added twice is added once; a user is looked up by email before being created) and the
+database never holds a local change without the base that explains it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..extensions import db
+from ..models import EventOutcome, Group, SyncEvent, User
+from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
+from . import store
+from .planner import Action, Change, Plan
+from .reading import GroupView
+
+BATCH = 100
+MAX_FAILURES_IN_A_ROW = 3  # then Thinkific is in trouble: stop calling it for this group
+PLACEHOLDER_LAST_NAME = "-"  # Thinkific requires a last name; some dashboard users have none
+
+
+@dataclass
+class Tally:
+    """The run's counts, as SyncRun names them."""
+
+    groups_imported: int = 0
+    groups_created: int = 0
+    added_remote: int = 0
+    removed_remote: int = 0
+    added_local: int = 0
+    removed_local: int = 0
+    manual_actions: int = 0
+    failures: int = 0
+
+
+@dataclass
+class Result:
+    change: Change
+    outcome: EventOutcome
+    action: str
+    user_id: int | None = None
+    error: str | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.outcome in (EventOutcome.APPLIED, EventOutcome.PENDING)
+
+
+@dataclass
+class GroupApply:
+    """Apply `plan` to `view`'s group; `client` is the run's Thinkific client."""
+
+    view: GroupView
+    plan: Plan
+    client: object
+    run_id: int | None
+    now: datetime
+    removals: str = "manual"
+    tally: Tally = field(default_factory=Tally)
+    failed: set[str] = field(default_factory=set)
+    errors: list[str] = field(default_factory=list)
+    _in_a_row: int = 0
+    _base_written: set[str] = field(default_factory=set)  # the base rows as they now stand
+
+    def __post_init__(self) -> None:
+        self._base_written = set(self.view.base)
+
+    @property
+    def group(self) -> Group:
+        return self.view.group
+
+    def run(self, on_batch: Callable[[], None] = lambda: None) -> None:
+        changes = list(self.plan.changes)
+        for start in range(0, len(changes), BATCH):
+            batch = changes[start : start + BATCH]
+            results = self._apply_batch(batch)
+            self._record(results)
+            self._write_base({change.key for change in batch})
+            on_batch()
+            db.session.commit()
+        self._write_base(self.plan.agreed | self.view.base)
+        self._write_pushes()
+
+    # -- one batch -------------------------------------------------------------------------
+
+    def _apply_batch(self, batch: list[Change]) -> list[Result]:
+        results: list[Result] = []
+        for action in Action:
+            changes = [change for change in batch if change.action == action]
+            if changes:
+                results += getattr(self, f"_{action.value}")(changes)
+        return results
+
+    def _add_local(self, changes: list[Change]) -> list[Result]:
+        ids = store.ensure_users(self.view, [c.key for c in changes])
+        store.add_members(self.group, [ids[c.key] for c in changes if c.key in ids], self.now)
+        self.tally.added_local += sum(1 for c in changes if c.key in ids)
+        return [self._local_result(c, ids, "add_local") for c in changes]
+
+    def _remove_local(self, changes: list[Change]) -> list[Result]:
+        ids = {c.key: self.view.users[c.key].id for c in changes}
+        store.remove_members(self.group, ids.values())
+        self.tally.removed_local += len(changes)
+        return [Result(c, EventOutcome.APPLIED, "remove_local", ids[c.key]) for c in changes]
+
+    def _add_remote(self, changes: list[Change]) -> list[Result]:
+        return [self._call(change, "add_remote", self._push) for change in changes]
+
+    def _remove_remote(self, changes: list[Change]) -> list[Result]:
+        ids = store.ensure_users(self.view, [c.key for c in changes])
+        if self.removals == "graphql":
+            return self._remove_by_graphql(changes, ids)
+        reasons = {ids[c.key]: c.reason for c in changes}
+        store.open_manual_removals(self.group, reasons, self.run_id, store.MANUAL_REMOVAL, self.now)
+        self.tally.manual_actions += len(changes)
+        return [Result(c, EventOutcome.PENDING, "manual_removal", ids[c.key]) for c in changes]
+
+    def _close_manual(self, changes: list[Change]) -> list[Result]:
+        closing = {self.view.open_actions[c.key]: self._resolution(c.key) for c in changes}
+        store.close_manual_actions(closing, self.now)
+        return [
+            Result(c, EventOutcome.APPLIED, "close_manual", self.view.users[c.key].id)
+            for c in changes
+        ]
+
+    # -- Thinkific calls -------------------------------------------------------------------
+
+    def _call(self, change: Change, action: str, send: Callable[[str], None]) -> Result:
+        user_id = self.view.users[change.key].id if change.key in self.view.users else None
+        if self._in_a_row >= MAX_FAILURES_IN_A_ROW:
+            return self._fail(change, action, user_id, "not tried: Thinkific kept failing")
+        try:
+            send(change.key)
+        except ThinkificError as error:
+            self._in_a_row += 1 if isinstance(error, Transient) else 0
+            return self._fail(change, action, user_id, str(error))
+        self._in_a_row = 0
+        return Result(change, EventOutcome.APPLIED, action, user_id)
+
+    def _push(self, key: str) -> None:
+        known = self.view.users[key].thinkific_id
+        try:
+            self.client.add_user_to_groups(known or self._find_or_create(key), [self.group.name])
+        except (NotFoundError, ValidationError):
+            if known is None:
+                raise
+            # the Thinkific user we knew may be gone (deleted, re-created): look again by email
+            self.client.add_user_to_groups(self._find_or_create(key), [self.group.name])
+        self.tally.added_remote += 1
+
+    def _find_or_create(self, key: str) -> int:
+        found = self.client.find_user_by_email(key)
+        if found is None:
+            user = db.session.get(User, self.view.users[key].id)
+            first = user.first_name or key.split("@")[0]
+            found = self.client.create_user(
+                key, first, user.last_name or PLACEHOLDER_LAST_NAME, send_welcome_email=False
+            )
+        store.remember_thinkific_id(self.view, key, found.id)
+        return found.id
+
+    def _remove_by_graphql(self, changes: list[Change], ids: dict[str, int]) -> list[Result]:
+        members = [self.view.remote[c.key].id for c in changes]
+        try:
+            self.client.remove_users_from_groups(members, [self.group.thinkific_id])
+        except ThinkificError as error:
+            return [self._fail(c, "remove_remote", ids.get(c.key), str(error)) for c in changes]
+        reasons = {ids[c.key]: c.reason for c in changes}
+        store.open_manual_removals(
+            self.group, reasons, self.run_id, store.AWAITING_REMOVAL, self.now
+        )
+        self.tally.removed_remote += len(changes)
+        return [Result(c, EventOutcome.APPLIED, "remove_remote", ids[c.key]) for c in changes]
+
+    # -- bookkeeping -----------------------------------------------------------------------
+
+    def _local_result(self, change: Change, ids: dict[str, int], action: str) -> Result:
+        if change.key in ids:
+            return Result(change, EventOutcome.APPLIED, action, ids[change.key])
+        return self._fail(change, action, None, "no such user in the dashboard or Thinkific")
+
+    def _fail(self, change: Change, action: str, user_id: int | None, error: str) -> Result:
+        self.failed.add(change.key)
+        self.tally.failures += 1
+        self.errors.append(f"{change.key}: {error}")
+        return Result(change, EventOutcome.FAILED, action, user_id, error)
+
+    def _resolution(self, key: str) -> str:
+        listed = key in self.view.remote or key in self.plan.pushed
+        return "no_longer_wanted" if listed else "gone_from_thinkific"
+
+    def _record(self, results: list[Result]) -> None:
+        rows = [
+            {"run_id": self.run_id, "group_id": self.group.id, "user_id": r.user_id,
+             "email": r.change.key, "action": r.action, "outcome": r.outcome,
+             "reason": r.change.reason, "error": r.error, "created_at": self.now}
+            for r in results
+        ]  # fmt: skip
+        if rows and self.run_id is not None:
+            db.session.execute(SyncEvent.__table__.insert(), rows)
+
+    def _write_base(self, keys: set[str]) -> None:
+        """The base for `keys`: agreed, except where a change failed (then as it was)."""
+        keep, drop = [], []
+        for key in keys:
+            agreed = key in (self.view.base if key in self.failed else self.plan.agreed)
+            user = self.view.users.get(key)
+            if user is not None and agreed != (key in self._base_written):
+                (keep if agreed else drop).append(user.id)
+                self._base_written ^= {key}
+        store.write_base(self.group, keep, drop)
+
+    def _write_pushes(self) -> None:
+        pushed = dict(self.plan.pushed)
+        for key in self.failed & pushed.keys():
+            if key in self.view.pushed:
+                pushed[key] = self.view.pushed[key]
+            else:
+                del pushed[key]
+        users = self.view.users
+        drop = [users[key].id for key in self.view.pushed if key not in pushed and key in users]
+        store.write_pushes(
+            self.group, {users[k].id: at for k, at in pushed.items() if k in users}, drop
+        )

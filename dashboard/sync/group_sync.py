@@ -1,0 +1,199 @@
+"""Syncing one group inside a run: lock, read, plan, pause or apply, and say how it went.
+
+The group's status fields are kept true at every step: `syncing` while it runs (committed, so
+the UI sees it), then `idle`, `error` (with the reason) or `paused` (with the plan stored as
+pending events for an admin to approve or reject).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import EventOutcome, Group, SyncEvent, SyncRun, SyncState, utcnow
+from ..thinkific.errors import ThinkificError
+from ..thinkific.pagination import PAGE_SIZE
+from . import store
+from .apply import GroupApply, Tally
+from .locks import Heartbeat
+from .planner import Action, Plan, plan_group
+from .reading import GroupView, ReadFailed, load_local_side, read_remote_side
+from .runs import interrupted
+from .words import count
+
+AWAITING_APPROVAL = tuple(action.value for action in Action)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """An admin's answer to a paused plan: removals approved, or members kept."""
+
+    approved: frozenset[str] = frozenset()
+    kept: frozenset[str] = frozenset()
+
+
+@dataclass
+class RunContext:
+    run: SyncRun
+    client: object
+    beat: Heartbeat
+    tally: Tally = field(default_factory=Tally)
+    groups_failed: int = 0
+    problems: list[str] = field(default_factory=list)  # "group: what went wrong"
+
+    @property
+    def removals(self) -> str:
+        return current_app.config.get("THINKIFIC_REMOVALS", "manual")
+
+    def needs_approval(self, plan: Plan, decision: Decision) -> bool:
+        limit = current_app.config.get("SYNC_REMOVAL_LIMIT", 10)
+        percent = current_app.config.get("SYNC_REMOVAL_LIMIT_PERCENT", 20)
+        return plan.needs_approval(limit, percent, decision.approved)
+
+    def save_counts(self) -> None:
+        """Copy the run's counters (and the client's call counters) onto the run row."""
+        for name, value in vars(self.tally).items():
+            setattr(self.run, name, value)
+        stats = self.client.stats
+        self.run.calls, self.run.rate_limited = stats.calls, stats.rate_limited
+
+
+def sync_group(ctx: RunContext, group: Group, decision: Decision = Decision()) -> None:
+    """Sync one group; a failure is recorded on the group, never raised (except shutdown)."""
+    if not ctx.beat.lock_group(group.id):
+        record(ctx, group, "sync_group", EventOutcome.SKIPPED, "another run is syncing it")
+        return
+    saved = copy.copy(ctx.tally)
+    try:
+        _sync_locked(ctx, group, decision)
+    except (ReadFailed, ThinkificError) as error:
+        db.session.rollback()
+        ctx.tally = saved
+        fail_group(ctx, group, str(error))
+    except BaseException:
+        db.session.rollback()
+        interrupted(group)
+        db.session.commit()
+        raise
+    finally:
+        ctx.beat.unlock_group(group.id)
+
+
+def _sync_locked(ctx: RunContext, group: Group, decision: Decision) -> None:
+    begin(group)
+    view = load_local_side(group)
+    read_remote_side(ctx.client, view)
+    now = utcnow()
+    group.last_read_at = now
+    plan = plan_group(view.snapshot(), view.links, now=now, kept=decision.kept)
+    if ctx.needs_approval(plan, decision):
+        pause(ctx, view, plan)
+        return
+    verify_absences(ctx, view, plan)
+    applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, ctx.removals, ctx.tally)
+    applier.run(on_batch=ctx.save_counts)
+    finish(ctx, group, applier)
+
+
+def begin(group: Group) -> None:
+    group.sync_state, group.last_attempt_at, group.pending_changes = (
+        SyncState.SYNCING,
+        utcnow(),
+        False,
+    )
+    db.session.commit()
+
+
+def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
+    group.open_manual_actions = store.count_open_manual_actions(group)
+    if applier.failed:
+        ctx.groups_failed += 1
+        group.sync_state, group.pending_changes = SyncState.ERROR, True
+        failed = count(len(applier.failed), "change")
+        group.last_error = f"{failed} failed; the next sync retries. First: {applier.errors[0]}"
+        ctx.problems.append(f"{group.name}: {group.last_error}")
+    else:
+        group.sync_state, group.last_error, group.last_synced_at = SyncState.IDLE, None, utcnow()
+    ctx.save_counts()
+    db.session.commit()
+
+
+def fail_group(ctx: RunContext, group: Group, message: str) -> None:
+    ctx.groups_failed += 1
+    ctx.tally.failures += 1
+    ctx.problems.append(f"{group.name}: {message}")
+    group.sync_state, group.last_error, group.pending_changes = SyncState.ERROR, message, True
+    record(ctx, group, "sync_group", EventOutcome.FAILED, "the sync of this group failed", message)
+    ctx.save_counts()
+    db.session.commit()
+
+
+def pause(ctx: RunContext, view: GroupView, plan: Plan) -> None:
+    """Hold the whole plan for an admin: nothing is applied, the plan is kept as events."""
+    group = view.group
+    supersede_paused(group, ctx.run.id)
+    for change in plan.changes:
+        user = view.users.get(change.key)
+        record(ctx, group, change.action.value, EventOutcome.PENDING, change.reason,
+               email=change.key, user_id=user.id if user else None)  # fmt: skip
+    removals = count(len(plan.removals), "removal")
+    group.sync_state = SyncState.PAUSED
+    group.last_error = f"{removals} wait for an admin's approval (above the removal limit)."
+    ctx.save_counts()
+    db.session.commit()
+
+
+def supersede_paused(group: Group, run_id: int) -> None:
+    """Earlier paused plans of the group stop waiting: a newer plan replaces them."""
+    db.session.execute(
+        update(SyncEvent)
+        .where(
+            SyncEvent.group_id == group.id,
+            SyncEvent.outcome == EventOutcome.PENDING,
+            SyncEvent.action.in_(AWAITING_APPROVAL),
+            SyncEvent.run_id != run_id,
+        )
+        .values(outcome=EventOutcome.SKIPPED, error=f"superseded by run {run_id}")
+    )
+
+
+def verify_absences(ctx: RunContext, view: GroupView, plan: Plan) -> None:
+    """A list read over several pages can miss members that moved between pages while it was
+    read; before acting on an absence (a removal here, a manual action resolved), ask
+    Thinkific about that member directly."""
+    if len(view.remote) < PAGE_SIZE:
+        return  # one page is one consistent answer
+    absent = [c.key for c in plan.of(Action.REMOVE_LOCAL)]
+    absent += [c.key for c in plan.of(Action.CLOSE_MANUAL) if c.key not in view.remote]
+    for key in absent:
+        if next(iter(ctx.client.iter_users(email=key, group_id=view.group.thinkific_id)), None):
+            raise ReadFailed(
+                f"Thinkific's member list changed while it was read ({key} was missing but "
+                "is a member); nothing was changed, the next sync reads it again."
+            )
+
+
+def record(
+    ctx: RunContext,
+    group: Group | None,
+    action: str,
+    outcome: EventOutcome,
+    reason: str,
+    error: str | None = None,
+    *,
+    email: str = "",
+    user_id: int | None = None,
+    at: datetime | None = None,
+) -> None:
+    db.session.add(
+        SyncEvent(
+            run_id=ctx.run.id, group_id=group.id if group is not None else None,
+            user_id=user_id, email=email, action=action, outcome=outcome, reason=reason,
+            error=error, created_at=at or utcnow(),
+        )
+    )  # fmt: skip

@@ -1,0 +1,117 @@
+"""One run per scope, one run per group, and proof of life — all in Redis, all expiring.
+
+- A *claim* (`sync:claim:all`, `sync:claim:group:<id>`) names the run that owns a scope from
+  the moment it is queued. Whoever finds a claim checks that its run is alive before trusting
+  it, so a claim left by a killed worker never blocks anyone for long.
+- A running run keeps a *heartbeat* key alive (refreshed by a thread every third of its TTL)
+  and holds a *group lock* (a redis-py Lock, token = run id) while it syncs a group. A killed
+  worker stops refreshing both: they expire after `SYNC_HEARTBEAT_SECONDS`.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import suppress
+
+from flask import current_app
+from redis.exceptions import LockError
+from redis.lock import Lock
+
+from ..redis_client import get_redis
+
+CLAIM_TTL = 24 * 3600  # a safety net only; liveness is checked on every read of a claim
+DEFAULT_HEARTBEAT_SECONDS = 30
+
+RELEASE_IF_OWNER = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+def heartbeat_seconds() -> int:
+    return int(current_app.config.get("SYNC_HEARTBEAT_SECONDS", DEFAULT_HEARTBEAT_SECONDS))
+
+
+def scope_of(group_id: int | None) -> str:
+    return "all" if group_id is None else f"group:{group_id}"
+
+
+def claim(scope: str, run_id: int) -> int | None:
+    """Claim `scope` for `run_id`; returns None on success, else the run id holding it."""
+    redis = get_redis()
+    if redis.set(f"sync:claim:{scope}", run_id, nx=True, ex=CLAIM_TTL):
+        return None
+    holder = redis.get(f"sync:claim:{scope}")
+    return int(holder) if holder is not None else claim(scope, run_id)
+
+
+def claimant(scope: str) -> int | None:
+    holder = get_redis().get(f"sync:claim:{scope}")
+    return int(holder) if holder is not None else None
+
+
+def release(scope: str, run_id: int) -> None:
+    get_redis().eval(RELEASE_IF_OWNER, 1, f"sync:claim:{scope}", str(run_id))
+
+
+def is_alive(run_id: int) -> bool:
+    return bool(get_redis().exists(f"sync:alive:{run_id}"))
+
+
+def group_lock_holder(group_id: int) -> int | None:
+    holder = get_redis().get(f"sync:lock:group:{group_id}")
+    return int(holder) if holder is not None else None
+
+
+class Heartbeat:
+    """While open: the run is alive, and the group locks it takes stay held."""
+
+    def __init__(self, run_id: int) -> None:
+        self.run_id = run_id
+        self.ttl = heartbeat_seconds()
+        self._redis = get_redis()
+        self._locks: dict[int, Lock] = {}
+        self._guard = threading.Lock()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._beat, name="sync-heartbeat", daemon=True)
+
+    def __enter__(self) -> Heartbeat:
+        self._touch()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.ttl)
+        for group_id in list(self._locks):
+            self.unlock_group(group_id)
+        self._redis.delete(f"sync:alive:{self.run_id}")
+
+    def lock_group(self, group_id: int) -> bool:
+        lock = Lock(
+            self._redis, f"sync:lock:group:{group_id}", timeout=self.ttl, thread_local=False
+        )
+        if not lock.acquire(blocking=False, token=str(self.run_id)):
+            return False
+        with self._guard:
+            self._locks[group_id] = lock
+        return True
+
+    def unlock_group(self, group_id: int) -> None:
+        with self._guard:
+            lock = self._locks.pop(group_id, None)
+        if lock is not None:
+            with suppress(LockError):
+                lock.release()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.ttl / 3):
+            self._touch()
+            with self._guard:
+                locks = list(self._locks.values())
+            for lock in locks:
+                with suppress(LockError):
+                    lock.reacquire()
+
+    def _touch(self) -> None:
+        self._redis.set(f"sync:alive:{self.run_id}", 1, ex=self.ttl)

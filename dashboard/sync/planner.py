@@ -1,0 +1,252 @@
+"""The three-way merge of DESIGN §4.3, as a pure function of what each side holds.
+
+Members are keys: lower-cased emails, resolved by the reader (a Thinkific user matched to a
+dashboard user by Thinkific id takes that user's email). Nothing here touches Flask, HTTP or
+the database, so one plan serves Preview, the CLI and a real run alike.
+
+Two facts beyond L, R and B keep the merge honest:
+- an open manual removal (§4.4) counts as removed on Thinkific's side, so a bidirectional link
+  does not read the member back as a Thinkific addition;
+- a member the sync added to Thinkific but has not seen listed there yet (Thinkific may show
+  additions late) counts as present for a grace period, so the sync never reads its own change
+  back as a removal in Thinkific, nor resolves a manual removal that Thinkific cannot show yet;
+  after the grace period it is added again if still wanted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from ..models import Direction, MemberSource, SyncMode
+from .words import ADDED_BY_SOURCE, links_phrase, when
+
+PUSH_GRACE = timedelta(minutes=30)
+
+
+class Action(StrEnum):
+    ADD_REMOTE = "add_remote"
+    REMOVE_REMOTE = "remove_remote"
+    ADD_LOCAL = "add_local"
+    REMOVE_LOCAL = "remove_local"
+    CLOSE_MANUAL = "close_manual"
+
+    @property
+    def removes(self) -> bool:
+        return self in (Action.REMOVE_REMOTE, Action.REMOVE_LOCAL)
+
+
+ACTION_ORDER = list(Action)
+SUMMARY_WORDS = {
+    Action.ADD_REMOTE: "to add in Thinkific",
+    Action.REMOVE_REMOTE: "to remove from Thinkific",
+    Action.ADD_LOCAL: "to add in the dashboard",
+    Action.REMOVE_LOCAL: "to remove from the dashboard",
+    Action.CLOSE_MANUAL: "manual action(s) to close",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    team: str
+    direction: Direction
+
+
+@dataclass(frozen=True)
+class LocalMember:
+    added_at: datetime | None
+    source: MemberSource = MemberSource.DASHBOARD
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What each side holds for one group, keyed by lower-cased email."""
+
+    local: Mapping[str, LocalMember]
+    remote: frozenset[str]
+    base: frozenset[str] = frozenset()
+    pushed: Mapping[str, datetime] = field(default_factory=dict)  # added by us, not listed yet
+    open_removals: Mapping[str, datetime] = field(default_factory=dict)  # key → opened at
+    last_synced_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    action: Action
+    key: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    mode: SyncMode
+    changes: tuple[Change, ...]
+    agreed: frozenset[str]  # the new base once every change is applied
+    pushed: Mapping[str, datetime] = field(default_factory=dict)  # to remember once applied
+    size: int = 0  # members known on either side
+
+    def of(self, action: Action) -> list[Change]:
+        return [change for change in self.changes if change.action == action]
+
+    @property
+    def removals(self) -> list[Change]:
+        return [change for change in self.changes if change.action.removes]
+
+    def needs_approval(self, limit: int, percent: int, approved: Iterable[str] = ()) -> bool:
+        """More removals (not yet approved) than `limit` and than `percent` % of the group."""
+        allowed = set(approved)
+        waiting = sum(1 for change in self.removals if change.key not in allowed)
+        return waiting > limit and waiting * 100 > percent * self.size
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.of(action))} {SUMMARY_WORDS[action]}"
+            for action in ACTION_ORDER
+            if self.of(action)
+        ]
+        return ", ".join(parts) if parts else "nothing to change"
+
+
+@dataclass(frozen=True)
+class _Sides:
+    local: frozenset[str]
+    seen: frozenset[str]  # in Thinkific as far as we know (read, or added by us a moment ago)
+    merge_remote: frozenset[str]  # Thinkific's side for the merge: seen minus open removals
+    base: frozenset[str]  # the base, minus additions Thinkific never showed
+    stale: frozenset[str]
+    in_flight: Mapping[str, datetime]  # our additions not listed yet, within the grace period
+
+    @classmethod
+    def of(cls, snapshot: Snapshot, now: datetime) -> _Sides:
+        unseen = {key: at for key, at in snapshot.pushed.items() if key not in snapshot.remote}
+        in_flight = {key: at for key, at in unseen.items() if now - at < PUSH_GRACE}
+        seen = snapshot.remote | frozenset(in_flight)
+        return cls(
+            local=frozenset(snapshot.local),
+            seen=seen,
+            merge_remote=seen - frozenset(snapshot.open_removals),
+            base=snapshot.base - frozenset(unseen.keys() - in_flight.keys()),
+            stale=frozenset(unseen.keys() - in_flight.keys()),
+            in_flight=in_flight,
+        )
+
+
+def target_set(mode: SyncMode, sides: _Sides) -> frozenset[str]:
+    """The member set both sides should end with (the table of DESIGN §4.3)."""
+    local, remote, base = sides.local, sides.merge_remote, sides.base
+    if mode == SyncMode.PULL:
+        return sides.seen
+    if mode == SyncMode.PUSH:
+        return local
+    if mode == SyncMode.BOTH:
+        return (local & remote) | (local - base) | (remote - base)
+    return base
+
+
+def plan_group(
+    snapshot: Snapshot,
+    links: Iterable[Link],
+    *,
+    now: datetime,
+    kept: Iterable[str] = (),
+) -> Plan:
+    """Plan one group's sync; `kept` are members whose removal an admin rejected."""
+    links = tuple(links)
+    mode = SyncMode.of([link.direction for link in links])
+    if mode == SyncMode.NONE:
+        return Plan(mode, (), snapshot.base, snapshot.pushed)
+    sides = _Sides.of(snapshot, now)
+    kept = frozenset(kept) & (sides.local | sides.seen)
+    target = target_set(mode, sides) | kept
+    words = _Reasons(snapshot, sides, links, mode, now, kept)
+    changes = [
+        *words.changes(Action.ADD_REMOTE, target - sides.seen),
+        *words.changes(Action.REMOVE_REMOTE, sides.merge_remote - target),
+        *words.changes(Action.ADD_LOCAL, target - sides.local),
+        *words.changes(Action.REMOVE_LOCAL, sides.local - target),
+        *words.changes(Action.CLOSE_MANUAL, _closable(snapshot, sides, target)),
+    ]
+    pushed = {**sides.in_flight, **{c.key: now for c in changes if c.action == Action.ADD_REMOTE}}
+    size = len(sides.local | sides.seen)
+    return Plan(mode, tuple(changes), frozenset(target), pushed, size)
+
+
+def _closable(snapshot: Snapshot, sides: _Sides, target: frozenset[str]) -> set[str]:
+    """Open manual removals that are done (gone from Thinkific) or no longer wanted."""
+    return {key for key in snapshot.open_removals if key not in sides.seen or key in target}
+
+
+@dataclass(frozen=True)
+class _Reasons:
+    """Every planned change carries its reason in words."""
+
+    snapshot: Snapshot
+    sides: _Sides
+    links: tuple[Link, ...]
+    mode: SyncMode
+    now: datetime
+    kept: frozenset[str]
+
+    def changes(self, action: Action, keys: Iterable[str]) -> list[Change]:
+        explain = getattr(self, action.value)
+        return [Change(action, key, explain(key)) for key in sorted(keys)]
+
+    def add_remote(self, key: str) -> str:
+        if key in self.kept:
+            why = "an admin rejected removing this member"
+        elif key in self.sides.stale:
+            pushed_at = self.snapshot.pushed[key]
+            why = f"added there {when(pushed_at)} but not seen since, so adding again"
+        else:
+            member = self.snapshot.local[key]
+            why = f"{ADDED_BY_SOURCE[member.source]} {when(member.added_at)}"
+            if self.mode == SyncMode.PUSH:
+                why += ", not in the Thinkific group"
+        return f"add to Thinkific: {why}, {self._links(pushing=True)}"
+
+    def remove_remote(self, key: str) -> str:
+        if self.mode == SyncMode.PUSH:
+            why = "not a member in the dashboard, which Thinkific mirrors"
+        else:
+            why = f"removed in the dashboard since the last sync {self._last_sync()}"
+        return f"remove from Thinkific: {why}, {self._links(pushing=True)}"
+
+    def add_local(self, key: str) -> str:
+        if key in self.kept:
+            why = "an admin rejected removing this member"
+        elif self.mode == SyncMode.PULL:
+            why = f"in the Thinkific group (read {when(self.now)})"
+        elif self.snapshot.last_synced_at is None:
+            why = f"in the Thinkific group at the first sync (read {when(self.now)})"
+        else:
+            why = f"added in Thinkific since the last sync {self._last_sync()}"
+        return f"add to the dashboard: {why}, {self._links(pushing=False)}"
+
+    def remove_local(self, key: str) -> str:
+        if self.mode == SyncMode.PULL:
+            why = f"not in the Thinkific group (read {when(self.now)})"
+        else:
+            why = f"removed in Thinkific since the last sync {self._last_sync()}"
+        return f"remove from the dashboard: {why}, {self._links(pushing=False)}"
+
+    def close_manual(self, key: str) -> str:
+        if key not in self.sides.seen:
+            return f"resolved: no longer in the Thinkific group (read {when(self.now)})"
+        if key in self.kept:
+            return "closed: an admin rejected this removal"
+        if self.mode == SyncMode.PULL:
+            return "closed: the group now only pulls, and Thinkific still has this member"
+        return "closed: added back in the dashboard"
+
+    def _links(self, *, pushing: bool) -> str:
+        wanted = [
+            (link.team, link.direction)
+            for link in self.links
+            if (link.direction.pushes if pushing else link.direction.pulls)
+        ]
+        return links_phrase(wanted)
+
+    def _last_sync(self) -> str:
+        return when(self.snapshot.last_synced_at)

@@ -1,0 +1,99 @@
+"""Dry runs (Preview sync, `flask sync run --dry-run`): the same planner, no writes anywhere.
+
+Only reads happen: the database is read, Thinkific is read (GET requests only), nothing is
+added, committed or posted — not even a SyncRun row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Group, SyncMode, utcnow
+from ..thinkific.errors import ThinkificError
+from . import budget
+from .discovery import GroupStep, local_groups, plan_discovery
+from .planner import Plan, plan_group
+from .reading import GroupView, ReadFailed, load_local_side, read_remote_side
+from .remote import thinkific_client
+
+
+@dataclass
+class GroupPreview:
+    group: Group
+    plan: Plan | None = None
+    error: str | None = None
+    view: GroupView | None = None
+    note: str | None = None  # e.g. "the group will be created in Thinkific first"
+
+    def needs_approval(self) -> bool:
+        config = current_app.config
+        limit, percent = config["SYNC_REMOVAL_LIMIT"], config["SYNC_REMOVAL_LIMIT_PERCENT"]
+        return self.plan is not None and self.plan.needs_approval(limit, percent)
+
+
+@dataclass
+class RunPreview:
+    steps: list[GroupStep] = field(default_factory=list)
+    groups: list[GroupPreview] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None or any(g.error for g in self.groups)
+
+
+def preview_group(group: Group, client=None) -> GroupPreview:
+    """What a sync of `group` would do now, with the reason of every change."""
+    owned = client is None
+    client = client or thinkific_client()
+    try:
+        return _preview(group, client)
+    finally:
+        if owned:
+            client.close()
+
+
+def preview_all() -> RunPreview:
+    """What a sync of all groups would do now: discovery steps and every synced group's plan."""
+    with thinkific_client() as client:
+        try:
+            remote = list(client.iter_groups())
+        except ThinkificError as error:
+            return RunPreview(error=f"Could not list Thinkific's groups: {error}")
+        preview = RunPreview(steps=plan_discovery(local_groups(), remote))
+        for candidate in budget.candidates():
+            preview.groups.append(_preview(db.session.get(Group, candidate.id), client))
+    return preview
+
+
+def _preview(group: Group, client) -> GroupPreview:
+    if group.sync_mode == SyncMode.NONE:
+        return GroupPreview(group, note="No team link of this group syncs: nothing to do.")
+    if group.deleted_in_thinkific_at is not None:
+        return GroupPreview(group, error="Deleted in Thinkific: its links are paused.")
+    view = load_local_side(group)
+    note = None
+    try:
+        if group.thinkific_id is None:
+            note = _not_in_thinkific(group, client, view)
+        else:
+            read_remote_side(client, view)
+    except (ReadFailed, ThinkificError) as error:
+        return GroupPreview(group, error=str(error), view=view)
+    plan = plan_group(view.snapshot(), view.links, now=utcnow())
+    return GroupPreview(group, plan=plan, view=view, note=note)
+
+
+def _not_in_thinkific(group: Group, client, view: GroupView) -> str:
+    found = client.find_group_by_name(group.name)
+    if found is None:
+        return "The group does not exist in Thinkific yet: the sync creates it first."
+    taken = db.session.scalar(select(Group.id).filter_by(thinkific_id=found.id))
+    if taken:
+        raise ReadFailed(f"Thinkific's group “{found.name}” is linked to another dashboard group.")
+    read_remote_side(client, view, thinkific_id=found.id)
+    return "The group exists in Thinkific by this name: the sync links it."

@@ -1,0 +1,22 @@
+"""The sync's Thinkific client: the real client, configured from the app.
+
+Two app-config-only knobs (tests and benchmarks set them; they are not environment variables):
+`THINKIFIC_TIMEOUT` — (connect, read) seconds — and `THINKIFIC_RETRY` — the fields of the
+client's `RetryPolicy` — override the client's defaults.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from ..thinkific.client import ThinkificClient, client_from_app
+from ..thinkific.transport import RetryPolicy
+
+
+def thinkific_client() -> ThinkificClient:
+    config, options = current_app.config, {}
+    if config.get("THINKIFIC_TIMEOUT"):
+        options["timeout"] = tuple(config["THINKIFIC_TIMEOUT"])
+    if config.get("THINKIFIC_RETRY"):
+        options["retry"] = RetryPolicy(**config["THINKIFIC_RETRY"])
+    return client_from_app(current_app._get_current_object(), **options)

@@ -1,0 +1,194 @@
+"""A sync run from start to finish: discovery, then each group, progress written as it goes.
+
+`execute(run_id)` is what the RQ jobs and `flask sync run` call. It may be called again for
+the same run (a re-delivered job): a finished run is left alone, an unfinished one continues.
+Whatever happens, the run ends in a final state and releases its claim (`finally`).
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    EventOutcome,
+    Group,
+    RunState,
+    RunTrigger,
+    SyncMode,
+    SyncRun,
+    SyncState,
+    utcnow,
+)
+from ..thinkific.errors import ThinkificError
+from . import budget, locks, runs
+from .discovery import Step, apply_step, local_groups, plan_discovery
+from .group_sync import Decision, RunContext, fail_group, record, sync_group
+from .remote import thinkific_client
+from .runs import ACTIVE, queue_groups
+
+STEP_COUNTS = {Step.IMPORT: "groups_imported", Step.CREATE: "groups_created"}
+
+
+class RunFailed(Exception):
+    """The run as a whole could not go on (no credentials, Thinkific's group list unreadable)."""
+
+
+def execute(run_id: int, decision: Decision | None = None) -> SyncRun | None:
+    run = db.session.get(SyncRun, run_id)
+    if run is None or run.state not in ACTIVE:
+        return run
+    try:
+        with locks.Heartbeat(run.id) as beat, thinkific_client() as client:
+            start(run)
+            ctx = RunContext(run, client, beat)
+            _execute(ctx, decision or Decision())
+    except (RunFailed, ThinkificError) as error:
+        db.session.rollback()
+        end(run, RunState.FAILED, str(error))
+    except BaseException as error:
+        db.session.rollback()
+        end(run, RunState.FAILED, f"Stopped: {error or type(error).__name__}", interrupted=True)
+        raise
+    finally:
+        locks.release(locks.scope_of(run.group_id), run.id)
+    return run
+
+
+def start(run: SyncRun) -> None:
+    run.state, run.error = RunState.RUNNING, None
+    run.started_at = run.started_at or utcnow()
+    db.session.commit()
+
+
+def _execute(ctx: RunContext, decision: Decision) -> None:
+    if ctx.run.group_id is None:
+        sync_all(ctx)
+    else:
+        sync_one(ctx, decision)
+    end(ctx.run, final_state(ctx), summary(ctx))
+
+
+def sync_all(ctx: RunContext) -> None:
+    conflicts = discover(ctx)
+    group_ids = groups_to_sync(ctx.run.trigger, conflicts)
+    queue_groups(group_ids)
+    ctx.run.groups_total = len(group_ids)
+    db.session.commit()
+    for group_id in group_ids:
+        group = db.session.get(Group, group_id)
+        if group is not None:
+            sync_group(ctx, group)
+        ctx.run.groups_done += 1
+        db.session.commit()
+
+
+def sync_one(ctx: RunContext, decision: Decision) -> None:
+    group = ctx.run.group
+    if group is None:
+        raise RunFailed("The group of this run no longer exists.")
+    ctx.run.groups_total = 1
+    problem = ensure_in_thinkific(ctx, group)
+    if problem:
+        fail_group(ctx, group, problem)
+    else:
+        sync_group(ctx, group, decision)
+    ctx.run.groups_done = 1
+    db.session.commit()
+
+
+def discover(ctx: RunContext) -> set[int]:
+    """Discovery of DESIGN §4.1; returns the ids of groups in a naming conflict."""
+    try:
+        remote = list(ctx.client.iter_groups())
+    except ThinkificError as error:
+        raise RunFailed(f"Could not list Thinkific's groups: {error}") from error
+    conflicts: set[int] = set()
+    for step in plan_discovery(local_groups(), remote):
+        conflicts |= _discovery_step(ctx, step)
+    return conflicts
+
+
+def _discovery_step(ctx: RunContext, step) -> set[int]:
+    if step.step == Step.CONFLICT:
+        group = db.session.get(Group, step.group_id) if step.group_id else None
+        record(ctx, group, step.step.value, EventOutcome.FAILED, step.reason, step.reason)
+        ctx.tally.failures += 1
+        ctx.problems.append(f"{step.name}: {step.reason}")
+        if group is not None:
+            group.sync_state, group.last_error = SyncState.ERROR, step.reason
+        db.session.commit()
+        return {step.group_id} if step.group_id else set()
+    try:
+        group = apply_step(step, ctx.client, utcnow())
+    except ThinkificError as error:
+        db.session.rollback()
+        fail_group(ctx, db.session.get(Group, step.group_id), str(error))
+        return {step.group_id}
+    record(ctx, group, step.step.value, EventOutcome.APPLIED, f"{step.name}: {step.reason}")
+    if step.step in STEP_COUNTS:
+        name = STEP_COUNTS[step.step]
+        setattr(ctx.tally, name, getattr(ctx.tally, name) + 1)
+    ctx.save_counts()
+    db.session.commit()
+    return set()
+
+
+def groups_to_sync(trigger: RunTrigger, excluded: set[int]) -> list[int]:
+    """Synced groups, pending changes first, then least recently read (DESIGN §4.6)."""
+    candidates = budget.candidates(excluded)
+    if trigger == RunTrigger.SCHEDULE:
+        poll = budget.poll_budget(current_app.config)
+        candidates = budget.choose(candidates, poll, budget.discovery_cost(budget.group_total()))
+    return [c.id for c in candidates if runs.live_run(c.id) is None]
+
+
+def ensure_in_thinkific(ctx: RunContext, group: Group) -> str | None:
+    """Link or create the group in Thinkific if needed; returns a problem in words, or None."""
+    if group.deleted_in_thinkific_at is not None:
+        return "This group was deleted in Thinkific; its links are paused."
+    if group.sync_mode == SyncMode.NONE:
+        return "No team link of this group syncs."
+    if group.thinkific_id is not None:
+        return None
+    found = ctx.client.find_group_by_name(group.name)
+    if found is None and group.sync_mode == SyncMode.PULL:
+        return "This group does not exist in Thinkific, and its links only pull from there."
+    taken = found and db.session.scalar(select(Group.id).filter_by(thinkific_id=found.id))
+    if taken:
+        return f"Thinkific's group “{found.name}” is already linked to another dashboard group."
+    created = found or ctx.client.create_group(group.name)
+    group.thinkific_id, group.token = created.id, created.token
+    group.name = created.name  # Thinkific adds members by its exact spelling of the name
+    why = "linked by name" if found else "created in Thinkific"
+    step = Step.LINK if found else Step.CREATE
+    record(ctx, group, step.value, EventOutcome.APPLIED, f"{group.name}: {why}")
+    ctx.tally.groups_created += 0 if found else 1
+    db.session.commit()
+    return None
+
+
+def summary(ctx: RunContext) -> str | None:
+    """The run's problems in words (the first few), or None."""
+    if not ctx.problems:
+        return None
+    shown = "; ".join(ctx.problems[:3])
+    more = f" (and {len(ctx.problems) - 3} more)" if len(ctx.problems) > 3 else ""
+    return f"{shown}{more}"
+
+
+def final_state(ctx: RunContext) -> RunState:
+    if ctx.tally.failures == 0 and ctx.groups_failed == 0:
+        return RunState.SUCCEEDED
+    total = ctx.run.groups_total
+    return RunState.FAILED if total and ctx.groups_failed >= total else RunState.PARTIAL
+
+
+def end(run: SyncRun, state: RunState, error: str | None = None, interrupted=False) -> None:
+    run.state, run.finished_at = state, utcnow()
+    if error:
+        run.error = error
+    if interrupted or state == RunState.FAILED:
+        runs.recover_stale()
+    db.session.commit()

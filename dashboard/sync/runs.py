@@ -1,0 +1,143 @@
+"""Sync runs: creating them, telling a live run from a dead one, and cleaning up after death.
+
+A run is alive while it is queued in RQ (or was created a moment ago and is being queued), or
+while its heartbeat key exists. A run that is neither is dead: its worker was killed or the
+job was lost. `recover_stale()` marks such runs failed and puts the groups they left in
+"queued" or "syncing" back to a state that tells the truth, so no badge sticks forever.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import Account, Group, RunState, RunTrigger, SyncRun, SyncState, utcnow
+from ..redis_client import get_redis
+from . import locks
+
+ACTIVE = (RunState.QUEUED, RunState.RUNNING)
+WAITING_JOB = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
+BEING_QUEUED = timedelta(seconds=60)  # a run row exists, its job is being put on the queue
+DIED = "The worker stopped during this run (killed or restarted); the next sync continues."
+CHUNK = 500
+GROUP_INTERRUPTED = "The last sync of this group was interrupted; the next sync retries it."
+
+
+def new_run(
+    trigger: RunTrigger,
+    group: Group | None = None,
+    by: Account | None = None,
+    state: RunState = RunState.QUEUED,
+) -> SyncRun:
+    run = SyncRun(
+        trigger=trigger,
+        group_id=group.id if group is not None else None,
+        started_by_id=by.id if by is not None else None,
+        state=state,
+        groups_total=1 if group is not None else 0,
+    )
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def claim_run(run: SyncRun) -> SyncRun | None:
+    """Claim the run's scope; returns the live run already holding it, or None."""
+    scope = locks.scope_of(run.group_id)
+    for _ in range(3):
+        holder_id = locks.claim(scope, run.id)
+        if holder_id is None:
+            return None
+        holder = db.session.get(SyncRun, holder_id)
+        if holder is not None and is_alive(holder):
+            return holder
+        locks.release(scope, holder_id)  # a dead run's claim
+    raise RuntimeError(f"could not claim sync scope {scope}")
+
+
+def live_run(group_id: int | None = None) -> SyncRun | None:
+    """The live run of a scope (all groups when `group_id` is None), if any."""
+    run_id = locks.claimant(locks.scope_of(group_id))
+    run = db.session.get(SyncRun, run_id) if run_id is not None else None
+    return run if run is not None and is_alive(run) else None
+
+
+def is_alive(run: SyncRun) -> bool:
+    if run.state == RunState.RUNNING:
+        return locks.is_alive(run.id)
+    if run.state != RunState.QUEUED:
+        return False
+    if run.job_id is None:
+        return utcnow() - run.created_at < BEING_QUEUED
+    return _job_waiting(run) or locks.is_alive(run.id)
+
+
+def _job_waiting(run: SyncRun) -> bool:
+    try:
+        job = Job.fetch(run.job_id, connection=get_redis())
+    except NoSuchJobError:
+        return False
+    status = job.get_status(refresh=False)
+    if status == JobStatus.STARTED:  # dequeued a moment ago; its heartbeat starts shortly
+        started = job.started_at
+        return started is not None and utcnow() - _aware(started) < BEING_QUEUED
+    return status in WAITING_JOB
+
+
+def recover_stale() -> int:
+    """Fail dead runs and free the groups they left behind; returns how many runs died."""
+    active = db.session.scalars(select(SyncRun).where(SyncRun.state.in_(ACTIVE))).all()
+    dead = [run for run in active if not is_alive(run)]
+    for run in dead:
+        finish_dead(run)
+    live = [run for run in active if run not in dead]
+    _free_groups(live)
+    db.session.commit()
+    return len(dead)
+
+
+def finish_dead(run: SyncRun) -> None:
+    run.state, run.error, run.finished_at = RunState.FAILED, DIED, utcnow()
+    locks.release(locks.scope_of(run.group_id), run.id)
+
+
+def _free_groups(live: list[SyncRun]) -> None:
+    covers_all = any(run.group_id is None for run in live)
+    covered = {run.group_id for run in live}
+    stuck = db.session.scalars(
+        select(Group).where(Group.sync_state.in_((SyncState.QUEUED, SyncState.SYNCING)))
+    ).all()
+    live_ids = {run.id for run in live}
+    for group in stuck:
+        syncing = group.sync_state == SyncState.SYNCING
+        if syncing and locks.group_lock_holder(group.id) not in live_ids:
+            interrupted(group)
+        elif group.sync_state == SyncState.QUEUED and not (covers_all or group.id in covered):
+            group.sync_state, group.pending_changes = SyncState.IDLE, True
+
+
+def interrupted(group: Group) -> None:
+    group.sync_state, group.last_error, group.pending_changes = (
+        SyncState.ERROR,
+        GROUP_INTERRUPTED,
+        True,
+    )
+
+
+def queue_groups(group_ids: list[int]) -> None:
+    """Show groups as queued (those not paused or being synced by another run)."""
+    busy = (SyncState.SYNCING, SyncState.PAUSED)
+    for start in range(0, len(group_ids), CHUNK):
+        db.session.execute(
+            update(Group)
+            .where(Group.id.in_(group_ids[start : start + CHUNK]), Group.sync_state.not_in(busy))
+            .values(sync_state=SyncState.QUEUED)
+        )
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -1,0 +1,158 @@
+"""What the rest of the dashboard asks of the sync engine (the UI, the CLI, the jobs).
+
+Starting a sync in the background goes through `jobs.enqueue`; everything here runs in the
+calling process: a foreground run (CLI), previews, a paused plan, a run's progress, and how
+the poll fits the request budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    Account,
+    EventOutcome,
+    Group,
+    RunState,
+    RunTrigger,
+    SyncEvent,
+    SyncRun,
+)
+from . import budget, runner, runs
+from .group_sync import AWAITING_APPROVAL, Decision
+from .planner import Action
+from .preview import GroupPreview, RunPreview, preview_all, preview_group
+
+__all__ = [
+    "GroupPreview",
+    "RunPreview",
+    "SyncBusy",
+    "coverage",
+    "current_run",
+    "decision_for",
+    "latest_run",
+    "paused_plan",
+    "preview_all",
+    "preview_group",
+    "run_in_foreground",
+    "run_progress",
+]
+
+
+class SyncBusy(Exception):
+    """A live run already owns the scope; `run` is that run."""
+
+    def __init__(self, run: SyncRun) -> None:
+        super().__init__(f"A sync is already running (run {run.id}).")
+        self.run = run
+
+
+def run_in_foreground(
+    group: Group | None = None,
+    trigger: RunTrigger = RunTrigger.CLI,
+    by: Account | None = None,
+    decision: Decision | None = None,
+    job_id: str | None = None,
+) -> SyncRun:
+    """Run a sync in this process (the CLI, the clock's poll job); raises SyncBusy when a
+    live run already owns the scope."""
+    runs.recover_stale()
+    run = runs.new_run(trigger, group, by)
+    run.job_id = job_id
+    db.session.commit()
+    holder = runs.claim_run(run)
+    if holder is not None:
+        db.session.delete(run)
+        db.session.commit()
+        raise SyncBusy(holder)
+    return runner.execute(run.id, decision)
+
+
+def current_run(group: Group | None = None) -> SyncRun | None:
+    """The live run of all groups (or of `group`), after failing runs whose worker died."""
+    runs.recover_stale()
+    return runs.live_run(group.id if group is not None else None)
+
+
+def latest_run(group: Group | None = None) -> SyncRun | None:
+    """The newest run of all groups (or of `group`), live or finished."""
+    scope = SyncRun.group_id.is_(None) if group is None else SyncRun.group_id == group.id
+    return db.session.scalar(select(SyncRun).where(scope).order_by(SyncRun.id.desc()).limit(1))
+
+
+def paused_plan(group: Group) -> tuple[SyncRun | None, list[SyncEvent]]:
+    """The plan waiting for an admin's approval: the run that paused, and its changes."""
+    run_id = db.session.scalar(
+        select(func.max(SyncEvent.run_id)).where(
+            SyncEvent.group_id == group.id,
+            SyncEvent.outcome == EventOutcome.PENDING,
+            SyncEvent.action.in_(AWAITING_APPROVAL),
+        )
+    )
+    if run_id is None:
+        return None, []
+    events = db.session.scalars(
+        select(SyncEvent)
+        .where(
+            SyncEvent.run_id == run_id,
+            SyncEvent.group_id == group.id,
+            SyncEvent.outcome == EventOutcome.PENDING,
+        )
+        .order_by(SyncEvent.id)
+    ).all()
+    return db.session.get(SyncRun, run_id), list(events)
+
+
+def decision_for(group: Group, approve: bool, by: Account | None) -> Decision:
+    """Turn the paused plan into an admin's decision, and mark its events answered."""
+    _, events = paused_plan(group)
+    removals = frozenset(
+        e.email for e in events if e.action in (Action.REMOVE_LOCAL, Action.REMOVE_REMOTE)
+    )
+    who = by.email if by is not None else "an admin"
+    verdict = "approved" if approve else "rejected"
+    for event in events:
+        event.outcome, event.error = EventOutcome.SKIPPED, f"{verdict} by {who}"
+    return Decision(approved=removals) if approve else Decision(kept=removals)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A run as the UI shows it (one function maps run state to what the UI says)."""
+
+    run_id: int
+    state: RunState
+    label: str
+    groups_done: int
+    groups_total: int
+    active: bool
+    error: str | None
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.groups_done / self.groups_total) if self.groups_total else 0
+
+
+LABELS = {
+    RunState.QUEUED: "Queued",
+    RunState.RUNNING: "Syncing",
+    RunState.SUCCEEDED: "Done",
+    RunState.PARTIAL: "Done with errors",
+    RunState.FAILED: "Failed",
+}
+
+
+def run_progress(run: SyncRun) -> Progress:
+    active = run.state in runs.ACTIVE and runs.is_alive(run)
+    label = LABELS[run.state]
+    if active and run.groups_total:
+        label = f"{label} {run.groups_done}/{run.groups_total}"
+    return Progress(run.id, run.state, label, run.groups_done, run.groups_total, active, run.error)
+
+
+def coverage() -> budget.Coverage:
+    return budget.coverage(current_app.config)
