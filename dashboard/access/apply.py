@@ -194,9 +194,13 @@ def settle_records(view: AccessView, remote: Remote, fixes: list[Fix]) -> None:
     remember_thinkific_ids(view, remote.learned)
 
 
-def record_foreign(view: AccessView, plan: AccessPlan, held: dict[tuple[int, int], Held]) -> None:
+def note_plan(view: AccessView, plan: AccessPlan, held: dict[tuple[int, int], Held]) -> None:
     """Keep a record of enrollments made outside the dashboard for courses a team gives (so
-    the pages can say why they are left alone); forget those no team gives any more."""
+    the pages can say why they are left alone), forget those no team gives any more, and
+    drop an admin's "keep" once a team gives the course again."""
+    _unkeep(
+        [pair for pair, record in view.records.items() if record.kept_at and pair in plan.wanted]
+    )
     for pair, found in held.items():
         if found.ours or pair in view.records:
             continue
@@ -212,6 +216,15 @@ def record_foreign(view: AccessView, plan: AccessPlan, held: dict[tuple[int, int
     ]
     if stale:
         db.session.execute(delete(AccessEnrollment).where(AccessEnrollment.id.in_(stale)))
+
+
+def _unkeep(pairs: list[tuple[int, int]]) -> None:
+    for user_id, course_id in pairs:
+        db.session.execute(
+            update(AccessEnrollment)
+            .where(AccessEnrollment.user_id == user_id, AccessEnrollment.course_id == course_id)
+            .values(kept_at=None)
+        )
 
 
 def remember_thinkific_ids(view: AccessView, ids: dict[int, int]) -> None:

@@ -19,7 +19,7 @@ from ..models import EventOutcome, SyncEvent, utcnow
 from ..sync.group_sync import RunContext
 from ..sync.words import count
 from ..thinkific.errors import ThinkificError
-from .apply import AccessApply, record_foreign, settle_records
+from .apply import AccessApply, note_plan, settle_records
 from .courses import refresh_courses
 from .loading import CHUNK, Scope, load_records, load_view, records_per_course
 from .planner import AccessAction, AccessPlan, plan_access
@@ -86,7 +86,7 @@ def _sync_locked(ctx: RunContext, scope: Scope, approved: frozenset[str]) -> Non
     plan = plan_access(view.snapshot(held), now=now)
     paused = needs_approval(plan, approved)
     supersede_pending(ctx.run.id, None if scope.is_everyone else view.user_ids)
-    record_foreign(view, plan, held)
+    note_plan(view, plan, held)
     if plan.changes:
         words = describe(scope, reads.words(), plan, paused)
         _event(ctx, "sync_access", EventOutcome.APPLIED, words)
