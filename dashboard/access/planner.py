@@ -185,12 +185,9 @@ class AccessPlan:
 
 def plan_access(snapshot: AccessSnapshot, *, now: datetime) -> AccessPlan:
     """Every change that makes Thinkific give the scope's users what their teams give."""
-    seats = {
-        team_id: allocate(terms, snapshot.members.get(team_id, ()))
-        for team_id, terms in snapshot.teams.items()
-    }
+    seats = seats_of(snapshot)
     wanted = wanted_access(snapshot, seats, now.date())
-    reasons = Reasons(snapshot, _teams_by_user(snapshot, seats), now)
+    reasons = explainer(snapshot, seats, now)
     changes: list[AccessChange] = []
     notes: list[Note] = []
     pairs = {pair for pair in (*wanted, *snapshot.held) if pair[0] in snapshot.scope}
@@ -200,6 +197,18 @@ def plan_access(snapshot: AccessSnapshot, *, now: datetime) -> AccessPlan:
         notes += [note] if note else []
     size = sum(1 for pair in pairs if pair in wanted or _ours_active(snapshot.held[pair], now))
     return AccessPlan(tuple(changes), tuple(notes), size, frozenset(wanted))
+
+
+def seats_of(snapshot: AccessSnapshot) -> dict[int, Seats]:
+    return {
+        team_id: allocate(terms, snapshot.members.get(team_id, ()))
+        for team_id, terms in snapshot.teams.items()
+    }
+
+
+def explainer(snapshot: AccessSnapshot, seats: Mapping[int, Seats], now: datetime) -> Reasons:
+    """The planner's words, for pages that say why a user has (or lacks) a course."""
+    return Reasons(snapshot, _teams_by_user(snapshot, seats), now)
 
 
 def wanted_access(
