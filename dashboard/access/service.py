@@ -29,6 +29,11 @@ def paused_access() -> tuple[SyncRun | None, list[SyncEvent]]:
     return db.session.get(SyncRun, run_id), list(events)
 
 
+def waiting_count() -> int:
+    """How many access endings wait for an admin (for a banner)."""
+    return len(paused_access()[1])
+
+
 def decide_access(approve: bool, by: Account | None) -> AccessRequest:
     """Answer the waiting endings. Approved: the request of the run that ends them (re-planned
     then). Rejected: the access stays, marked kept so later syncs leave it; nothing to run."""

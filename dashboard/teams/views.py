@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 
 from .. import htmx
 from ..access import seats
+from ..access.service import waiting_count
 from ..access.status import access_report
 from ..editing import Part, save
 from ..extensions import db
@@ -26,7 +27,10 @@ from .service import configure_team, create_team, rename_team
 @bp.get("/")
 def index():
     args = list_args(request.args, "teams.index", queries.TEAM_SORTS)
-    return htmx.render_page("teams/index.html", "results", **list_context(args), form=new_form())
+    return htmx.render_page(
+        "teams/index.html", "results", **list_context(args), form=new_form(),
+        access_waiting=waiting_count(),
+    )  # fmt: skip
 
 
 def list_context(args) -> dict[str, Any]:
