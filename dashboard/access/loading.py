@@ -106,16 +106,19 @@ def load_view(scope: Scope) -> AccessView:
     terms = load_terms()
     if scope.is_everyone:
         members = load_members(terms)
-        user_ids = scope_user_ids(scope, members, terms)
-    else:  # a seat depends on every user of the team; anything else only on the scope's
-        limited = [t.team_id for t in terms.values() if t.course_ids and t.seat_limit]
-        members = load_members(limited)
-        user_ids = scope_user_ids(scope, members, terms)
-        others = [team_id for team_id in terms if team_id not in members]
-        members |= load_members(others, user_ids)
+        user_ids = everyone(terms, members)
+    else:  # the scope's own memberships, and every user of the teams where seats count
+        user_ids = scope_user_ids(scope)
+        members = load_members(terms, user_ids)
+        limited = [t for t, rows in members.items() if rows and _seats_count(terms[t])]
+        members |= load_members(limited)
     view = AccessView(scope, terms, members, load_users(user_ids), load_courses())
     view.records = load_records(user_ids)
     return view
+
+
+def _seats_count(terms: Terms) -> bool:
+    return bool(terms.course_ids) and terms.seat_limit is not None
 
 
 def describe_users(user_ids: Iterable[int]) -> str:
@@ -162,14 +165,16 @@ def load_members(team_ids: Iterable[int], user_ids: Iterable[int] | None = None)
     return members
 
 
-def scope_user_ids(scope: Scope, members: dict[int, list[Member]], terms) -> frozenset[int]:
-    """The users of the scope; for everyone, the users of teams that give courses and the
-    users holding enrollments the dashboard knows."""
+def scope_user_ids(scope: Scope) -> frozenset[int]:
+    """The users of a group's or a named scope."""
     if scope.user_ids is not None:
         return scope.user_ids
-    if scope.group_id is not None:
-        in_group = select(Membership.user_id).where(Membership.group_id == scope.group_id)
-        return frozenset(db.session.scalars(in_group)) | lost_through_membership()
+    in_group = select(Membership.user_id).where(Membership.group_id == scope.group_id)
+    return frozenset(db.session.scalars(in_group)) | lost_through_membership()
+
+
+def everyone(terms: dict[int, Terms], members: dict[int, list[Member]]) -> frozenset[int]:
+    """The users of teams that give courses, and the users holding enrollments on record."""
     giving = [rows for team_id, rows in members.items() if terms[team_id].course_ids]
     team_users = {member.user_id for rows in giving for member in rows}
     recorded = db.session.scalars(select(AccessEnrollment.user_id).distinct())
