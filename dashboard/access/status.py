@@ -88,7 +88,8 @@ class AccessReport:
         if terms.ended(self.now.date()):
             return TeamSeat("ended", "Ended", f"Access ended on {terms.ends_on.isoformat()}.")
         if member is not None:
-            return TeamSeat("no_seat", "No seat", no_seat_words(terms, member).capitalize() + ".")
+            words = no_seat_words(terms, member)
+            return TeamSeat("no_seat", "No seat", f"{words[0].upper()}{words[1:]}.")
         states = [self.state(user_id, course) for course in sorted(terms.course_ids)]
         active = sum(state.active for state in states)
         if active == len(states):

@@ -95,6 +95,9 @@ def test_the_team_page_lists_who_is_left_out_and_why(site, make, emulator, clien
     left_out = html.unescape(re.search(r'<div id="team-left-out".*?</div>', page, re.S)[0])
     assert re.findall(r"/admin/users/(\d+)", left_out) == [str(users[2].id)]
     assert "No seat: the team's 2 seats go to the 2 users who joined it first." in left_out
+    assert "No seat in team Acme: its 2 seats go to the 2 users who joined it first" in (
+        html.unescape(page)
+    )
     rows = dict(re.findall(r'id="team-user-(\d+)".*?class="access access--(\w+)"', page, re.S))
     assert rows == {str(users[0].id): "active", str(users[1].id): "active",
                     str(users[2].id): "no_seat"}  # fmt: skip
