@@ -52,6 +52,7 @@ BLUEPRINTS = (  # one package per screen or door, each exposing `bp`
     "groups",
     "teams",
     "users",
+    "access",
     "webhooks",
 )
 

@@ -6,8 +6,11 @@ for that scope (pressing Sync Groups twice shows the first run).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from dashboard.access.service import decide_access
 from dashboard.extensions import db
-from dashboard.models import Account, Group, RunTrigger, SyncRun, SyncState
+from dashboard.models import Account, Group, RunTrigger, SyncRun, SyncState, User
 from dashboard.sync import runs
 from dashboard.sync.service import decision_for
 
@@ -44,6 +47,43 @@ def approve_paused_plan(group: Group, by: Account | None) -> SyncRun:
 def reject_paused_plan(group: Group, by: Account | None) -> SyncRun:
     """Discard the paused plan: the members it would remove stay, on both sides."""
     return _decide(group, by, approve=False)
+
+
+def start_access_sync(
+    users: Iterable[User],
+    trigger: RunTrigger = RunTrigger.MANUAL,
+    by: Account | None = None,
+    approved: Iterable[str] = (),
+) -> SyncRun:
+    """Refresh these users' course access in the background (no group is synced). Access
+    runs take no scope claim: the access lock serializes their Thinkific writes."""
+    runs.recover_stale()
+    run = runs.new_run(trigger, None, by)
+    run.access_only = True
+    db.session.commit()
+    kwargs = {"user_ids": sorted({user.id for user in users}), "approved": sorted(approved)}
+    job = queue(SYNC_QUEUE).enqueue(
+        "jobs.sync.sync_access", args=(run.id,), kwargs=kwargs, job_id=f"sync-run-{run.id}",
+        job_timeout=GROUP_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
+        description=f"access run {run.id}",
+    )  # fmt: skip
+    run.job_id = job.id
+    db.session.commit()
+    return run
+
+
+def approve_access_plan(by: Account | None) -> SyncRun:
+    """End the access endings that waited for approval (re-planned now, past the limit)."""
+    request = decide_access(approve=True, by=by)
+    users = db.session.scalars(db.select(User).where(User.id.in_(request.user_ids))).all()
+    return start_access_sync(users, RunTrigger.MANUAL, by, request.approved)
+
+
+def reject_access_plan(by: Account | None) -> int:
+    """Keep the access the waiting endings would end; returns how many were kept."""
+    request = decide_access(approve=False, by=by)
+    db.session.commit()
+    return len(request.user_ids)
 
 
 def _decide(group: Group, by: Account | None, *, approve: bool) -> SyncRun:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rq import get_current_job
 
+from dashboard.access.step import AccessRequest
 from dashboard.extensions import db
 from dashboard.models import RunTrigger
 from dashboard.sync import runner
@@ -25,6 +26,12 @@ def sync_group(run_id: int, decision: dict | None = None) -> str:
         kept=frozenset((decision or {}).get("kept", ())),
     )
     return _finish(runner.execute(run_id, answer))
+
+
+def sync_access(run_id: int, user_ids: list[int] = (), approved: list[str] = ()) -> str:
+    """Refresh some users' course access; `approved` are endings an admin approved."""
+    request = AccessRequest(frozenset(user_ids), frozenset(approved))
+    return _finish(runner.execute(run_id, access=request))
 
 
 def poll() -> str:

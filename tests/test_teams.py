@@ -436,8 +436,10 @@ def test_a_seat_limit_below_the_users_is_saved_with_a_warning(client, make):
         headers=HTMX,
     )
     assert response.status_code == 200
-    assert "1 over the limit" in response.text
-    assert "Acme has 3 users, more than its 2 seats." in response.text
+    assert "1 left out" in response.text
+    assert "Acme has 3 users for 2 seats: the 1 who joined last get no access from it." in (
+        response.text
+    )
 
 
 # --- viewers -----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The data model of DESIGN §2, one module per area."""
 
+from .access import AccessEnrollment
 from .account import Account
 from .catalog import Course, Team, User, team_courses
 from .enums import (
@@ -18,6 +19,7 @@ from .types import utcnow
 from .webhooks import WebhookDelivery
 
 __all__ = [
+    "AccessEnrollment",
     "Account",
     "Assignment",
     "Course",

@@ -78,6 +78,7 @@ class Course(db.Model):
     name: Mapped[str] = mapped_column(String(255))
     slug: Mapped[str] = mapped_column(String(255), default="")
     refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_in_thinkific_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<Course {self.name!r}>"

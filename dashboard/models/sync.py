@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .catalog import User
+from .catalog import Course, User
 from .enums import EventOutcome, RunState, RunTrigger
 from .groups import Group
 from .types import UTCDateTime, enum_type, utcnow
@@ -54,6 +54,7 @@ class SyncRun(db.Model):
         ForeignKey("groups.id", ondelete="SET NULL"), index=True
     )
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
+    access_only: Mapped[bool] = mapped_column(Boolean, default=False)  # users' course access only
     state: Mapped[RunState] = mapped_column(enum_type(RunState), default=RunState.QUEUED)
     job_id: Mapped[str | None] = mapped_column(String(64))
     started_by_id: Mapped[int | None] = mapped_column(
@@ -72,6 +73,9 @@ class SyncRun(db.Model):
     added_local: Mapped[int] = mapped_column(Integer, default=0)
     removed_local: Mapped[int] = mapped_column(Integer, default=0)
     manual_actions: Mapped[int] = mapped_column(Integer, default=0)
+    access_granted: Mapped[int] = mapped_column(Integer, default=0)
+    access_changed: Mapped[int] = mapped_column(Integer, default=0)
+    access_ended: Mapped[int] = mapped_column(Integer, default=0)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     calls: Mapped[int] = mapped_column(Integer, default=0)
     rate_limited: Mapped[int] = mapped_column(Integer, default=0)
@@ -89,6 +93,7 @@ class SyncEvent(db.Model):
     run_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id", ondelete="CASCADE"), index=True)
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
     email: Mapped[str] = mapped_column(String(254), default="")
     action: Mapped[str] = mapped_column(String(32))
     outcome: Mapped[EventOutcome] = mapped_column(enum_type(EventOutcome))
@@ -99,6 +104,7 @@ class SyncEvent(db.Model):
     run: Mapped[SyncRun] = relationship()
     group: Mapped[Group | None] = relationship()
     user: Mapped[User | None] = relationship()
+    course: Mapped[Course | None] = relationship()
 
 
 class ManualAction(db.Model):

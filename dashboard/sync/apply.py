@@ -36,6 +36,9 @@ class Tally:
     added_local: int = 0
     removed_local: int = 0
     manual_actions: int = 0
+    access_granted: int = 0  # team access (dashboard.access): enrollments created,
+    access_changed: int = 0  # expiry moved (extended, given again, shortened),
+    access_ended: int = 0  # expired now
     failures: int = 0
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from ..access.reading import poll_cost as access_poll_cost
 from ..extensions import db
 from ..models import Group, SyncMode, SyncState
 from ..thinkific.pagination import PAGE_SIZE
@@ -115,12 +116,18 @@ def discovery_cost(groups: int) -> int:
     return max(1, math.ceil(groups / PAGE_SIZE))
 
 
+def fixed_cost() -> int:
+    """Calls a poll makes whatever groups it reads: the groups list, and team access (the
+    courses list and the enrollments of the courses teams give)."""
+    return discovery_cost(group_total()) + access_poll_cost()
+
+
 def coverage(config: Mapping[str, Any]) -> Coverage:
     """The real period in which every synced group is read, for the Settings page."""
     budget = poll_budget(config)
     groups = candidates()
     reads = sum(c.cost for c in groups)
-    discovery = discovery_cost(group_total())
+    discovery = fixed_cost()
     per_poll = max(1, budget.poll_calls - discovery)
     polls = max(1, math.ceil(reads / per_poll))
     return Coverage(len(groups), reads + discovery, budget.poll_calls, budget.interval_minutes,

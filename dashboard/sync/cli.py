@@ -10,6 +10,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ..access.preview import AccessPreview
 from ..extensions import db
 from ..groups.service import find_group_by_name
 from ..models import EventOutcome, Group, RunState, RunTrigger, SyncEvent, SyncRun
@@ -64,6 +65,8 @@ def _print_preview(preview: RunPreview) -> None:
         _print_group_preview(item)
     if not preview.steps and not preview.groups and not preview.error:
         click.echo("No group syncs.")
+    if preview.access:
+        _print_access(preview.access)
 
 
 def _print_group_preview(item: GroupPreview) -> None:
@@ -78,6 +81,19 @@ def _print_group_preview(item: GroupPreview) -> None:
         click.secho("  the removals are above the limit: the sync would pause for approval")
     for change in item.plan.changes if item.plan else ():
         click.echo(f"  {change.key}: {change.reason}")
+    if item.access:
+        _print_access(item.access)
+
+
+def _print_access(access: AccessPreview) -> None:
+    if access.error:
+        click.secho(f"access of {access.scope.label}: error: {access.error}", fg="red")
+        return
+    click.echo(f"access of {access.scope.label}: {access.plan.summary()} ({access.reads})")
+    if access.needs_approval():
+        click.secho("  the endings are above the limit: the sync would hold them for approval")
+    for row in access.rows():
+        click.echo(f"  {row.email}: {row.reason}")
 
 
 def _print_run(run: SyncRun) -> None:
@@ -92,6 +108,8 @@ def _print_run(run: SyncRun) -> None:
         f"  Thinkific: {run.added_remote} added, {run.removed_remote} removed, "
         f"{run.manual_actions} manual removal(s) to make by hand\n"
         f"  dashboard: {run.added_local} added, {run.removed_local} removed\n"
+        f"  access: {run.access_granted} enrolled, {run.access_changed} expiry changed, "
+        f"{run.access_ended} ended\n"
         f"  {run.failures} failure(s); {run.calls} Thinkific calls, {run.rate_limited} answered 429"
     )
     _print_events(run)

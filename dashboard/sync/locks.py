@@ -4,8 +4,9 @@
   the moment it is queued. Whoever finds a claim checks that its run is alive before trusting
   it, so a claim left by a killed worker never blocks anyone for long.
 - A running run keeps a *heartbeat* key alive (refreshed by a thread every third of its TTL)
-  and holds a *group lock* (a redis-py Lock, token = run id) while it syncs a group. A killed
-  worker stops refreshing both: they expire after `SYNC_HEARTBEAT_SECONDS`.
+  and holds a *group lock* (a redis-py Lock, token = run id) while it syncs a group, and the
+  *access lock* (`sync:lock:access`) while it changes enrollments. A killed worker stops
+  refreshing them: they expire after `SYNC_HEARTBEAT_SECONDS`.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class Heartbeat:
         self.run_id = run_id
         self.ttl = heartbeat_seconds()
         self._redis = get_redis()
-        self._locks: dict[int, Lock] = {}
+        self._locks: dict[str, Lock] = {}
         self._guard = threading.Lock()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._beat, name="sync-heartbeat", daemon=True)
@@ -83,23 +84,31 @@ class Heartbeat:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(timeout=self.ttl)
-        for group_id in list(self._locks):
-            self.unlock_group(group_id)
+        for name in list(self._locks):
+            self.unlock(name)
         self._redis.delete(f"sync:alive:{self.run_id}")
 
     def lock_group(self, group_id: int) -> bool:
-        lock = Lock(
-            self._redis, f"sync:lock:group:{group_id}", timeout=self.ttl, thread_local=False
-        )
-        if not lock.acquire(blocking=False, token=str(self.run_id)):
-            return False
-        with self._guard:
-            self._locks[group_id] = lock
-        return True
+        return self.lock(f"group:{group_id}")
 
     def unlock_group(self, group_id: int) -> None:
+        self.unlock(f"group:{group_id}")
+
+    def lock(self, name: str, wait: float = 0) -> bool:
+        """Hold `sync:lock:<name>` while the run lives (waiting up to `wait` seconds for it)."""
+        lock = Lock(self._redis, f"sync:lock:{name}", timeout=self.ttl, thread_local=False)
+        taken = lock.acquire(
+            blocking=wait > 0, blocking_timeout=wait or None, token=str(self.run_id)
+        )
+        if not taken:
+            return False
         with self._guard:
-            lock = self._locks.pop(group_id, None)
+            self._locks[name] = lock
+        return True
+
+    def unlock(self, name: str) -> None:
+        with self._guard:
+            lock = self._locks.pop(name, None)
         if lock is not None:
             with suppress(LockError):
                 lock.release()

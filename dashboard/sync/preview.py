@@ -1,4 +1,7 @@
-"""Dry runs (Preview sync, `flask sync run --dry-run`): the same planner, no writes anywhere.
+"""Dry runs (Preview sync, `flask sync run --dry-run`): the same planners, no writes anywhere.
+
+Each preview carries the team access plan too (`.access`, see `dashboard.access.preview`): for
+one group, its members' access; for all groups, everyone's.
 
 Only reads happen: the database is read, Thinkific is read (GET requests only), nothing is
 added, committed or posted — not even a SyncRun row.
@@ -11,6 +14,8 @@ from dataclasses import dataclass, field
 from flask import current_app
 from sqlalchemy import select
 
+from ..access.loading import Scope
+from ..access.preview import AccessPreview, preview_access
 from ..extensions import db
 from ..models import Group, SyncMode, utcnow
 from ..thinkific.errors import ThinkificError
@@ -28,6 +33,7 @@ class GroupPreview:
     error: str | None = None
     view: GroupView | None = None
     note: str | None = None  # e.g. "the group will be created in Thinkific first"
+    access: AccessPreview | None = None  # the course access of the group's members
 
     def needs_approval(self) -> bool:
         config = current_app.config
@@ -40,10 +46,14 @@ class RunPreview:
     steps: list[GroupStep] = field(default_factory=list)
     groups: list[GroupPreview] = field(default_factory=list)
     error: str | None = None
+    access: AccessPreview | None = None  # everyone's course access
 
     @property
     def failed(self) -> bool:
-        return self.error is not None or any(g.error for g in self.groups)
+        failures = [self.error, *(g.error for g in self.groups)]
+        failures += [self.access.error if self.access else None]
+        failures += [g.access.error for g in self.groups if g.access]
+        return any(failures)
 
 
 def preview_group(group: Group, client=None) -> GroupPreview:
@@ -51,7 +61,9 @@ def preview_group(group: Group, client=None) -> GroupPreview:
     owned = client is None
     client = client or thinkific_client()
     try:
-        return _preview(group, client)
+        preview = _preview(group, client)
+        preview.access = preview_access(client, Scope.group(group))
+        return preview
     finally:
         if owned:
             client.close()
@@ -67,6 +79,7 @@ def preview_all() -> RunPreview:
         preview = RunPreview(steps=plan_discovery(local_groups(), remote))
         for candidate in budget.candidates():
             preview.groups.append(_preview(db.session.get(Group, candidate.id), client))
+        preview.access = preview_access(client, Scope.everyone())
     return preview
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from ..access.loading import Scope, describe_users
+from ..access.step import AccessRequest, refresh_courses_step, sync_access
 from ..extensions import db
 from ..models import (
     EventOutcome,
@@ -35,7 +37,9 @@ class RunFailed(Exception):
     """The run as a whole could not go on (no credentials, Thinkific's group list unreadable)."""
 
 
-def execute(run_id: int, decision: Decision | None = None) -> SyncRun | None:
+def execute(
+    run_id: int, decision: Decision | None = None, access: AccessRequest | None = None
+) -> SyncRun | None:
     run = db.session.get(SyncRun, run_id)
     if run is None or run.state not in ACTIVE:
         return run
@@ -43,7 +47,7 @@ def execute(run_id: int, decision: Decision | None = None) -> SyncRun | None:
         with locks.Heartbeat(run.id) as beat, thinkific_client() as client:
             start(run)
             ctx = RunContext(run, client, beat)
-            _execute(ctx, decision or Decision())
+            _execute(ctx, decision or Decision(), access)
     except (RunFailed, ThinkificError) as error:
         db.session.rollback()
         end(run, RunState.FAILED, str(error))
@@ -62,8 +66,10 @@ def start(run: SyncRun) -> None:
     db.session.commit()
 
 
-def _execute(ctx: RunContext, decision: Decision) -> None:
-    if ctx.run.group_id is None:
+def _execute(ctx: RunContext, decision: Decision, access: AccessRequest | None) -> None:
+    if ctx.run.access_only:
+        sync_access_only(ctx, access or AccessRequest(frozenset()))
+    elif ctx.run.group_id is None:
         sync_all(ctx)
     else:
         sync_one(ctx, decision)
@@ -72,6 +78,7 @@ def _execute(ctx: RunContext, decision: Decision) -> None:
 
 def sync_all(ctx: RunContext) -> None:
     conflicts = discover(ctx)
+    refresh_courses_step(ctx)
     group_ids = groups_to_sync(ctx.run.trigger, conflicts)
     queue_groups(group_ids)
     ctx.run.groups_total = len(group_ids)
@@ -82,6 +89,7 @@ def sync_all(ctx: RunContext) -> None:
             sync_group(ctx, group)
         ctx.run.groups_done += 1
         db.session.commit()
+    sync_access(ctx, Scope.everyone())
 
 
 def sync_one(ctx: RunContext, decision: Decision) -> None:
@@ -96,6 +104,15 @@ def sync_one(ctx: RunContext, decision: Decision) -> None:
         sync_group(ctx, group, decision)
     ctx.run.groups_done = 1
     db.session.commit()
+    sync_access(ctx, Scope.group(group))
+
+
+def sync_access_only(ctx: RunContext, access: AccessRequest) -> None:
+    """Refresh the access of some users (a webhook, an admin's approval of endings)."""
+    scope = Scope.users(access.user_ids, describe_users(access.user_ids))
+    problem = sync_access(ctx, scope, access.approved)
+    if problem:
+        raise RunFailed(problem)
 
 
 def discover(ctx: RunContext) -> set[int]:
@@ -140,7 +157,7 @@ def groups_to_sync(trigger: RunTrigger, excluded: set[int]) -> list[int]:
     candidates = budget.candidates(excluded)
     if trigger == RunTrigger.SCHEDULE:
         poll = budget.poll_budget(current_app.config)
-        candidates = budget.choose(candidates, poll, budget.discovery_cost(budget.group_total()))
+        candidates = budget.choose(candidates, poll, budget.fixed_cost())
     return [c.id for c in candidates if runs.live_run(c.id) is None]
 
 

@@ -106,7 +106,7 @@ def finish_dead(run: SyncRun) -> None:
 
 
 def _free_groups(live: list[SyncRun]) -> None:
-    covers_all = any(run.group_id is None for run in live)
+    covers_all = any(run.group_id is None and not run.access_only for run in live)
     covered = {run.group_id for run in live}
     stuck = db.session.scalars(
         select(Group).where(Group.sync_state.in_((SyncState.QUEUED, SyncState.SYNCING)))

@@ -79,8 +79,12 @@ def current_run(group: Group | None = None) -> SyncRun | None:
 
 
 def latest_run(group: Group | None = None) -> SyncRun | None:
-    """The newest run of all groups (or of `group`), live or finished."""
-    scope = SyncRun.group_id.is_(None) if group is None else SyncRun.group_id == group.id
+    """The newest run of all groups (or of `group`), live or finished (access-only runs,
+    which sync no group, are not one)."""
+    if group is None:
+        scope = SyncRun.group_id.is_(None) & SyncRun.access_only.is_(False)
+    else:
+        scope = SyncRun.group_id == group.id
     return db.session.scalar(select(SyncRun).where(scope).order_by(SyncRun.id.desc()).limit(1))
 
 

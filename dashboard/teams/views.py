@@ -12,6 +12,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 
 from .. import htmx
+from ..access import seats
+from ..access.service import waiting_count
+from ..access.status import access_report
 from ..editing import Part, save
 from ..extensions import db
 from ..listing import list_args
@@ -24,7 +27,10 @@ from .service import configure_team, create_team, rename_team
 @bp.get("/")
 def index():
     args = list_args(request.args, "teams.index", queries.TEAM_SORTS)
-    return htmx.render_page("teams/index.html", "results", **list_context(args), form=new_form())
+    return htmx.render_page(
+        "teams/index.html", "results", **list_context(args), form=new_form(),
+        access_waiting=waiting_count(),
+    )  # fmt: skip
 
 
 def list_context(args) -> dict[str, Any]:
@@ -68,8 +74,11 @@ def detail(team_id: int):
 
 def users_context(team: Team, args) -> dict[str, Any]:
     page = queries.team_user_page(team, args)
-    via = queries.groups_by_user(team, [user.id for user in page.items])
-    return {"args": args, "page": page, "via": via}
+    ids = [user.id for user in page.items]
+    report = access_report(ids)
+    standing = {user_id: report.team_seat(team, user_id) for user_id in ids}
+    return {"args": args, "page": page, "via": queries.groups_by_user(team, ids),
+            "standing": standing}  # fmt: skip
 
 
 def page_context(team: Team) -> dict[str, Any]:
@@ -80,8 +89,16 @@ def page_context(team: Team) -> dict[str, Any]:
 
 
 def configuration_context(team: Team) -> dict[str, Any]:
+    """Seats follow the rule of `dashboard.access.seats`: the first to join hold them."""
     courses_known = db.session.scalar(db.select(Course.id).limit(1)) is not None
-    return {"seats_used": queries.seats_used(team), "courses_known": courses_known}
+    users = queries.seats_used(team)
+    return {
+        "users_count": users,
+        "seats_used": seats.seated_count(users, team),
+        "left_out": seats.left_out(team, users),
+        "seat_rule": seats.SEAT_RULE,
+        "courses_known": courses_known,
+    }
 
 
 def course_choices() -> list[tuple[int, str]]:
@@ -171,10 +188,12 @@ def update(team_id: int, part: str):
 def warn_if_over_limit(team: Team) -> None:
     if team.seat_limit is None:
         return
-    used = queries.seats_used(team)
-    if used > team.seat_limit:
+    users = queries.seats_used(team)
+    if users > team.seat_limit:
         flash(
-            f"{team.name} has {used:,} users, more than its {team.seat_limit:,} seats.", "warning"
+            f"{team.name} has {users:,} users for {team.seat_limit:,} seats: the "
+            f"{users - team.seat_limit:,} who joined last get no access from it.",
+            "warning",
         )
 
 

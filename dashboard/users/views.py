@@ -10,6 +10,7 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 
 from .. import htmx
+from ..access.status import access_report
 from ..editing import Part, save
 from ..extensions import db
 from ..listing import list_args
@@ -68,6 +69,7 @@ def detail(user_id: int):
         memberships=queries.user_memberships(user),
         links=links,
         courses=queries.courses_given(links),
+        access=access_report([user.id]),
     )
 
 

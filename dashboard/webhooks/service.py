@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts import AccountError, normalize_email
 from ..extensions import db
-from ..models import User, WebhookDelivery, utcnow
+from ..models import (
+    AccessEnrollment,
+    Assignment,
+    Group,
+    Membership,
+    SyncMode,
+    SyncState,
+    User,
+    WebhookDelivery,
+    utcnow,
+)
 from .envelope import Envelope
 
 
@@ -47,6 +57,32 @@ def apply_delivery(delivery: WebhookDelivery) -> User | None:
     delivery.processed_at, delivery.outcome = utcnow(), outcome
     db.session.commit()
     return user
+
+
+def groups_to_sync(user: User) -> list[Group]:
+    """The user's groups whose links sync (not paused for an admin, not deleted in Thinkific)."""
+    return list(
+        db.session.scalars(
+            select(Group)
+            .join(Membership, Membership.group_id == Group.id)
+            .where(
+                Membership.user_id == user.id,
+                Group.sync_mode != SyncMode.NONE,
+                Group.sync_state != SyncState.PAUSED,
+                Group.deleted_in_thinkific_at.is_(None),
+            )
+            .order_by(Group.name_key)
+        )
+    )
+
+
+def has_access_to_refresh(user: User) -> bool:
+    """In a team (through any group), or holding an enrollment the access sync knows."""
+    in_team = exists().where(
+        Membership.user_id == user.id, Assignment.group_id == Membership.group_id
+    )
+    recorded = exists().where(AccessEnrollment.user_id == user.id)
+    return bool(db.session.scalar(select(in_team | recorded)))
 
 
 def user_fields(topic: str, payload: dict[str, Any]) -> dict[str, Any]:

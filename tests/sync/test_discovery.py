@@ -37,14 +37,14 @@ def test_unknown_thinkific_groups_are_imported_not_synced(site):
         assert group.sync_mode == SyncMode.NONE
         assert group_status(group).label == "Not synced"
         assert members(group) == set()  # no link syncs: its members are not read
-    assert run.calls == 1  # one page of groups; unsynced groups are not read
+    assert run.calls == 2  # a page of groups, a page of courses; unsynced groups are not read
 
 
 def test_every_page_of_groups_is_read(site, emulator):
     emulator.control.seed(groups=[{"name": f"G{i:03}"} for i in range(260)])
     run = sync()
     assert run.groups_imported == 260
-    assert run.calls == 2  # 250 a page
+    assert run.calls == 3  # 250 a page, and the page of courses
 
 
 def test_names_follow_thinkific(site, emulator):

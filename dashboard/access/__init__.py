@@ -1,0 +1,19 @@
+"""Team access (DESIGN §2, issue 5): a user in a group gets the Thinkific courses of the
+group's teams, and the sync keeps Thinkific's enrollments matching.
+
+- `planner` is pure (no Flask, no HTTP, no database), like `dashboard.sync.planner`: who
+  should have which course (team courses, end dates, seats), and the changes with reasons.
+- `loading` (the database side, per scope), `reading` (Thinkific's enrollments, read by course
+  or by user, whichever takes fewer calls), `apply` (creating, extending and ending
+  enrollments; records of what the dashboard created), `step` (inside a sync run),
+  `courses` (the school's courses, pulled by the sync), `preview` (a dry run).
+- For pages: `status.access_report(user_ids)` (each user's access and what the next sync will
+  do), `seats` (the seat rule in SQL), `service.paused_access()` (endings waiting for an
+  admin); approve/reject and access-only runs start through `jobs.enqueue`.
+"""
+
+from flask import Blueprint
+
+bp = Blueprint("access", __name__, url_prefix="/admin/access")
+
+from . import views  # noqa: E402,F401

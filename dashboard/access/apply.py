@@ -1,0 +1,258 @@
+"""Carry out an access plan: Thinkific calls, the records of what the dashboard created, and
+an event per change.
+
+Changes go in batches. Before a batch's `POST /enrollments`, a record of each creation is
+committed with no Thinkific id yet; a job killed after the POST therefore still finds the
+enrollment its own on the next run (`reading._is_ours`), instead of mistaking it for one made
+outside the dashboard. Ending and extending are `PUT`s of the expiry: repeating one is harmless.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+
+from ..extensions import db
+from ..models import AccessEnrollment, EventOutcome, SyncEvent, User
+from ..sync.apply import PLACEHOLDER_LAST_NAME, Tally
+from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
+from .loading import AccessView
+from .planner import AccessAction, AccessChange, AccessPlan, Held
+from .reading import Fix, Remote
+
+BATCH = 50
+MAX_FAILURES_IN_A_ROW = 3  # then Thinkific is in trouble: stop calling it for this run
+TALLIES = {
+    AccessAction.GRANT: "access_granted",
+    AccessAction.EXTEND: "access_changed",
+    AccessAction.SHORTEN: "access_changed",
+    AccessAction.END: "access_ended",
+}
+
+
+class AlreadyEnrolled(Exception):
+    """Thinkific holds an enrollment for the pair that the dashboard did not create."""
+
+
+@dataclass
+class Result:
+    change: AccessChange
+    outcome: EventOutcome
+    error: str | None = None
+    extra: str = ""  # appended to the change's reason (e.g. the user was created first)
+
+
+@dataclass
+class AccessApply:
+    view: AccessView
+    plan: AccessPlan
+    client: object
+    run_id: int | None
+    now: datetime
+    tally: Tally = field(default_factory=Tally)
+    hold_endings: bool = False  # paused: endings wait for an admin as pending events
+    errors: list[str] = field(default_factory=list)
+    _in_a_row: int = 0
+
+    def run(self, on_batch: Callable[[], None] = lambda: None) -> None:
+        changes = [c for c in self.plan.changes if not self._held_back(c)]
+        for start in range(0, len(changes), BATCH):
+            batch = changes[start : start + BATCH]
+            self._claim_creations(batch)
+            db.session.commit()
+            self._record([self._apply(change) for change in batch])
+            on_batch()
+            db.session.commit()
+        if self.hold_endings:
+            self._record([Result(c, EventOutcome.PENDING) for c in self.plan.endings])
+        db.session.commit()
+
+    def _held_back(self, change: AccessChange) -> bool:
+        return self.hold_endings and change.action == AccessAction.END
+
+    # -- one change ------------------------------------------------------------------------
+
+    def _apply(self, change: AccessChange) -> Result:
+        if self._in_a_row >= MAX_FAILURES_IN_A_ROW:
+            return self._fail(change, "not tried: Thinkific kept failing")
+        try:
+            extra = getattr(self, f"_{change.action.value}")(change)
+        except AlreadyEnrolled as found:
+            return Result(change, EventOutcome.SKIPPED, str(found))
+        except ThinkificError as error:
+            self._in_a_row += 1 if isinstance(error, Transient) else 0
+            return self._fail(change, str(error))
+        self._in_a_row = 0
+        name = TALLIES[change.action]
+        setattr(self.tally, name, getattr(self.tally, name) + 1)
+        return Result(change, EventOutcome.APPLIED, extra=extra or "")
+
+    def _grant_access(self, change: AccessChange) -> str:
+        user_id, extra = self._thinkific_user(change.user_id)
+        course_id = self.view.courses[change.course_id].thinkific_id
+        try:
+            made = self.client.create_enrollment(
+                user_id, course_id, activated_at=self.now, expiry_date=change.expires_at
+            )
+        except ValidationError:
+            self._already_enrolled(change, user_id, course_id)
+            raise
+        _write(change, thinkific_id=made.id, expires_at=made.expiry_date, ended_at=None)
+        return extra
+
+    def _extend_access(self, change: AccessChange) -> None:
+        self._set_expiry(change, ended_at=None)
+
+    def _shorten_access(self, change: AccessChange) -> None:
+        self._set_expiry(change, ended_at=None)
+
+    def _end_access(self, change: AccessChange) -> None:
+        self._set_expiry(change, ended_at=self.now)
+
+    def _set_expiry(self, change: AccessChange, ended_at: datetime | None) -> None:
+        try:
+            self.client.update_enrollment(change.enrollment_id, expiry_date=change.expires_at)
+        except NotFoundError:
+            _forget(change)
+            raise
+        _write(change, expires_at=change.expires_at, ended_at=ended_at, kept_at=None)
+
+    # -- Thinkific users -------------------------------------------------------------------
+
+    def _thinkific_user(self, user_id: int) -> tuple[int, str]:
+        """The user's Thinkific id; a user Thinkific does not have yet is created there."""
+        known = self.view.users[user_id].thinkific_id
+        if known is not None:
+            return known, ""
+        user = db.session.get(User, user_id)
+        found = self.client.find_user_by_email(user.email)
+        extra = "; found the user in Thinkific by email first"
+        if found is None:
+            first = user.first_name or user.email.split("@")[0]
+            found = self.client.create_user(
+                user.email, first, user.last_name or PLACEHOLDER_LAST_NAME, send_welcome_email=False
+            )
+            extra = "; created the user in Thinkific first (no welcome email)"
+        remember_thinkific_ids(self.view, {user_id: found.id})
+        return found.id, extra
+
+    def _already_enrolled(self, change: AccessChange, user_id: int, course_id: int) -> None:
+        """A refused creation: if Thinkific has an enrollment for the pair, it is not ours."""
+        found = next(iter(self.client.iter_enrollments(user_id=user_id, course_id=course_id)), None)
+        if found is None:
+            _forget(change)
+            return
+        _write(change, thinkific_id=found.id, expires_at=found.expiry_date,
+               created_by_dashboard=False)  # fmt: skip
+        raise AlreadyEnrolled(
+            "already enrolled in Thinkific outside the dashboard: that enrollment is left alone"
+        )
+
+    # -- bookkeeping -----------------------------------------------------------------------
+
+    def _claim_creations(self, batch: list[AccessChange]) -> None:
+        for change in batch:
+            if change.action == AccessAction.GRANT:
+                _forget(change)
+                db.session.add(AccessEnrollment(
+                    user_id=change.user_id, course_id=change.course_id, created_at=self.now,
+                    created_by_dashboard=True, expires_at=change.expires_at,
+                ))  # fmt: skip
+
+    def _fail(self, change: AccessChange, error: str) -> Result:
+        self.tally.failures += 1
+        self.errors.append(f"{self.view.users[change.user_id].email}: {error}")
+        return Result(change, EventOutcome.FAILED, error)
+
+    def _record(self, results: list[Result]) -> None:
+        if self.run_id is None or not results:
+            return
+        rows = [
+            {"run_id": self.run_id, "group_id": None, "user_id": r.change.user_id,
+             "course_id": r.change.course_id, "email": self.view.users[r.change.user_id].email,
+             "action": r.change.action.value, "outcome": r.outcome,
+             "reason": r.change.reason + r.extra, "error": r.error, "created_at": self.now}
+            for r in results
+        ]  # fmt: skip
+        db.session.execute(SyncEvent.__table__.insert(), rows)
+
+
+def settle_records(view: AccessView, remote: Remote, fixes: list[Fix]) -> None:
+    """Bring the records in line with what Thinkific listed (a real run only). Callers commit."""
+    for fix in fixes:
+        if fix.values is None:
+            db.session.execute(delete(AccessEnrollment).where(AccessEnrollment.id == fix.record_id))
+        else:
+            db.session.execute(
+                update(AccessEnrollment)
+                .where(AccessEnrollment.id == fix.record_id)
+                .values(**fix.values)
+            )
+    remember_thinkific_ids(view, remote.learned)
+
+
+def note_plan(view: AccessView, plan: AccessPlan, held: dict[tuple[int, int], Held]) -> None:
+    """Keep a record of enrollments made outside the dashboard for courses a team gives (so
+    the pages can say why they are left alone), forget those no team gives any more, and
+    drop an admin's "keep" once a team gives the course again."""
+    _unkeep(
+        [pair for pair, record in view.records.items() if record.kept_at and pair in plan.wanted]
+    )
+    for pair, found in held.items():
+        if found.ours or pair in view.records:
+            continue
+        if pair in plan.wanted:
+            db.session.add(AccessEnrollment(
+                user_id=pair[0], course_id=pair[1], thinkific_id=found.enrollment_id,
+                created_by_dashboard=False, expires_at=found.expires_at,
+            ))  # fmt: skip
+    stale = [
+        record.id
+        for pair, record in view.records.items()
+        if not record.ours and pair not in plan.wanted and pair in held
+    ]
+    if stale:
+        db.session.execute(delete(AccessEnrollment).where(AccessEnrollment.id.in_(stale)))
+
+
+def _unkeep(pairs: list[tuple[int, int]]) -> None:
+    for user_id, course_id in pairs:
+        db.session.execute(
+            update(AccessEnrollment)
+            .where(AccessEnrollment.user_id == user_id, AccessEnrollment.course_id == course_id)
+            .values(kept_at=None)
+        )
+
+
+def remember_thinkific_ids(view: AccessView, ids: dict[int, int]) -> None:
+    """Store users' Thinkific ids learned by email (an id another user holds is left alone)."""
+    for user_id, thinkific_id in ids.items():
+        taken = db.session.scalar(select(User.id).where(User.thinkific_id == thinkific_id))
+        if taken is None:
+            db.session.execute(
+                update(User).where(User.id == user_id).values(thinkific_id=thinkific_id)
+            )
+            view.users[user_id] = replace(view.users[user_id], thinkific_id=thinkific_id)
+
+
+def _write(change: AccessChange, **values) -> None:
+    db.session.execute(
+        update(AccessEnrollment)
+        .where(
+            AccessEnrollment.user_id == change.user_id,
+            AccessEnrollment.course_id == change.course_id,
+        )
+        .values(**values)
+    )
+
+
+def _forget(change: AccessChange) -> None:
+    db.session.execute(
+        delete(AccessEnrollment).where(
+            AccessEnrollment.user_id == change.user_id,
+            AccessEnrollment.course_id == change.course_id,
+        )
+    )

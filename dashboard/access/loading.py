@@ -1,0 +1,255 @@
+"""The dashboard's side of access, read from the database in a few set queries.
+
+A *scope* says whose access a run plans: everyone (a sync of all groups), a group's members
+(a sync of one group), or named users (a webhook, an approval). Seats are counted over every
+user of a team whatever the scope, so the same user gets the same answer in every scope.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import exists, func, select
+
+from ..extensions import db
+from ..models import AccessEnrollment, Assignment, Course, Membership, Team, User, team_courses
+from ..sync.reading import UserRef
+from ..sync.words import count
+from .planner import AccessSnapshot, Held, Member, Terms
+
+CHUNK = 500  # ids per IN (...) query
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose access to plan: everyone, a group's members, or the users named."""
+
+    group_id: int | None = None
+    user_ids: frozenset[int] | None = None
+    label: str = "everyone"
+
+    @classmethod
+    def everyone(cls) -> Scope:
+        return cls()
+
+    @classmethod
+    def group(cls, group) -> Scope:
+        return cls(group_id=group.id, label=f"the members of {group.name}")
+
+    @classmethod
+    def users(cls, user_ids: Iterable[int], label: str = "") -> Scope:
+        ids = frozenset(user_ids)
+        return cls(user_ids=ids, label=label or count(len(ids), "user"))
+
+    @property
+    def is_everyone(self) -> bool:
+        return self.group_id is None and self.user_ids is None
+
+
+@dataclass(frozen=True)
+class CourseRef:
+    id: int
+    thinkific_id: int
+    name: str
+    deleted: bool
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """An `AccessEnrollment` row as plain data."""
+
+    id: int
+    user_id: int
+    course_id: int
+    thinkific_id: int | None
+    ours: bool
+    expires_at: datetime | None
+    ended_at: datetime | None
+    kept_at: datetime | None
+    created_at: datetime
+
+
+@dataclass
+class AccessView:
+    scope: Scope
+    terms: dict[int, Terms]
+    members: dict[int, list[Member]]
+    users: dict[int, UserRef]  # the users in scope
+    courses: dict[int, CourseRef]
+    records: dict[tuple[int, int], RecordRef] = field(default_factory=dict)
+
+    @property
+    def user_ids(self) -> frozenset[int]:
+        return frozenset(self.users)
+
+    def courses_to_read(self) -> list[CourseRef]:
+        """Courses whose enrollments matter: given by a team, or holding one of our records."""
+        given = {course for terms in self.terms.values() for course in terms.course_ids}
+        recorded = {course for _, course in self.records}
+        wanted = [self.courses[c] for c in sorted(given | recorded) if c in self.courses]
+        return [course for course in wanted if not course.deleted]
+
+    def snapshot(self, held: dict[tuple[int, int], Held]) -> AccessSnapshot:
+        return AccessSnapshot(
+            teams=self.terms,
+            members=self.members,
+            course_names={c.id: c.name for c in self.courses.values()},
+            held=held,
+            scope=self.user_ids,
+        )
+
+
+def load_view(scope: Scope) -> AccessView:
+    terms = load_terms()
+    if scope.is_everyone:
+        members = load_members(terms)
+        user_ids = everyone(terms, members)
+    else:  # the scope's own memberships, and every user of the teams where seats count
+        user_ids = scope_user_ids(scope)
+        members = load_members(terms, user_ids)
+        limited = [t for t, rows in members.items() if rows and _seats_count(terms[t])]
+        members |= load_members(limited)
+    view = AccessView(scope, terms, members, load_users(user_ids), load_courses())
+    view.records = load_records(user_ids)
+    return view
+
+
+def _seats_count(terms: Terms) -> bool:
+    return bool(terms.course_ids) and terms.seat_limit is not None
+
+
+def describe_users(user_ids: Iterable[int]) -> str:
+    """ "ann@example.com" for one user, "3 users" for more."""
+    ids = list(user_ids)
+    if len(ids) == 1:
+        email = db.session.scalar(select(User.email).where(User.id == ids[0]))
+        return email or "a user no longer in the dashboard"
+    return count(len(ids), "user")
+
+
+def load_terms() -> dict[int, Terms]:
+    """Every team's configuration; courses deleted in Thinkific give nothing."""
+    courses: dict[int, set[int]] = defaultdict(set)
+    rows = db.session.execute(
+        select(team_courses.c.team_id, team_courses.c.course_id)
+        .join(Course, Course.id == team_courses.c.course_id)
+        .where(Course.deleted_in_thinkific_at.is_(None))
+    )
+    for team_id, course_id in rows:
+        courses[team_id].add(course_id)
+    teams = db.session.execute(select(Team.id, Team.name, Team.access_ends_on, Team.seat_limit))
+    return {
+        team_id: Terms(team_id, name, frozenset(courses[team_id]), ends_on, limit)
+        for team_id, name, ends_on, limit in teams
+    }
+
+
+def load_members(team_ids: Iterable[int], user_ids: Iterable[int] | None = None):
+    """team id → its users, each with the moment they joined it (their earliest membership)."""
+    members: dict[int, list[Member]] = {team_id: [] for team_id in team_ids}
+    if not members:
+        return members
+    query = (
+        select(Assignment.team_id, Membership.user_id, func.min(Membership.added_at))
+        .join(Membership, Membership.group_id == Assignment.group_id)
+        .where(Assignment.team_id.in_(list(members)))
+        .group_by(Assignment.team_id, Membership.user_id)
+    )
+    for chunk in _chunks(user_ids):
+        rows = query if chunk is None else query.where(Membership.user_id.in_(chunk))
+        for team_id, user_id, joined_at in db.session.execute(rows):
+            members[team_id].append(Member(user_id, _aware(joined_at)))
+    return members
+
+
+def scope_user_ids(scope: Scope) -> frozenset[int]:
+    """The users of a group's or a named scope."""
+    if scope.user_ids is not None:
+        return scope.user_ids
+    in_group = select(Membership.user_id).where(Membership.group_id == scope.group_id)
+    return frozenset(db.session.scalars(in_group)) | lost_through_membership()
+
+
+def everyone(terms: dict[int, Terms], members: dict[int, list[Member]]) -> frozenset[int]:
+    """The users of teams that give courses, and the users holding enrollments on record."""
+    giving = [rows for team_id, rows in members.items() if terms[team_id].course_ids]
+    team_users = {member.user_id for rows in giving for member in rows}
+    recorded = db.session.scalars(select(AccessEnrollment.user_id).distinct())
+    return frozenset(team_users) | frozenset(recorded)
+
+
+def lost_through_membership() -> frozenset[int]:
+    """Users holding access the dashboard gave for a course none of their teams gives now
+    (they left the group or the team): a targeted sync ends it too."""
+    gives = exists().where(
+        Membership.user_id == AccessEnrollment.user_id,
+        Assignment.group_id == Membership.group_id,
+        team_courses.c.team_id == Assignment.team_id,
+        team_courses.c.course_id == AccessEnrollment.course_id,
+    )
+    rows = db.session.scalars(
+        select(AccessEnrollment.user_id).where(
+            AccessEnrollment.created_by_dashboard.is_(True),
+            AccessEnrollment.ended_at.is_(None),
+            AccessEnrollment.kept_at.is_(None),
+            ~gives,
+        )
+    )
+    return frozenset(rows)
+
+
+def load_users(user_ids: Iterable[int]) -> dict[int, UserRef]:
+    users = {}
+    for chunk in _chunks(sorted(user_ids)):
+        rows = db.session.execute(
+            select(User.id, User.email, User.thinkific_id).where(User.id.in_(chunk))
+        )
+        users.update({row.id: UserRef(*row) for row in rows})
+    return users
+
+
+def load_courses() -> dict[int, CourseRef]:
+    rows = db.session.execute(
+        select(Course.id, Course.thinkific_id, Course.name, Course.deleted_in_thinkific_at)
+    )
+    return {row[0]: CourseRef(*row[:3], row[3] is not None) for row in rows}
+
+
+def load_records(user_ids: Iterable[int]) -> dict[tuple[int, int], RecordRef]:
+    records = {}
+    e = AccessEnrollment
+    columns = (e.id, e.user_id, e.course_id, e.thinkific_id, e.created_by_dashboard,
+               e.expires_at, e.ended_at, e.kept_at, e.created_at)  # fmt: skip
+    for chunk in _chunks(sorted(user_ids)):
+        rows = db.session.execute(select(*columns).where(AccessEnrollment.user_id.in_(chunk)))
+        for row in rows:
+            record = RecordRef(*row[:5], *map(_aware, row[5:]))
+            records[(record.user_id, record.course_id)] = record
+    return records
+
+
+def records_per_course() -> dict[int, int]:
+    """How many enrollments of each course the dashboard knows (to estimate read costs)."""
+    rows = db.session.execute(
+        select(AccessEnrollment.course_id, func.count()).group_by(AccessEnrollment.course_id)
+    )
+    return dict(rows.all())
+
+
+def _chunks(ids: Iterable[int] | None):
+    if ids is None:
+        yield None
+        return
+    ids = list(ids)
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """Aware UTC, whatever the driver handed back."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)

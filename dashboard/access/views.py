@@ -1,0 +1,86 @@
+"""The Access page: endings waiting for approval (approve or reject in place), a preview of
+what the next sync changes, and a Sync now that runs the whole sync (groups, then access)."""
+
+from __future__ import annotations
+
+from flask import flash, render_template, url_for
+from flask_login import current_user
+
+from .. import htmx
+from ..models import RunTrigger
+from ..sync import service as sync  # a module: the sync engine imports this package too
+from ..sync.remote import thinkific_client
+from . import bp
+from .loading import Scope
+from .preview import preview_access
+from .service import NoAccessPlanWaiting, paused_access
+
+PAGE = "access/index.html"
+
+
+def page_context() -> dict:
+    run = sync.current_run() or sync.latest_run()
+    paused_run, waiting = paused_access()
+    return {
+        "progress": sync.run_progress(run) if run is not None else None,
+        "paused_run": paused_run,
+        "waiting": waiting,
+    }
+
+
+@bp.get("/")
+def index():
+    return render_template(PAGE, **page_context())
+
+
+@bp.get("/status")
+def status():
+    return _block("status")
+
+
+@bp.post("/sync")
+def sync_now():
+    from jobs.enqueue import start_sync_all
+
+    run = start_sync_all(RunTrigger.MANUAL, current_user)
+    flash(f"Sync of all groups and their access: run {run.id}.", "success")
+    return _block("status")
+
+
+@bp.get("/preview")
+def preview():
+    with thinkific_client() as client:
+        plan = preview_access(client, Scope.everyone())
+    return htmx.render_fragment("access/_preview.html", preview=plan)
+
+
+@bp.post("/approve")
+def approve():
+    from jobs.enqueue import approve_access_plan
+
+    try:
+        run = approve_access_plan(current_user)
+    except NoAccessPlanWaiting as error:
+        flash(str(error), "warning")
+    else:
+        flash(f"Approved: run {run.id} ends that access now.", "success")
+    return _block("waiting")
+
+
+@bp.post("/reject")
+def reject():
+    from jobs.enqueue import reject_access_plan
+
+    try:
+        kept = reject_access_plan(current_user)
+    except NoAccessPlanWaiting as error:
+        flash(str(error), "warning")
+    else:
+        flash(f"Rejected: the access of {kept} user(s) is kept; syncs leave it.", "success")
+    return _block("waiting")
+
+
+def _block(name: str):
+    if not htmx.is_htmx():
+        return htmx.redirect(url_for("access.index"))
+    return htmx.render_fragment(PAGE, name, **page_context())
