@@ -53,6 +53,8 @@ BLUEPRINTS = (  # one package per screen or door, each exposing `bp`
     "teams",
     "users",
     "webhooks",
+    "sync_runs",
+    "settings",
 )
 
 
