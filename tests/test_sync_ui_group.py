@@ -250,7 +250,8 @@ def test_a_paused_plan_is_shown_with_approve_and_reject(client, auth, site, make
     assert "Waiting for approval" in html
     assert "its plan removes 15 member(s)" in html
     assert "Nothing has been changed yet." in html
-    assert html.count('<tr class="change change--remove_local">') == 15
+    assert html.count('<li class="change change--remove_local">') == 15
+    assert "Show the other 5 changes" in html
     assert "Approve</button>" in html
     assert "Reject</button>" in html
     assert 'hx-confirm="Approve this plan?' in html

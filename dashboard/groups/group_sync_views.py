@@ -83,7 +83,7 @@ def preview_sync(group_id: int):
     preview = _preview(group)
     context = {"group": group, "preview": preview, "counts": plan_counts(preview)}
     if htmx.is_partial():
-        return htmx.render_fragment("groups/_sync_preview.html", **context)
+        return htmx.render_fragment("groups/_sync_preview.html", closable=True, **context)
     return render_template("groups/preview.html", **context)
 
 

@@ -25,6 +25,7 @@ from ..models import Group, RunState, RunTrigger, SyncRun
 from ..sync import runs
 from ..sync.service import latest_run
 from ..sync_runs.live import live_progress, poll_interval, recover_now_and_then
+from ..sync_runs.queries import groups_waiting
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
@@ -102,17 +103,24 @@ def _rows(ids: list[int]) -> list[Group]:
 
 
 def _say_finished(run: SyncRun) -> None:
+    """The flash that ends a run: its counts, groups left waiting for approval, the link."""
+    summary = changes_in_words(run)
+    waiting = groups_waiting(run)
+    if waiting:
+        summary += f"; {waiting} group(s) paused, waiting for an admin to approve removals"
     link = Markup(' <a href="{}">See run #{}</a>.').format(
         url_for("sync_runs.detail", run_id=run.id), run.id
     )
     if run.state == RunState.SUCCEEDED:
-        flash(Markup("The sync of all groups finished: {}.").format(changes_in_words(run)) + link,
-              "success")  # fmt: skip
+        message = Markup("The sync of all groups finished: {}.").format(summary)
     else:
         message = Markup("The sync of all groups ended with problems: {}. {}").format(
-            changes_in_words(run), run.error or ""
+            summary, run.error or ""
         )
-        flash(message + link, "error" if run.state == RunState.FAILED else "warning")
+    flash(message + link, _FINISHED_CATEGORY.get(run.state, "warning"))
+
+
+_FINISHED_CATEGORY = {RunState.SUCCEEDED: "success", RunState.FAILED: "error"}
 
 
 def _ids(raw: str) -> list[int]:

@@ -124,7 +124,7 @@ def check_connection(app: Flask) -> ConnectionCheck:
     except (ThinkificError, RedisError) as error:
         return ConnectionCheck(False, explain(error), time.monotonic() - started)
     noun = "group" if groups == 1 else "groups"
-    message = f"Connected: Thinkific answered and lists {groups:,} {noun}."
+    message = f"Thinkific answered and lists {groups:,} {noun}."
     return ConnectionCheck(True, message, time.monotonic() - started)
 
 

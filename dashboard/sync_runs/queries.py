@@ -10,11 +10,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, distinct, func, or_, select
 
 from ..extensions import db
 from ..listing import ListArgs, Page, clean_search, contains, paginate, parse_page
 from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun
+from ..sync.group_sync import AWAITING_APPROVAL
 from .words import ACTIONS
 
 RUNS_PER_PAGE = 25
@@ -150,3 +151,14 @@ def run_groups(run: SyncRun) -> list[tuple[int, str]]:
 
 def _with_items(page: Page, items: list) -> Page:
     return Page(items, page.total, page.number, page.per_page, page.exact)
+
+
+def groups_waiting(run: SyncRun) -> int:
+    """Groups whose plan in this run still waits for an admin's approval."""
+    return db.session.scalar(
+        select(func.count(distinct(SyncEvent.group_id))).where(
+            SyncEvent.run_id == run.id,
+            SyncEvent.outcome == EventOutcome.PENDING,
+            SyncEvent.action.in_(AWAITING_APPROVAL),
+        )
+    )
