@@ -9,8 +9,18 @@ from datetime import timedelta
 import pytest
 
 from dashboard.extensions import db
-from dashboard.models import EventOutcome, Role, RunState, RunTrigger, SyncEvent, SyncRun, utcnow
+from dashboard.models import (
+    EventOutcome,
+    Group,
+    Role,
+    RunState,
+    RunTrigger,
+    SyncEvent,
+    SyncRun,
+    utcnow,
+)
 from dashboard.redis_client import get_redis
+from dashboard.sync_runs.queries import GROUP_CHOICES
 from tests.fixtures.app import HTMX
 
 MINUS = "\N{MINUS SIGN}"
@@ -278,3 +288,24 @@ def test_export_of_a_big_run_reads_in_batches(client, auth, monkeypatch):
     rows = read_csv(client.get(f"/admin/sync-runs/{run.id}/events.csv"))
     assert len(rows) == 2501
     assert len({row[2] for row in rows[1:]}) == 2500
+
+
+def test_a_run_of_many_groups_filters_by_group_name_instead_of_a_list(client, auth):
+    auth.login()
+    run = make_run()
+    db.session.execute(
+        Group.__table__.insert(),
+        [{"id": n, "name": f"G{n}", "name_key": f"g{n}"} for n in range(1, GROUP_CHOICES + 2)],
+    )
+    db.session.execute(
+        SyncEvent.__table__.insert(),
+        [{"run_id": run.id, "group_id": n, "action": "add_local", "email": "", "reason": "",
+          "outcome": EventOutcome.APPLIED, "created_at": utcnow()}
+         for n in range(1, GROUP_CHOICES + 2)],
+    )  # fmt: skip
+    db.session.commit()
+    html = client.get(f"/admin/sync-runs/{run.id}").text
+    assert '<select name="group"' not in html
+    assert "group names" in html
+    assert "1,000+" not in html
+    assert f"{GROUP_CHOICES + 1} events." in html

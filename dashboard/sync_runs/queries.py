@@ -20,7 +20,8 @@ from .words import ACTIONS
 
 RUNS_PER_PAGE = 25
 EVENTS_PER_PAGE = 50
-EXPORT_BATCH = 1000
+EXPORT_BATCH = 2000
+GROUP_CHOICES = 200  # groups listed in a run's group filter
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,13 @@ def _group_id(raw: str, notices: list[str]) -> int | None:
 
 
 def event_page(run: SyncRun, filters: EventFilters) -> Page:
-    """A page of the run's events matching `filters`, oldest first, with each group's name."""
+    """A page of the run's events matching `filters`, oldest first, with each group's name.
+
+    Counting stops past a thousand (or the page asked for): a run of 100,000 events need not
+    be counted in full to show its first page."""
     rows = _events(run, filters).order_by(SyncEvent.id)
     counted = _events(run, filters, counting=True)
-    return paginate(rows, filters.page, counted=counted, per_page=EVENTS_PER_PAGE)
+    return paginate(rows, filters.page, counted=counted, capped=True, per_page=EVENTS_PER_PAGE)
 
 
 def iter_events(run: SyncRun, filters: EventFilters) -> Iterator[tuple[SyncEvent, str | None]]:
@@ -140,11 +144,15 @@ def _text_matches(text: str):
     return or_(*(contains(column, text, ignore_case=True) for column in fields))
 
 
-def run_groups(run: SyncRun) -> list[tuple[int, str]]:
-    """The groups that have events in this run (for the group filter), by name."""
+def run_groups(run: SyncRun, limit: int = GROUP_CHOICES) -> list[tuple[int, str]] | None:
+    """The groups that have events in this run, by name, for the group filter; None when
+    there are more than `limit` (a run of thousands of groups: search by name instead)."""
     in_run = select(SyncEvent.group_id).where(SyncEvent.run_id == run.id).distinct()
+    ids = list(db.session.scalars(in_run.limit(limit + 1)))
+    if len(ids) > limit:
+        return None
     rows = db.session.execute(
-        select(Group.id, Group.name).where(Group.id.in_(in_run)).order_by(Group.name_key)
+        select(Group.id, Group.name).where(Group.id.in_(ids)).order_by(Group.name_key)
     )
     return [(row.id, row.name) for row in rows]
 
