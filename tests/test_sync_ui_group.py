@@ -124,6 +124,19 @@ def test_sync_now_queues_the_group_and_polls_its_status(client, auth, make):
     assert db.session.scalar(select(func.count()).select_from(SyncRun)) == 1
 
 
+def test_sync_now_and_approve_work_without_javascript(client, auth, site, make):
+    group = paused(site, make)
+    auth.login()
+    response = client.post(url(group, "/sync/approve"))
+    assert response.status_code == 303
+    assert response.headers["Location"] == url(group)
+    page = client.get(url(group)).text
+    assert "Approved: the sync of Acme now applies" in page
+    assert "Queued" in page
+    assert client.post(url(group, "/sync")).headers["Location"] == url(group)
+    assert "Acme is already being synced" in client.get(url(group)).text
+
+
 def test_sync_now_refuses_a_group_without_a_syncing_link(client, auth, make):
     group = make.group("Acme")
     make.assignment(group, direction=Direction.DISABLED)

@@ -30,15 +30,23 @@ from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
 from .responses import refuse
-from .sync_state import REDIS_DOWN, BarState, StartFailed, is_live, start, sync_bar_state
-from .sync_state import group_sync_info as _group_sync_info
+from .sync_state import (
+    REDIS_DOWN,
+    BarState,
+    StartFailed,
+    group_sync_info,
+    is_live,
+    start,
+    sync_bar_state,
+)
 
 PROGRESS = "groups/_sync_progress.html"
 CHANGED_MARGIN = timedelta(seconds=10)  # a worker's commit can land a little after its clock read
 MAX_IDS = 2 * GROUPS_PER_PAGE
+FINISHED_CATEGORY = {RunState.SUCCEEDED: "success", RunState.FAILED: "error"}
 
 bp.add_app_template_global(sync_bar_state, "sync_bar_state")
-bp.add_app_template_global(_group_sync_info, "group_sync_info")
+bp.add_app_template_global(group_sync_info, "group_sync_info")
 bp.add_app_template_global(poll_interval, "sync_poll_every")
 
 
@@ -67,7 +75,7 @@ def sync_status():
         return htmx.redirect(url_for("groups.index"))
     ids, since = _ids(request.args.get("ids", "")), _since(request.args.get("since"))
     try:
-        bar, ended = _poll(request.args.get("run", type=int), ids)
+        bar, ended = _poll(_id(request.args.get("run", "")))
     except RedisError:
         db.session.rollback()
         flash(REDIS_DOWN, "error")
@@ -81,7 +89,7 @@ def sync_status():
     return body + htmx.render_fragment("groups/_row_updates.html", groups=changed)
 
 
-def _poll(run_id: int | None, ids: list[int]) -> tuple[BarState, SyncRun | None]:
+def _poll(run_id: int | None) -> tuple[BarState, SyncRun | None]:
     """The bar now, and the run this poll watched if it has just ended."""
     recover_now_and_then()
     run = db.session.get(SyncRun, run_id) if run_id else None
@@ -117,16 +125,21 @@ def _say_finished(run: SyncRun) -> None:
         message = Markup("The sync of all groups ended with problems: {}. {}").format(
             summary, run.error or ""
         )
-    flash(message + link, _FINISHED_CATEGORY.get(run.state, "warning"))
-
-
-_FINISHED_CATEGORY = {RunState.SUCCEEDED: "success", RunState.FAILED: "error"}
+    flash(message + link, FINISHED_CATEGORY.get(run.state, "warning"))
 
 
 def _ids(raw: str) -> list[int]:
-    """The row ids the page sent: digits only, at most two pages' worth; anything else ignored."""
-    ids = [int(part) for part in raw.split(",") if part.isdigit() and len(part) <= 10]
-    return [value for value in ids if 0 < value < 2**31][:MAX_IDS]
+    """The row ids the page sent: at most two pages' worth; anything not an id is ignored."""
+    ids = (_id(part) for part in raw.split(","))
+    return [value for value in ids if value is not None][:MAX_IDS]
+
+
+def _id(raw: str) -> int | None:
+    """A row id (1 to 2**31-1, like the URL converter), or None."""
+    if not raw.isdigit() or len(raw) > 10:
+        return None
+    value = int(raw)
+    return value if 0 < value < 2**31 else None
 
 
 def _since(raw: str | None) -> datetime | None:
