@@ -4,10 +4,15 @@ and Test connection against the emulator over real HTTP."""
 from __future__ import annotations
 
 import pytest
+import redis
 
 from dashboard.models import Direction, Role
+from dashboard.redis_client import get_redis
+from dashboard.settings.connection import TEST_TIMEOUT
+from dashboard.thinkific.client import client_from_app
 from tests.fixtures.app import HTMX
 from tests.fixtures.thinkific import ACCESS_TOKEN, API_KEY
+from tests.fixtures.workers import wait_for
 
 
 @pytest.fixture
@@ -133,3 +138,37 @@ def test_test_connection_without_htmx_renders_the_page(client, auth, on_emulator
     assert response.status_code == 200
     assert "<h1>Settings</h1>" in response.text
     assert "Connection works." in response.text
+
+
+def test_test_connection_gives_up_on_a_silent_thinkific(client, auth, on_emulator, emulator):
+    emulator.control.add_fault("slow", path="*/groups", delay=TEST_TIMEOUT[1] + 0.5)
+    auth.login()
+    text = client.post("/admin/settings/test-connection", headers=HTMX).text
+    assert "Thinkific could not be reached." in text
+    silence = f"nothing for {TEST_TIMEOUT[1]:g} s"
+    assert f"did not answer GET /api/public/v1/groups in time ({silence})" in text
+    wait_for(emulator.control.requests, what="the slow answer to end before the next test")
+
+
+def test_test_connection_waits_for_no_budget_and_sends_nothing(client, auth, on_emulator, emulator):
+    with client_from_app(on_emulator) as thinkific:
+        thinkific.budget.pause.extend(30)  # as after a 429: nobody sends for 30 s
+    auth.login()
+    text = client.post("/admin/settings/test-connection", headers=HTMX).text
+    assert "The request budget is in use right now" in text
+    assert "Nothing was sent" in text
+    assert emulator.control.requests() == []
+
+
+def test_settings_and_test_connection_with_redis_down(client, auth, on_emulator, emulator):
+    auth.login()
+    working = get_redis()
+    on_emulator.extensions["redis"] = redis.Redis.from_url("redis://127.0.0.1:1/0")
+    try:
+        page = client.get("/admin/settings/").text
+        text = client.post("/admin/settings/test-connection", headers=HTMX).text
+    finally:
+        on_emulator.extensions["redis"] = working
+    assert "unknown (Redis cannot be reached)" in page
+    assert "Redis cannot be reached" in text
+    assert emulator.control.requests() == []
