@@ -169,3 +169,39 @@ def test_a_removal_above_the_limit_pauses_and_approve_applies_it(page, sign_in, 
     assert_no_reload(page)
     db.session.expire_all()
     assert members(group) == set(EMAILS[15:])
+
+
+def test_a_runs_events_filter_in_place_and_export_the_same(page, sign_in, make, site, emulator,
+                                                           app):  # fmt: skip
+    app.config["THINKIFIC_RETRY"] = {"attempts": 2, "backoff_base": 0.01, "backoff_max": 0.05}
+    group = imported(site, "Acme", "ann@example.com")
+    make.assignment(group, direction=Direction.BIDIRECTIONAL)
+    add_local(group, "dee@example.com")
+    emulator.control.add_fault("server_error", method="POST", path="*/group_users")
+    run = sync(group)
+    sign_in()
+    open_marked(page, f"/admin/sync-runs/{run.id}")
+    events = page.locator("#run-events tbody tr")
+    expect(events.first).to_be_visible()
+    page.get_by_label("Outcome").select_option("Failed")
+    expect(events).to_have_count(1)
+    expect(events.first).to_contain_text("dee@example.com")
+    expect(events.first).to_contain_text("Thinkific failed (503 on POST")
+    expect(page).to_have_url(re.compile(r"outcome=failed"))
+    export = page.get_by_role("link", name="Export these as CSV")
+    expect(export).to_have_attribute("href", re.compile(r"events\.csv\?.*outcome=failed"))
+    page.get_by_label("Search the events").fill("nobody-matches-this")
+    expect(page.locator("#run-events")).to_contain_text("No event of this run matches the filters.")
+    assert_no_reload(page)
+
+
+def test_test_connection_answers_in_place(page, sign_in, emulator):
+    emulator.control.create_group("Acme")
+    sign_in()
+    open_marked(page, "/admin/settings/")
+    expect(page.get_by_text("Demo mode:")).to_be_visible()
+    page.get_by_role("button", name="Test connection").click()
+    expect(page.locator("#connection-test")).to_contain_text(
+        "Connection works. Thinkific answered and lists 1 group."
+    )
+    assert_no_reload(page)
