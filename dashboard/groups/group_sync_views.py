@@ -19,7 +19,6 @@ from ..thinkific.errors import ThinkificError
 from . import bp
 from .detail_views import detail_context, group_or_404, render_detail_block
 from .queries import parse_member_query
-from .responses import done, partial, refuse
 from .sync_state import REDIS_DOWN, StartFailed, group_sync_info, is_live, start
 
 STATE = "groups/_sync_state.html"
@@ -31,16 +30,16 @@ def sync_group(group_id: int):
     group = group_or_404(group_id)
     problem = _cannot_sync(group)
     if problem:
-        return refuse(problem, _detail_url(group))
+        return htmx.refuse(problem, _detail_url(group))
     try:
         started = start(lambda: start_group_sync(group, by=current_user), current_user)
     except StartFailed as error:
-        return refuse(str(error), _detail_url(group), status=503)
+        return htmx.refuse(str(error), _detail_url(group), status=503)
     if started.new:
         flash(f"Sync of {group.name} started: its status below updates by itself.", "success")
     else:
         flash(f"{group.name} is already being synced (run #{started.run.id}).", "info")
-    return done(_state(group), _detail_url(group))
+    return htmx.fragment_or_redirect(_state(group), _detail_url(group))
 
 
 def _cannot_sync(group: Group) -> str | None:
@@ -61,18 +60,18 @@ def group_sync_status(group_id: int):
         recover_now_and_then()
     except RedisError:
         flash(REDIS_DOWN, "error")
-        return done(_state(group, problem=REDIS_DOWN), _detail_url(group))
+        return htmx.fragment_or_redirect(_state(group, problem=REDIS_DOWN), _detail_url(group))
     if is_live(group):
-        return done(_state(group), _detail_url(group))
-    return done(_state(group) + _after_sync(group), _detail_url(group))
+        return htmx.fragment_or_redirect(_state(group), _detail_url(group))
+    return htmx.fragment_or_redirect(_state(group) + _after_sync(group), _detail_url(group))
 
 
 def _after_sync(group: Group) -> str:
     context = detail_context(group, parse_member_query(request.args))
-    body = partial("#group-sync-actions", _actions(group))
-    body += partial("#member-list", render_detail_block("member_list", context))
+    body = htmx.partial("#group-sync-actions", _actions(group))
+    body += htmx.partial("#member-list", render_detail_block("member_list", context))
     if str(group.thinkific_id or 0) != request.args.get("tid", "0"):
-        body += partial("#group-summary", render_detail_block("summary", context))
+        body += htmx.partial("#group-summary", render_detail_block("summary", context))
     return body
 
 
@@ -118,14 +117,15 @@ def _decide(group: Group, *, approve: bool):
     try:
         started = start(lambda: decide(group, current_user), current_user)
     except NothingToDecide as error:
-        return refuse(f"{error} It may have been decided meanwhile.", _detail_url(group))
+        return htmx.refuse(f"{error} It may have been decided meanwhile.", _detail_url(group))
     except StartFailed as error:
-        return refuse(str(error), _detail_url(group), status=503)
+        return htmx.refuse(str(error), _detail_url(group), status=503)
     if not started.new:
-        return refuse(f"{group.name} is being synced right now (run #{started.run.id}); "
+        return htmx.refuse(f"{group.name} is being synced right now (run #{started.run.id}); "
                       "decide once that run ends.", _detail_url(group))  # fmt: skip
     flash(_decided(group, approve, removals), "success")
-    return done(_state(group) + partial("#group-sync-actions", _actions(group)), _detail_url(group))
+    body = _state(group) + htmx.partial("#group-sync-actions", _actions(group))
+    return htmx.fragment_or_redirect(body, _detail_url(group))
 
 
 def _decided(group: Group, approve: bool, removals: int) -> str:

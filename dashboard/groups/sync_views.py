@@ -29,7 +29,6 @@ from ..sync_runs.queries import groups_waiting
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
-from .responses import refuse
 from .sync_state import (
     REDIS_DOWN,
     BarState,
@@ -55,7 +54,7 @@ def sync_all():
     try:
         started = start(lambda: start_sync_all(RunTrigger.MANUAL, current_user), current_user)
     except StartFailed as error:
-        return refuse(str(error), url_for("groups.index"), status=503)
+        return htmx.refuse(str(error), url_for("groups.index"), status=503)
     if started.new:
         flash("Started a sync of all groups. It runs in the background: the badges below "
               "change as each group is synced.", "success")  # fmt: skip

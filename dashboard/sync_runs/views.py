@@ -6,7 +6,6 @@ from flask import Response, abort, render_template, request, stream_with_context
 from redis.exceptions import RedisError
 
 from .. import htmx
-from ..groups.responses import done, partial
 from ..listing import ListArgs, parse_page
 from ..models import SyncRun
 from . import bp, export, queries
@@ -49,8 +48,8 @@ def live(run_id: int):
     if not context["progress"] or not context["progress"].active:
         filters = queries.parse_event_filters(request.args)
         events = htmx.render_fragment(PAGE, "events", **events_context(row.run, filters))
-        body += partial("#run-events", events)
-    return done(body, url_for("sync_runs.detail", run_id=run_id))
+        body += htmx.partial("#run-events", events)
+    return htmx.fragment_or_redirect(body, url_for("sync_runs.detail", run_id=run_id))
 
 
 @bp.get("/<id:run_id>/events.csv")
