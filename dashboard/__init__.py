@@ -54,6 +54,8 @@ BLUEPRINTS = (  # one package per screen or door, each exposing `bp`
     "users",
     "access",
     "webhooks",
+    "sync_runs",
+    "settings",
 )
 
 

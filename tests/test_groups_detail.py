@@ -42,7 +42,7 @@ def test_page_shows_the_group_its_links_status_and_members(client, auth, make):
     assert "Dashboard</span>" in html  # the member's source
     assert "Active (pending sync)" in html
     assert re.search(r"Last successful sync</dt><dd>never</dd>", html)
-    assert '<div id="group-sync-actions"></div>' in html
+    assert 'id="group-sync-actions"' in html
 
 
 def test_unknown_group_is_404(client, auth):

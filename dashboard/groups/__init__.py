@@ -19,4 +19,12 @@ bp.add_app_template_global(group_status, "group_status")
 bp.add_app_template_global(DIRECTIONS, "sync_directions")
 bp.add_app_template_global(group_url, "group_url")
 
-from . import assign_views, detail_views, link_views, member_views, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    assign_views,
+    detail_views,
+    group_sync_views,
+    link_views,
+    member_views,
+    sync_views,
+    views,
+)

@@ -144,6 +144,17 @@ class SharedBudget:
             else:
                 self._sleep(self._until_slot_frees() + random.uniform(0.005, 0.05))
 
+    def remaining(self) -> int:
+        """Requests that may still be sent in the current window (the Settings page shows it)."""
+        return self._limiter.get_window_stats(self._item, self.key).remaining
+
+    def seconds_until_turn(self) -> float:
+        """How long a request sent now would wait for its turn; 0 when it may go at once."""
+        paused = self.pause.remaining()
+        if paused > 0:
+            return paused
+        return 0.0 if self.remaining() > 0 else self._until_slot_frees()
+
     def delay_after_429(self, response: Any) -> float:
         """Seconds to pause after `response`, a 429 (read from its `RateLimit-Reset`)."""
         return reset_delay(response.headers.get("RateLimit-Reset"))

@@ -1,0 +1,148 @@
+"""The sync section of a group's page: Sync now, Preview sync, the live status, and the
+Approve/Reject of a plan that paused for too many removals."""
+
+from __future__ import annotations
+
+from flask import flash, render_template, request, url_for
+from flask_login import current_user
+from redis.exceptions import RedisError
+
+from jobs.enqueue import NothingToDecide, approve_paused_plan, reject_paused_plan, start_group_sync
+
+from .. import htmx
+from ..models import Group, SyncMode
+from ..settings.connection import explain
+from ..sync.planner import ACTION_ORDER, SUMMARY_WORDS
+from ..sync.service import GroupPreview, preview_group
+from ..sync_runs.live import recover_now_and_then
+from ..thinkific.errors import ThinkificError
+from . import bp
+from .detail_views import detail_context, group_or_404, render_detail_block
+from .queries import parse_member_query
+from .sync_state import REDIS_DOWN, StartFailed, group_sync_info, is_live, start
+
+STATE = "groups/_sync_state.html"
+ACTIONS = "groups/_sync_actions.html"
+
+
+@bp.post("/<id:group_id>/sync")
+def sync_group(group_id: int):
+    group = group_or_404(group_id)
+    problem = _cannot_sync(group)
+    if problem:
+        return htmx.refuse(problem, _detail_url(group))
+    try:
+        started = start(lambda: start_group_sync(group, by=current_user), current_user)
+    except StartFailed as error:
+        return htmx.refuse(str(error), _detail_url(group), status=503)
+    if started.new:
+        flash(f"Sync of {group.name} started: its status below updates by itself.", "success")
+    else:
+        flash(f"{group.name} is already being synced (run #{started.run.id}).", "info")
+    return htmx.fragment_or_redirect(_state(group), _detail_url(group))
+
+
+def _cannot_sync(group: Group) -> str | None:
+    if group.sync_mode == SyncMode.NONE:
+        return (f"{group.name} has no team link that syncs: assign a team with a sync "
+                "direction other than Disabled first.")  # fmt: skip
+    if group.deleted_in_thinkific_at is not None:
+        return f"{group.name} was deleted in Thinkific; its links are paused."
+    return None
+
+
+@bp.get("/<id:group_id>/sync/status")
+def group_sync_status(group_id: int):
+    """The group's sync status, polled while it is queued or syncing; at the end, the rest of
+    what the sync changed: its actions and runs, its members, and its Thinkific id."""
+    group = group_or_404(group_id)
+    try:
+        recover_now_and_then()
+    except RedisError:
+        flash(REDIS_DOWN, "error")
+        return htmx.fragment_or_redirect(_state(group, problem=REDIS_DOWN), _detail_url(group))
+    if is_live(group):
+        return htmx.fragment_or_redirect(_state(group), _detail_url(group))
+    return htmx.fragment_or_redirect(_state(group) + _after_sync(group), _detail_url(group))
+
+
+def _after_sync(group: Group) -> str:
+    context = detail_context(group, parse_member_query(request.args))
+    body = htmx.partial("#group-sync-actions", _actions(group))
+    body += htmx.partial("#member-list", render_detail_block("member_list", context))
+    if str(group.thinkific_id or 0) != request.args.get("tid", "0"):
+        body += htmx.partial("#group-summary", render_detail_block("summary", context))
+    return body
+
+
+@bp.get("/<id:group_id>/sync/preview")
+def preview_sync(group_id: int):
+    """The plan a sync would carry out now, with every reason; nothing is written anywhere."""
+    group = group_or_404(group_id)
+    preview = _preview(group)
+    context = {"group": group, "preview": preview, "counts": plan_counts(preview)}
+    if htmx.is_partial():
+        return htmx.render_fragment("groups/_sync_preview.html", closable=True, **context)
+    return render_template("groups/preview.html", **context)
+
+
+def _preview(group: Group) -> GroupPreview:
+    try:
+        return preview_group(group)
+    except (ThinkificError, RedisError) as error:
+        return GroupPreview(group, error=explain(error))
+
+
+def plan_counts(preview: GroupPreview) -> list[tuple[str, int]]:
+    """How many changes of each kind, in the planner's order ("3 to add in Thinkific")."""
+    if preview.plan is None:
+        return []
+    counts = [(SUMMARY_WORDS[action], len(preview.plan.of(action))) for action in ACTION_ORDER]
+    return [(words, count) for words, count in counts if count]
+
+
+@bp.post("/<id:group_id>/sync/approve")
+def approve_plan(group_id: int):
+    return _decide(group_or_404(group_id), approve=True)
+
+
+@bp.post("/<id:group_id>/sync/reject")
+def reject_plan(group_id: int):
+    return _decide(group_or_404(group_id), approve=False)
+
+
+def _decide(group: Group, *, approve: bool):
+    decide = approve_paused_plan if approve else reject_paused_plan
+    removals = group_sync_info(group).paused_removals
+    try:
+        started = start(lambda: decide(group, current_user), current_user)
+    except NothingToDecide as error:
+        return htmx.refuse(f"{error} It may have been decided meanwhile.", _detail_url(group))
+    except StartFailed as error:
+        return htmx.refuse(str(error), _detail_url(group), status=503)
+    if not started.new:
+        return htmx.refuse(f"{group.name} is being synced right now (run #{started.run.id}); "
+                      "decide once that run ends.", _detail_url(group))  # fmt: skip
+    flash(_decided(group, approve, removals), "success")
+    body = _state(group) + htmx.partial("#group-sync-actions", _actions(group))
+    return htmx.fragment_or_redirect(body, _detail_url(group))
+
+
+def _decided(group: Group, approve: bool, removals: int) -> str:
+    if approve:
+        return (f"Approved: the sync of {group.name} now applies the {removals} removal(s) "
+                "it was holding.")  # fmt: skip
+    return (f"Rejected: the {removals} member(s) the plan would have removed stay in "
+            f"{group.name} on both sides.")  # fmt: skip
+
+
+def _state(group: Group, problem: str | None = None) -> str:
+    return htmx.render_fragment(STATE, group=group, sync_problem=problem)
+
+
+def _actions(group: Group) -> str:
+    return htmx.render_fragment(ACTIONS, group=group)
+
+
+def _detail_url(group: Group) -> str:
+    return url_for("groups.detail", group_id=group.id)

@@ -1,0 +1,199 @@
+"""What the sync parts of the group screens show: the Sync Groups bar, a group's sync section,
+and starting a run safely. No routes here (see `sync_views` and `group_sync_views`).
+
+The two template globals (`sync_bar_state`, `group_sync_info`) gather their own data, so a
+page that includes the bar or the sync section pays for it, and the other fragments of the
+groups screens never do.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from flask import current_app
+from redis.exceptions import RedisError
+from sqlalchemy import func, or_, select
+
+from ..extensions import db
+from ..models import (
+    Account,
+    Group,
+    ManualAction,
+    RunState,
+    SyncEvent,
+    SyncRun,
+    SyncState,
+    User,
+    utcnow,
+)
+from ..settings.connection import AdminLink, admin_groups_link
+from ..sync import locks, runs
+from ..sync.service import Progress, latest_run, paused_plan, run_progress
+from ..sync.store import MANUAL_REMOVAL
+
+LIVE_STATES = (SyncState.QUEUED, SyncState.SYNCING)
+RECENT_RUNS = 5
+REDIS_DOWN = (
+    "Redis cannot be reached, so the sync status is unknown and no sync can start. "
+    "Check that Redis is running (REDIS_URL)."
+)
+
+
+def is_live(group: Group) -> bool:
+    return group.sync_state in LIVE_STATES
+
+
+def now_stamp() -> int:
+    return int(time.time())
+
+
+# --- the Sync Groups bar ----------------------------------------------------------------------
+
+
+@dataclass
+class BarState:
+    """The sync of all groups as the Groups page shows it, and whether the page must poll."""
+
+    run: SyncRun | None = None  # the live sync of all groups, else the latest one
+    progress: Progress | None = None
+    rows_live: bool = False  # a row on the page is queued or syncing (a one-group run)
+    problem: str | None = None
+    since: int = field(default_factory=now_stamp)
+
+    @property
+    def live_run(self) -> SyncRun | None:
+        return self.run if self.progress is not None and self.progress.active else None
+
+    @property
+    def polling(self) -> bool:
+        """Whether the fragment asks again: something is live, or a run still claims to be
+        (dead, not yet found so: the next poll finds it and frees its groups)."""
+        unsettled = self.run is not None and self.run.state in runs.ACTIVE
+        return self.problem is None and (self.live_run is not None or self.rows_live or unsettled)
+
+
+def sync_bar_state(groups: Iterable[Group]) -> BarState:
+    """The bar for a page of groups (template global: the Groups page renders it).
+
+    It only reads (no commit: the page's rows are loaded already and must stay so); finding
+    dead runs is left to the poll.
+    """
+    rows_live = any(is_live(group) for group in groups)
+    try:
+        run = runs.live_run(None) or latest_run()
+        return BarState(run, run_progress(run) if run else None, rows_live)
+    except RedisError:
+        db.session.rollback()
+        return BarState(rows_live=rows_live, problem=REDIS_DOWN)
+
+
+# --- a group's sync section -------------------------------------------------------------------
+
+
+@dataclass
+class GroupSyncInfo:
+    """The group page's sync section: recent runs, manual actions, a plan waiting for approval."""
+
+    group: Group
+
+    @cached_property
+    def recent_runs(self) -> list[SyncRun]:
+        """Runs of this group alone, and runs of all groups that recorded changes to it."""
+        touched = select(SyncEvent.run_id).where(SyncEvent.group_id == self.group.id)
+        query = select(SyncRun).where(
+            or_(SyncRun.group_id == self.group.id, SyncRun.id.in_(touched))
+        )
+        return list(db.session.scalars(query.order_by(SyncRun.id.desc()).limit(RECENT_RUNS)))
+
+    @cached_property
+    def manual_actions(self) -> list[tuple[ManualAction, str]]:
+        """Open removals a person must make in Thinkific: the action and the member's email."""
+        rows = db.session.execute(
+            select(ManualAction, User.email)
+            .join(User, User.id == ManualAction.user_id)
+            .where(
+                ManualAction.group_id == self.group.id,
+                ManualAction.resolved_at.is_(None),
+                ManualAction.action == MANUAL_REMOVAL,
+            )
+            .order_by(ManualAction.opened_at, ManualAction.id)
+        )
+        return [(action, email) for action, email in rows]
+
+    @cached_property
+    def paused(self) -> tuple[SyncRun | None, list[SyncEvent]]:
+        if self.group.sync_state != SyncState.PAUSED:
+            return None, []
+        return paused_plan(self.group)
+
+    @property
+    def paused_removals(self) -> int:
+        return sum(
+            1 for event in self.paused[1] if event.action in ("remove_local", "remove_remote")
+        )
+
+    @cached_property
+    def admin_link(self) -> AdminLink:
+        return admin_groups_link(current_app.config, self.group.name)
+
+
+def group_sync_info(group: Group) -> GroupSyncInfo:
+    return GroupSyncInfo(group)
+
+
+# --- starting runs ----------------------------------------------------------------------------
+
+
+class StartFailed(Exception):
+    """A run could not be queued; the message says why in words."""
+
+
+@dataclass(frozen=True)
+class Started:
+    run: SyncRun
+    new: bool  # False: the run already going for that scope (shown instead)
+
+
+def start(begin: Callable[[], SyncRun], by: Account) -> Started:
+    """Start a background run with `begin` (a `jobs.enqueue` call), or say why it could not.
+
+    A run row whose job never reached the queue is failed at once, so no badge or button
+    waits for a run that will never happen.
+    """
+    newest = db.session.scalar(select(func.max(SyncRun.id))) or 0
+    try:
+        run = begin()
+    except (RedisError, RuntimeError) as error:
+        db.session.rollback()
+        abandon_unqueued(newest, by, error)
+        raise StartFailed(_why(error)) from error
+    return Started(run, new=run.id > newest)
+
+
+def abandon_unqueued(after_id: int, by: Account, error: Exception) -> None:
+    stuck = db.session.scalars(
+        select(SyncRun).where(
+            SyncRun.id > after_id,
+            SyncRun.started_by_id == by.id,
+            SyncRun.state == RunState.QUEUED,
+            SyncRun.job_id.is_(None),
+        )
+    ).all()
+    for run in stuck:
+        run.state, run.finished_at = RunState.FAILED, utcnow()
+        run.error = f"Could not be queued: {error}"
+        with suppress(RedisError):  # else the claim is found dead by its next reader
+            locks.release(locks.scope_of(run.group_id), run.id)
+    db.session.commit()
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, RedisError):
+        return (
+            f"The sync could not start: Redis, where the queue lives, cannot be reached ({error})."
+        )
+    return f"The sync could not start: {error}."

@@ -1,0 +1,172 @@
+"""Reading sync runs and their events: the history list, one run's filtered events, the CSV.
+
+A page of runs costs a count and one joined query; a page of events the same. The CSV reads
+the events in batches by id (keyset), so an export of a huge run never holds it in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, distinct, func, or_, select
+
+from ..extensions import db
+from ..listing import ListArgs, Page, clean_search, contains, paginate, parse_page
+from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun
+from ..sync.group_sync import AWAITING_APPROVAL
+from .words import ACTIONS
+
+RUNS_PER_PAGE = 25
+EVENTS_PER_PAGE = 50
+EXPORT_BATCH = 2000
+GROUP_CHOICES = 200  # groups listed in a run's group filter
+
+
+@dataclass(frozen=True)
+class RunRow:
+    run: SyncRun
+    email: str | None  # who started it
+    group_name: str | None  # the group of a one-group run
+
+
+def run_page(args: ListArgs) -> Page:
+    """Runs, newest first, with who started each and the group of one-group runs."""
+    rows = (
+        select(SyncRun, Account.email, Group.name)
+        .outerjoin(Account, Account.id == SyncRun.started_by_id)
+        .outerjoin(Group, Group.id == SyncRun.group_id)
+        .order_by(SyncRun.id.desc())
+    )
+    page = paginate(rows, args.page, counted=select(SyncRun.id), per_page=RUNS_PER_PAGE)
+    return _with_items(page, [RunRow(*row) for row in page.items])
+
+
+def run_row(run_id: int) -> RunRow | None:
+    row = db.session.execute(
+        select(SyncRun, Account.email, Group.name)
+        .outerjoin(Account, Account.id == SyncRun.started_by_id)
+        .outerjoin(Group, Group.id == SyncRun.group_id)
+        .where(SyncRun.id == run_id)
+    ).first()
+    return RunRow(*row) if row else None
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """What a run's event list shows; a value that is not a real choice is ignored (noted)."""
+
+    action: str = ""
+    outcome: str = ""
+    group: int | None = None
+    q: str = ""
+    page: int = 1
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    def values(self) -> dict[str, Any]:
+        """The filters as URL values (empty ones left out)."""
+        values = {"action": self.action, "outcome": self.outcome, "group": self.group}
+        return {key: value for key, value in values.items() if value}
+
+    def list_args(self, run_id: int) -> ListArgs:
+        values = {"run_id": run_id, **self.values()}
+        return ListArgs("sync_runs.detail", values, q=self.q, page=self.page)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.values() or self.q)
+
+
+def parse_event_filters(args: Mapping[str, str]) -> EventFilters:
+    notices = []
+    action = args.get("action", "")
+    if action and action not in ACTIONS:
+        notices.append("That action is not one a sync records; showing every action.")
+        action = ""
+    outcome = args.get("outcome", "")
+    if outcome and outcome not in set(EventOutcome):
+        notices.append("That outcome is not one a sync records; showing every outcome.")
+        outcome = ""
+    group = _group_id(args.get("group", ""), notices)
+    q, page = clean_search(args.get("q")), parse_page(args.get("page"))
+    return EventFilters(action, outcome, group, q, page, tuple(notices))
+
+
+def _group_id(raw: str, notices: list[str]) -> int | None:
+    if not raw:
+        return None
+    if raw.isdigit() and 0 < int(raw) < 2**31:
+        return int(raw)
+    notices.append("That is not a group of this run; showing every group.")
+    return None
+
+
+def event_page(run: SyncRun, filters: EventFilters) -> Page:
+    """A page of the run's events matching `filters`, oldest first, with each group's name.
+
+    Counting stops past a thousand (or the page asked for): a run of 100,000 events need not
+    be counted in full to show its first page."""
+    rows = _events(run, filters).order_by(SyncEvent.id)
+    counted = _events(run, filters, counting=True)
+    return paginate(rows, filters.page, counted=counted, capped=True, per_page=EVENTS_PER_PAGE)
+
+
+def iter_events(run: SyncRun, filters: EventFilters) -> Iterator[tuple[SyncEvent, str | None]]:
+    """Every matching event with its group's name, oldest first, read in batches."""
+    last = 0
+    while True:
+        query = _events(run, filters).where(SyncEvent.id > last)
+        batch = db.session.execute(query.order_by(SyncEvent.id).limit(EXPORT_BATCH)).all()
+        yield from ((event, name) for event, name in batch)
+        if len(batch) < EXPORT_BATCH:
+            return
+        last = batch[-1][0].id
+
+
+def _events(run: SyncRun, filters: EventFilters, counting: bool = False) -> Select:
+    columns = (SyncEvent.id,) if counting else (SyncEvent, Group.name)
+    query = select(*columns).outerjoin(Group, Group.id == SyncEvent.group_id)
+    query = query.where(SyncEvent.run_id == run.id)
+    if filters.action:
+        query = query.where(SyncEvent.action == filters.action)
+    if filters.outcome:
+        query = query.where(SyncEvent.outcome == EventOutcome(filters.outcome))
+    if filters.group:
+        query = query.where(SyncEvent.group_id == filters.group)
+    if filters.q:
+        query = query.where(_text_matches(filters.q))
+    return query
+
+
+def _text_matches(text: str):
+    fields = (SyncEvent.email, SyncEvent.reason, SyncEvent.error, Group.name)
+    return or_(*(contains(column, text, ignore_case=True) for column in fields))
+
+
+def run_groups(run: SyncRun, limit: int = GROUP_CHOICES) -> list[tuple[int, str]] | None:
+    """The groups that have events in this run, by name, for the group filter; None when
+    there are more than `limit` (a run of thousands of groups: search by name instead)."""
+    in_run = select(SyncEvent.group_id).where(SyncEvent.run_id == run.id).distinct()
+    ids = list(db.session.scalars(in_run.limit(limit + 1)))
+    if len(ids) > limit:
+        return None
+    rows = db.session.execute(
+        select(Group.id, Group.name).where(Group.id.in_(ids)).order_by(Group.name_key)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+def _with_items(page: Page, items: list) -> Page:
+    return Page(items, page.total, page.number, page.per_page, page.exact)
+
+
+def groups_waiting(run: SyncRun) -> int:
+    """Groups whose plan in this run still waits for an admin's approval."""
+    return db.session.scalar(
+        select(func.count(distinct(SyncEvent.group_id))).where(
+            SyncEvent.run_id == run.id,
+            SyncEvent.outcome == EventOutcome.PENDING,
+            SyncEvent.action.in_(AWAITING_APPROVAL),
+        )
+    )

@@ -1,0 +1,76 @@
+"""The Sync history screens: the list of runs, a run's page (live while it runs), its CSV."""
+
+from __future__ import annotations
+
+from flask import Response, abort, render_template, request, stream_with_context, url_for
+from redis.exceptions import RedisError
+
+from .. import htmx
+from ..listing import ListArgs, parse_page
+from ..models import SyncRun
+from . import bp, export, queries
+from .live import live_progress, poll_interval
+from .queries import EventFilters, RunRow
+
+PAGE = "sync_runs/detail.html"
+
+
+@bp.get("/")
+def index():
+    args = ListArgs("sync_runs.index", page=parse_page(request.args.get("page")))
+    page = queries.run_page(args)
+    return htmx.render_page("sync_runs/index.html", "results", args=args, page=page)
+
+
+def run_or_404(run_id: int) -> RunRow:
+    row = queries.run_row(run_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.get("/<id:run_id>")
+def detail(run_id: int):
+    row = run_or_404(run_id)
+    filters = queries.parse_event_filters(request.args)
+    context = run_context(row) | events_context(row.run, filters)
+    if htmx.is_partial():
+        return htmx.render_fragment(PAGE, "events", **context)
+    return render_template(PAGE, groups=queries.run_groups(row.run), **context)
+
+
+@bp.get("/<id:run_id>/live")
+def live(run_id: int):
+    """The run's summary, polled while it runs; once it ends, its events too."""
+    row = run_or_404(run_id)
+    context = run_context(row)
+    body = htmx.render_fragment(PAGE, "summary", **context)
+    if not context["progress"] or not context["progress"].active:
+        filters = queries.parse_event_filters(request.args)
+        events = htmx.render_fragment(PAGE, "events", **events_context(row.run, filters))
+        body += htmx.partial("#run-events", events)
+    return htmx.fragment_or_redirect(body, url_for("sync_runs.detail", run_id=run_id))
+
+
+@bp.get("/<id:run_id>/events.csv")
+def export_events(run_id: int):
+    run = run_or_404(run_id).run
+    filters = queries.parse_event_filters(request.args)
+    lines = stream_with_context(export.csv_lines(run, filters))
+    disposition = f'attachment; filename="{export.filename(run, filters)}"'
+    return Response(lines, mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+def run_context(row: RunRow) -> dict:
+    progress, problem = None, None
+    try:
+        progress = live_progress(row.run)
+    except RedisError:
+        problem = "Redis cannot be reached, so whether this run is still going is unknown."
+    return {"row": row, "run": row.run, "progress": progress, "live_problem": problem,
+            "poll_every": poll_interval()}  # fmt: skip
+
+
+def events_context(run: SyncRun, filters: EventFilters) -> dict:
+    return {"run": run, "filters": filters, "events": queries.event_page(run, filters),
+            "args": filters.list_args(run.id)}  # fmt: skip

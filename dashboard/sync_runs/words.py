@@ -1,0 +1,116 @@
+"""How a sync run and its events are said on screen (history, run page, flashes, CSV)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..models import EventOutcome, RunState, RunTrigger, SyncRun, utcnow
+
+QUEUED_LONG = timedelta(seconds=30)
+MINUS = "\N{MINUS SIGN}"
+TRIGGERS = {
+    RunTrigger.MANUAL: "Manual",
+    RunTrigger.SCHEDULE: "Schedule",
+    RunTrigger.WEBHOOK: "Webhook",
+    RunTrigger.CLI: "Command line",
+}
+STATES = {
+    RunState.QUEUED: "Queued",
+    RunState.RUNNING: "Running",
+    RunState.SUCCEEDED: "Succeeded",
+    RunState.PARTIAL: "Partly failed",
+    RunState.FAILED: "Failed",
+}
+STATE_BADGES = {  # the badge colours of DESIGN §3, reused for runs
+    RunState.QUEUED: "queued",
+    RunState.RUNNING: "syncing",
+    RunState.SUCCEEDED: "full",
+    RunState.PARTIAL: "active",
+    RunState.FAILED: "error",
+}
+ACTIONS = {  # every action a run records (sync.planner, sync.discovery, sync.group_sync)
+    "add_remote": "Add in Thinkific",
+    "remove_remote": "Remove in Thinkific",
+    "manual_removal": "Manual removal in Thinkific",
+    "add_local": "Add in the dashboard",
+    "remove_local": "Remove in the dashboard",
+    "close_manual": "Close a manual action",
+    "import_group": "Import group",
+    "create_group": "Create group in Thinkific",
+    "link_group": "Link group by name",
+    "rename_group": "Rename group",
+    "group_deleted": "Group deleted in Thinkific",
+    "group_restored": "Group back in Thinkific",
+    "group_conflict": "Group name conflict",
+    "sync_group": "Sync group",
+}
+OUTCOMES = {
+    EventOutcome.APPLIED: "Applied",
+    EventOutcome.PLANNED: "Planned",
+    EventOutcome.PENDING: "Waiting",
+    EventOutcome.SKIPPED: "Skipped",
+    EventOutcome.FAILED: "Failed",
+}
+
+
+def action_words(action: str) -> str:
+    return ACTIONS.get(action, action.replace("_", " ").capitalize())
+
+
+def started_by(run: SyncRun, email: str | None) -> str:
+    """Who started a run: the account, or what started it on its own."""
+    if email:
+        return email
+    if run.trigger == RunTrigger.SCHEDULE:
+        return "the schedule"
+    if run.trigger == RunTrigger.CLI:
+        return "the command line"
+    if run.trigger == RunTrigger.WEBHOOK:
+        return "a webhook"
+    return "an account since deleted" if run.started_by_id is None else "an admin"
+
+
+def duration(run: SyncRun, now: datetime | None = None) -> timedelta | None:
+    """How long the run took (so far, while it runs); None before it started."""
+    start = run.started_at
+    if start is None:
+        return None
+    return (run.finished_at or now or utcnow()) - start
+
+
+def short_duration(span: timedelta | None) -> str:
+    if span is None:
+        return "—"
+    seconds = max(0, int(span.total_seconds()))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
+
+
+def waiting_long(run: SyncRun) -> bool:
+    """Queued for longer than a worker normally takes to pick a run up."""
+    return run.state == RunState.QUEUED and utcnow() - run.created_at > QUEUED_LONG
+
+
+def changes_in_words(run: SyncRun) -> str:
+    """The run's counts in one sentence, for a flash or a summary line."""
+    parts = [
+        _count(run.groups_done, "group") + " synced",
+        f"Thinkific +{run.added_remote} {MINUS}{run.removed_remote}",
+        f"dashboard +{run.added_local} {MINUS}{run.removed_local}",
+    ]
+    if run.groups_imported or run.groups_created:
+        parts.insert(1, f"{run.groups_imported} imported, {run.groups_created} created")
+    if run.manual_actions:
+        parts.append(_count(run.manual_actions, "manual action") + " to do")
+    if run.failures:
+        parts.append(_count(run.failures, "failure"))
+    return ", ".join(parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
