@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Flask, Response, get_flashed_messages, render_template, request
+from flask import Flask, Response, flash, get_flashed_messages, render_template, request
 from jinja2_fragments.flask import render_block
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 FLASH_TEMPLATE = "macros/_flashes.html"
@@ -42,6 +43,27 @@ def render_fragment(template: str, block: str | None = None, **context: Any) -> 
 
 def fragment_response(body: str, status: int = 200, **headers: str) -> Response:
     return Response(body, status=status, headers=headers, mimetype="text/html")
+
+
+def partial(target: str, body: str, swap: str = "outerHTML") -> str:
+    """An extra region of a response (`<hx-partial>`), to append to the rendered fragment."""
+    tag = Markup('<hx-partial hx-target="{}" hx-swap="{}">{}</hx-partial>')
+    return str(tag.format(target, swap, Markup(body)))
+
+
+def fragment_or_redirect(fragment: str, fallback_url: str, status: int = 200) -> Response:
+    """`fragment` for a partial htmx request; otherwise go to `fallback_url` (a plain page)."""
+    if is_partial():
+        return fragment_response(fragment, status)
+    return redirect(fallback_url)
+
+
+def refuse(message: str, fallback_url: str, status: int = 409) -> Response:
+    """Say why an action was refused and change nothing on the page (or go to `fallback_url`)."""
+    flash(message, "error")
+    if is_htmx():
+        return no_swap(fragment_response("", status))
+    return redirect(fallback_url)
 
 
 def trigger(response: Response, event: str, detail: Any = None) -> Response:

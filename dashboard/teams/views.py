@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
+from flask import flash, render_template, request, url_for
 
 from .. import htmx
-from ..editing import Part, save
+from ..auth.access import require_admin
+from ..editing import Part, Parts, save
 from ..extensions import db
-from ..listing import list_args
+from ..listing import ListArgs, list_args
 from ..models import Course, Team
 from . import bp, queries
 from .forms import ConfigurationForm, DetailsForm, TeamForm
@@ -27,7 +27,7 @@ def index():
     return htmx.render_page("teams/index.html", "results", **list_context(args), form=new_form())
 
 
-def list_context(args) -> dict[str, Any]:
+def list_context(args: ListArgs) -> dict[str, Any]:
     page = queries.team_page(args)
     return {"args": args, "page": page, "counts": queries.users_counts([t.id for t in page.items])}
 
@@ -43,20 +43,21 @@ def create():
     team = save(form, lambda: create_team(**team_fields(form)))
     if team is None:
         return created_form_refused(form)
-    flash(f"Team “{team.name}” created.", "success")
-    if not htmx.is_htmx():
-        return redirect(url_for("teams.detail", team_id=team.id), 303)
-    return htmx.render_fragment("teams/_created.html", team=team, form=new_form(formdata=None))
+    flash(f"Created the team “{team.name}”.", "success")
+    fresh = htmx.render_fragment("teams/_new.html", form=new_form(formdata=None))
+    row = htmx.render_fragment("teams/_row.html", team=team, counts={team.id: 0}, new=True)
+    body = fresh + htmx.partial("#teams-rows", row, swap="afterbegin")
+    return htmx.fragment_or_redirect(body, url_for("teams.detail", team_id=team.id))
 
 
 def created_form_refused(form: TeamForm):
-    if htmx.is_htmx():
+    if htmx.is_partial():
         return htmx.render_fragment("teams/_new.html", form=form), 422
     args = list_args({}, "teams.index", queries.TEAM_SORTS)
-    return render_template("teams/index.html", **list_context(args), form=form, open=True), 422
+    return render_template("teams/index.html", **list_context(args), form=form), 422
 
 
-@bp.get("/<int:team_id>")
+@bp.get("/<id:team_id>")
 def detail(team_id: int):
     team = db.get_or_404(Team, team_id)
     args = list_args(request.args, "teams.detail", queries.TEAM_USER_SORTS, team_id=team_id)
@@ -66,7 +67,7 @@ def detail(team_id: int):
     return htmx.render_page("teams/detail.html", "users", team=team, **context)
 
 
-def users_context(team: Team, args) -> dict[str, Any]:
+def users_context(team: Team, args: ListArgs) -> dict[str, Any]:
     page = queries.team_user_page(team, args)
     via = queries.groups_by_user(team, [user.id for user in page.items])
     return {"args": args, "page": page, "via": via}
@@ -89,6 +90,12 @@ def course_choices() -> list[tuple[int, str]]:
     return [(course_id, name) for course_id, name in rows]
 
 
+def offer_courses(form: ConfigurationForm, team: Team, editing: bool) -> None:
+    form.courses.choices = course_choices()
+    if editing:
+        form.courses.data = [course.id for course in team.courses]
+
+
 def team_fields(form: TeamForm) -> dict[str, Any]:
     keys = ("name", "description", "seat_limit", "access_ends_on")
     return {key: form[key].data for key in keys}
@@ -100,72 +107,9 @@ def apply_row(team: Team, form: TeamForm) -> Team:
     return team
 
 
-PARTS = {
-    "row": Part(
-        TeamForm,
-        apply_row,
-        lambda team: {"counts": queries.users_counts([team.id])},
-        "Team “{obj.name}” saved.",
-    ),
-    "details": Part(
-        DetailsForm,
-        lambda team, form: rename_team(team, form.name.data, form.description.data),
-        lambda team: {},
-        "Team “{obj.name}” saved.",
-    ),
-    "configuration": Part(
-        ConfigurationForm,
-        lambda team, form: configure_team(
-            team, form.courses.data, form.seat_limit.data, form.access_ends_on.data
-        ),
-        configuration_context,
-        "Configuration of “{obj.name}” saved.",
-    ),
-}
-
-
-def load(team_id: int, part: str) -> tuple[Team, Part]:
-    if part not in PARTS:
-        abort(404)
-    return db.get_or_404(Team, team_id), PARTS[part]
-
-
-def make_form(spec: Part, team: Team, part: str) -> FlaskForm:
-    """The part's form, filled from the team when shown, from the request when sent."""
-    editing = request.method == "GET"
-    form = spec.form(obj=team if editing else None, prefix=f"{part}-{team.id}")
-    if isinstance(form, ConfigurationForm):
-        form.courses.choices = course_choices()
-        if editing:
-            form.courses.data = [course.id for course in team.courses]
-    return form
-
-
-@bp.get("/<int:team_id>/<part>")
-def part(team_id: int, part: str):
-    team, spec = load(team_id, part)
-    if not htmx.is_htmx():
-        return redirect(url_for("teams.detail", team_id=team.id))
-    return render_part(part, team, spec)
-
-
-@bp.get("/<int:team_id>/<part>/edit")
-def edit(team_id: int, part: str):
-    team, spec = load(team_id, part)
-    return render_form(part, team, spec, make_form(spec, team, part))
-
-
-@bp.post("/<int:team_id>/<part>")
-def update(team_id: int, part: str):
-    team, spec = load(team_id, part)
-    form = make_form(spec, team, part)
-    if save(form, lambda: spec.apply(team, form)) is None:
-        return render_form(part, team, spec, form), 422
-    flash(spec.saved.format(obj=team), "success")
-    warn_if_over_limit(team)
-    if not htmx.is_htmx():
-        return redirect(url_for("teams.detail", team_id=team.id), 303)
-    return render_part(part, team, spec)
+def apply_configuration(team: Team, form: ConfigurationForm) -> Team:
+    courses, limit, ends = form.courses.data, form.seat_limit.data, form.access_ends_on.data
+    return configure_team(team, courses, limit, ends)
 
 
 def warn_if_over_limit(team: Team) -> None:
@@ -178,12 +122,44 @@ def warn_if_over_limit(team: Team) -> None:
         )
 
 
-def render_part(part: str, team: Team, spec: Part) -> str:
-    return htmx.render_fragment(f"teams/_{part}.html", team=team, **spec.context(team))
+PARTS = Parts(
+    "team",
+    Team,
+    {
+        "row": Part(
+            TeamForm,
+            apply_row,
+            "Saved the team “{obj.name}”.",
+            context=lambda team: {"counts": queries.users_counts([team.id])},
+        ),
+        "details": Part(
+            DetailsForm,
+            lambda team, form: rename_team(team, form.name.data, form.description.data),
+            "Saved the team “{obj.name}”.",
+        ),
+        "configuration": Part(
+            ConfigurationForm,
+            apply_configuration,
+            "Saved the configuration of “{obj.name}”.",
+            context=configuration_context,
+            prepare=offer_courses,
+        ),
+    },
+    after_save=warn_if_over_limit,
+)
 
 
-def render_form(part: str, team: Team, spec: Part, form: FlaskForm) -> str:
-    context = {"team": team, "form": form, "part": part, **spec.context(team)}
-    if htmx.is_htmx():
-        return htmx.render_fragment(f"teams/_{part}_form.html", **context)
-    return render_template("teams/edit.html", **context)
+@bp.get("/<id:team_id>/<part>")
+def part(team_id: int, part: str):
+    return PARTS.show(team_id, part)
+
+
+@bp.get("/<id:team_id>/<part>/edit")
+def edit(team_id: int, part: str):
+    require_admin()
+    return PARTS.edit(team_id, part)
+
+
+@bp.post("/<id:team_id>/<part>")
+def update(team_id: int, part: str):
+    return PARTS.update(team_id, part)
