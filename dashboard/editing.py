@@ -1,9 +1,14 @@
-"""Saving a form through the business rules, and the parts of a page that are edited in place.
+"""Saving a form through the business rules, and records created and edited in place.
 
 Services raise FormError (or a subclass) when the rules refuse a change; `save` validates the
 form, makes the change and commits — or rolls back, shows the refusal inline on its field and
-leaves nothing half-written. A `Part` is a piece of a page (a list row, a section of a detail
-page) shown, edited and saved in place; `Parts` serves the three requests every part answers.
+leaves nothing half-written. `NewRecords` answers the "New …" form of a list page. A `Part` is
+a piece of a page (a list row, a section of a detail page) shown, edited and saved in place;
+`Parts` serves the three requests every part answers.
+
+Both follow one layout of templates, by the record's kind ("team"): `teams/index.html` (the
+list), `teams/_new.html`, `teams/_row.html`, `teams/_<part>.html` and `_<part>_form.html`,
+`teams/edit.html` (a form as a page, without JavaScript), and the endpoint `teams.detail`.
 """
 
 from __future__ import annotations
@@ -65,6 +70,33 @@ def _refused(form: FlaskForm, field: str | None, message: str) -> None:
     form[field].errors.append(message)
 
 
+def record_page(kind: str, record: Any) -> str:
+    return url_for(f"{kind}s.detail", **{f"{kind}_id": record.id})
+
+
+@dataclass(frozen=True)
+class NewRecords:
+    """A list page's "New …" form: refused in place, or a fresh form and the new row at `rows`."""
+
+    kind: str
+    rows: str  # where a new row goes, by `swap`
+    swap: str = "afterbegin"
+
+    def created(self, record: Any, fresh_form: FlaskForm, **row_context: Any):
+        """The fresh form and the new row for htmx; the record's page otherwise."""
+        fresh = htmx.render_fragment(f"{self.kind}s/_new.html", form=fresh_form)
+        context = {self.kind: record, "new": True, **row_context}
+        row = htmx.render_fragment(f"{self.kind}s/_row.html", **context)
+        body = fresh + htmx.partial(self.rows, row, self.swap)
+        return htmx.fragment_or_redirect(body, record_page(self.kind, record))
+
+    def refused(self, form: FlaskForm, list_context: Callable[[], dict[str, Any]]):
+        """The form with its errors: alone for htmx, on the list page otherwise."""
+        if htmx.is_partial():
+            return htmx.render_fragment(f"{self.kind}s/_new.html", form=form), 422
+        return render_template(f"{self.kind}s/index.html", **list_context(), form=form), 422
+
+
 def no_context(_record: Any) -> dict[str, Any]:
     return {}
 
@@ -95,7 +127,9 @@ class Parts:
     def show(self, record_id: int, name: str):
         """The part as shown (Cancel of an edit, or a plain request: the record's page)."""
         record, part = self._load(record_id, name)
-        return htmx.fragment_or_redirect(self._render(name, record, part), self._page(record))
+        return htmx.fragment_or_redirect(
+            self._render(name, record, part), record_page(self.kind, record)
+        )
 
     def edit(self, record_id: int, name: str):
         record, part = self._load(record_id, name)
@@ -108,7 +142,9 @@ class Parts:
             return self._render_form(name, record, part, form), 422
         flash(part.saved.format(obj=record), "success")
         self.after_save(record)
-        return htmx.fragment_or_redirect(self._render(name, record, part), self._page(record))
+        return htmx.fragment_or_redirect(
+            self._render(name, record, part), record_page(self.kind, record)
+        )
 
     def _load(self, record_id: int, name: str) -> tuple[Any, Part]:
         if name not in self.parts:
@@ -122,6 +158,10 @@ class Parts:
         part.prepare(form, record, editing)
         return form
 
+    def _shown(self, name: str, record: Any, part: Part):
+        fragment = self._render(name, record, part)
+        return htmx.fragment_or_redirect(fragment, record_page(self.kind, record))
+
     def _render(self, name: str, record: Any, part: Part) -> str:
         context = {self.kind: record, **part.context(record)}
         return htmx.render_fragment(f"{self.kind}s/_{name}.html", **context)
@@ -131,6 +171,3 @@ class Parts:
         if htmx.is_partial():
             return htmx.render_fragment(f"{self.kind}s/_{name}_form.html", **context)
         return render_template(f"{self.kind}s/edit.html", **context)
-
-    def _page(self, record: Any) -> str:
-        return url_for(f"{self.kind}s.detail", **{f"{self.kind}_id": record.id})

@@ -8,22 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template, request, url_for
+from flask import flash, request
 
 from .. import htmx
 from ..auth.access import require_admin
-from ..editing import Part, Parts, save
+from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
 from ..listing import ListArgs, list_args
 from ..models import Course, Team
 from . import bp, queries
 from .forms import ConfigurationForm, DetailsForm, TeamForm
+from .queries import TEAM_SORTS, TEAM_USER_SORTS
 from .service import configure_team, create_team, rename_team
 
 
 @bp.get("/")
 def index():
-    args = list_args(request.args, "teams.index", queries.TEAM_SORTS)
+    args = list_args(request.args, "teams.index", TEAM_SORTS)
     return htmx.render_page("teams/index.html", "results", **list_context(args), form=new_form())
 
 
@@ -37,30 +38,23 @@ def new_form(**kwargs) -> TeamForm:
     return TeamForm(prefix="new", **kwargs)
 
 
+NEW = NewRecords("team", rows="#teams-rows")
+
+
 @bp.post("/")
 def create():
     form = new_form()
     team = save(form, lambda: create_team(**team_fields(form)))
     if team is None:
-        return created_form_refused(form)
+        return NEW.refused(form, lambda: list_context(list_args({}, "teams.index", TEAM_SORTS)))
     flash(f"Created the team “{team.name}”.", "success")
-    fresh = htmx.render_fragment("teams/_new.html", form=new_form(formdata=None))
-    row = htmx.render_fragment("teams/_row.html", team=team, counts={team.id: 0}, new=True)
-    body = fresh + htmx.partial("#teams-rows", row, swap="afterbegin")
-    return htmx.fragment_or_redirect(body, url_for("teams.detail", team_id=team.id))
-
-
-def created_form_refused(form: TeamForm):
-    if htmx.is_partial():
-        return htmx.render_fragment("teams/_new.html", form=form), 422
-    args = list_args({}, "teams.index", queries.TEAM_SORTS)
-    return render_template("teams/index.html", **list_context(args), form=form), 422
+    return NEW.created(team, new_form(formdata=None), counts={team.id: 0})
 
 
 @bp.get("/<id:team_id>")
 def detail(team_id: int):
     team = db.get_or_404(Team, team_id)
-    args = list_args(request.args, "teams.detail", queries.TEAM_USER_SORTS, team_id=team_id)
+    args = list_args(request.args, "teams.detail", TEAM_USER_SORTS, team_id=team_id)
     context = users_context(team, args)
     if not htmx.is_partial():
         context |= page_context(team)

@@ -7,22 +7,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template, request, url_for
+from flask import flash, render_template, request
 
 from .. import htmx
 from ..auth.access import require_admin
-from ..editing import Part, Parts, save
+from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
 from ..listing import ListArgs, list_args
 from ..models import User
 from . import bp, queries
 from .forms import UserForm
+from .queries import USER_SORTS
 from .service import create_user, update_user
 
 
 @bp.get("/")
 def index():
-    args = list_args(request.args, "users.index", queries.USER_SORTS)
+    args = list_args(request.args, "users.index", USER_SORTS)
     return htmx.render_page("users/index.html", "results", **list_context(args), form=new_form())
 
 
@@ -36,24 +37,17 @@ def new_form(**kwargs) -> UserForm:
     return UserForm(prefix="new", **kwargs)
 
 
+NEW = NewRecords("user", rows="#users-rows")
+
+
 @bp.post("/")
 def create():
     form = new_form()
     user = save(form, lambda: create_user(**user_fields(form)))
     if user is None:
-        return created_form_refused(form)
+        return NEW.refused(form, lambda: list_context(list_args({}, "users.index", USER_SORTS)))
     flash(f"Created the user {user.email}.", "success")
-    fresh = htmx.render_fragment("users/_new.html", form=new_form(formdata=None))
-    row = htmx.render_fragment("users/_row.html", user=user, counts={user.id: 0}, new=True)
-    body = fresh + htmx.partial("#users-rows", row, swap="afterbegin")
-    return htmx.fragment_or_redirect(body, url_for("users.detail", user_id=user.id))
-
-
-def created_form_refused(form: UserForm):
-    if htmx.is_partial():
-        return htmx.render_fragment("users/_new.html", form=form), 422
-    args = list_args({}, "users.index", queries.USER_SORTS)
-    return render_template("users/index.html", **list_context(args), form=form), 422
+    return NEW.created(user, new_form(formdata=None), counts={user.id: 0})
 
 
 def user_fields(form: UserForm) -> dict[str, str]:
