@@ -185,7 +185,7 @@ class Page:
 
     @property
     def notice(self) -> str | None:
-        if self.asked <= self.number:
+        if self.asked <= self.number or not self.total:  # nothing found: no page to speak of
             return None
         return f"There is no page {self.asked}; showing the last page, {self.number}."
 

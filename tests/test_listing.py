@@ -93,6 +93,7 @@ def test_a_page_past_the_end_is_the_last_page_with_a_notice(make):
     page = paginate(select(User).order_by(User.email), 99, per_page=2)
     assert (page.number, page.first, page.last, page.has_next) == (2, 3, 3, False)
     assert page.notice == "There is no page 99; showing the last page, 2."
+    assert paginate(select(User).where(User.id < 0), 2).notice is None  # none found: no notice
 
 
 def test_a_known_total_is_not_counted_again(make):
