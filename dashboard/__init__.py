@@ -60,8 +60,10 @@ BLUEPRINTS = (  # one package per screen or door, each exposing `bp`
 
 
 def register_blueprints(app: Flask) -> None:
+    from . import urls
     from .auth.access import init_app as init_access
 
+    urls.init_app(app)
     for name in BLUEPRINTS:
         app.register_blueprint(import_module(f".{name}", __name__).bp)
     init_access(app)

@@ -1,12 +1,15 @@
-"""Lists with search, sort and pages: reading their query string safely, and paging a query.
+"""Every list's search, sort and pages: the query string read safely, a query paged and counted.
 
-A bad query string never fails a list: unknown sorts fall back to the default, pages out of range
-land on the nearest real page, overlong searches are cut.
+A list declares its sortable columns once (`Sort`, the first being the default); `list_args`
+reads the query string into `ListArgs`, and `paginate` loads one page of a query. A bad query
+string never fails a list: each bad value falls back to a safe default and leaves a notice in
+words for the page to show. `templates/macros/listing.html` draws the search box, the sortable
+headers, the summary, the notices and the page links from these two objects.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from math import ceil
 from typing import Any
@@ -15,68 +18,122 @@ from flask import url_for
 from sqlalchemy import ColumnElement, Select, func, literal, select
 
 from .extensions import db
+from .text import echo, strip_controls
 
 PER_PAGE = 50
 SEARCH_MAX = 100
-COUNT_CAP = 1000  # searches count their matches up to here (or the page asked for), then say "+"
+PAGE_MAX = 10**9
+COUNT_CAP = 1000  # capped counts stop here (or past the page asked for) and say "1,000+"
 LIKE_ESCAPE = "\\"
+DIRECTIONS = ("asc", "desc")
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A sortable column: its header, whether it holds numbers, and its first direction."""
+
+    label: str
+    numeric: bool = False  # right-aligned
+    descending: bool = False  # the first click sorts biggest first (counts)
 
 
 @dataclass(frozen=True)
 class ListArgs:
-    """What a list shows (search text, sort key and direction, page) and where it lives."""
+    """What a list shows (search, sort, direction, page) and where it lives."""
 
     endpoint: str
-    values: dict[str, Any] = field(default_factory=dict)  # the endpoint's own URL values
+    values: Mapping[str, Any] = field(default_factory=dict)  # the endpoint's own URL values
+    sorts: Mapping[str, Sort] = field(default_factory=dict)  # the first is the default
     q: str = ""
     sort: str = ""
     desc: bool = False
     page: int = 1
+    notices: tuple[str, ...] = ()
+
+    @property
+    def default_sort(self) -> str:
+        return next(iter(self.sorts), "")
+
+    @property
+    def sorted_as_default(self) -> bool:
+        default = self.default_sort
+        return self.sort == default and self.desc == self.sorts[default].descending
+
+    def params(self, **changes: Any) -> dict[str, Any]:
+        """This list's query-string arguments with `changes`, its defaults left out."""
+        args = replace(self, **changes)
+        params: dict[str, Any] = {"q": args.q} if args.q else {}
+        if args.sorts and not args.sorted_as_default:
+            params.update(sort=args.sort, dir="desc" if args.desc else "asc")
+        if args.page > 1:
+            params["page"] = args.page
+        return params
 
     def url(self, **changes: Any) -> str:
-        """This list's URL with `changes`; empty values are left out of the query string."""
-        args = replace(self, **changes)
-        params = {"q": args.q, "sort": args.sort, "dir": "desc" if args.desc else ""}
-        params["page"] = args.page if args.page > 1 else None
-        return url_for(self.endpoint, **self.values, **{k: v for k, v in params.items() if v})
+        return url_for(self.endpoint, **self.values, **self.params(**changes))
 
     @property
     def base_url(self) -> str:
         """The list's URL with no query string (what its search form adds to)."""
         return url_for(self.endpoint, **self.values)
 
-    def sort_url(self, sort: str) -> str:
-        """Sort by `sort` from page 1, flipping the direction when it is the current sort."""
-        return self.url(sort=sort, desc=sort == self.sort and not self.desc, page=1)
+    def sort_url(self, key: str) -> str:
+        """Sort by `key` from page 1: flip the direction if it is the sort already."""
+        desc = not self.desc if key == self.sort else self.sorts[key].descending
+        return self.url(sort=key, desc=desc, page=1)
 
 
 def list_args(
-    args: Mapping[str, str], endpoint: str, sorts: Collection[str], **values: Any
+    query: Mapping[str, str], endpoint: str, sorts: Mapping[str, Sort] | None = None, **values: Any
 ) -> ListArgs:
-    """Read a list's query string; the first of `sorts` is the default sort."""
+    """Read a list's query string (`sorts` is empty for a list without sortable columns)."""
+    sorts = sorts or {}
+    notices: list[str] = []
+    q = parse_search(query.get("q"), notices)
+    sort, desc = parse_sort(query, sorts, notices)
+    page = parse_page(query.get("page"), notices)
+    return ListArgs(endpoint, values, sorts, q, sort, desc, page, tuple(notices))
+
+
+def parse_search(raw: str | None, notices: list[str] | None = None) -> str:
+    """The search without control characters, whitespace collapsed, at most SEARCH_MAX long."""
+    notices = [] if notices is None else notices
+    text = " ".join(strip_controls(raw or "").split())
+    if len(text) > SEARCH_MAX:
+        notices.append(f"The search was cut to its first {SEARCH_MAX} characters.")
+        text = text[:SEARCH_MAX].rstrip()
+    return text
+
+
+def parse_sort(
+    query: Mapping[str, str], sorts: Mapping[str, Sort], notices: list[str]
+) -> tuple[str, bool]:
+    if not sorts:
+        return "", False
     default = next(iter(sorts))
-    sort = args.get("sort", default)
-    return ListArgs(
-        endpoint=endpoint,
-        values=values,
-        q=clean_search(args.get("q")),
-        sort=sort if sort in sorts else default,
-        desc=args.get("dir") == "desc",
-        page=parse_page(args.get("page")),
-    )
+    sort = query.get("sort") or default
+    if sort not in sorts:
+        notices.append(
+            f"There is no column “{echo(sort)}” to sort by; "
+            f"sorted by {sorts[default].label.lower()}."
+        )
+        sort = default
+    first = "desc" if sorts[sort].descending else "asc"
+    direction = query.get("dir") or first
+    if direction not in DIRECTIONS:
+        notices.append(f"“{echo(direction)}” is not a sort order; use asc or desc.")
+        direction = first
+    return sort, direction == "desc"
 
 
-def clean_search(text: str | None) -> str:
-    """Collapse whitespace, drop control characters (PostgreSQL refuses NUL), cut to length."""
-    text = "".join(char for char in " ".join((text or "").split()) if char.isprintable())
-    return text[:SEARCH_MAX]
-
-
-def parse_page(raw: str | None) -> int:
-    try:
-        return max(1, int(raw or 1))
-    except ValueError:
+def parse_page(raw: str | None, notices: list[str] | None = None) -> int:
+    notices = [] if notices is None else notices
+    if raw is None or raw == "":
         return 1
+    if raw.isascii() and raw.isdigit() and len(raw) < len(str(PAGE_MAX)) and int(raw) > 0:
+        return int(raw)
+    notices.append(f"“{echo(raw)}” is not a page number; showing page 1.")
+    return 1
 
 
 def like_pattern(text: str) -> str:
@@ -91,7 +148,7 @@ def contains(expression: ColumnElement[str], text: str, *, ignore_case: bool = F
 
     The pattern is written into the SQL as a quoted literal rather than sent as a parameter:
     psycopg prepares a statement run five times, and PostgreSQL's generic plan for a prepared
-    `ILIKE $1` cannot know the pattern, so it scans the table instead of the trigram index.
+    `LIKE $1` cannot know the pattern, so it scans the table instead of the trigram index.
     """
     pattern = literal(like_pattern(text), literal_execute=True)
     if ignore_case:
@@ -101,11 +158,14 @@ def contains(expression: ColumnElement[str], text: str, *, ignore_case: bool = F
 
 @dataclass(frozen=True)
 class Page:
+    """One page of a list: its rows, how many there are in all and where this page sits."""
+
     items: list[Any]
     total: int  # when not `exact`, a lower bound: there are more rows
     number: int
     per_page: int = PER_PAGE
     exact: bool = True
+    asked: int = 1  # the page asked for: past the end, `number` is the last page instead
 
     @property
     def pages(self) -> int:
@@ -117,11 +177,30 @@ class Page:
 
     @property
     def first(self) -> int:
-        return min(self.total, (self.number - 1) * self.per_page + 1)
+        return (self.number - 1) * self.per_page + 1 if self.total else 0
 
     @property
     def last(self) -> int:
         return min(self.total, self.number * self.per_page)
+
+    @property
+    def notice(self) -> str | None:
+        if self.asked <= self.number or not self.total:  # nothing found: no page to speak of
+            return None
+        return f"There is no page {self.asked}; showing the last page, {self.number}."
+
+    def links(self, around: int = 2) -> list[int | None]:
+        """Page numbers to link: the ends and a window around this page; None is a gap."""
+        wanted = {1, self.pages, *range(self.number - around, self.number + around + 1)}
+        numbers = sorted(n for n in wanted if 1 <= n <= self.pages)
+        links: list[int | None] = []
+        for previous, number in zip([0, *numbers], numbers, strict=False):
+            if number - previous == 2:  # a gap of one page: name it rather than "…"
+                links.append(previous + 1)
+            elif number - previous > 2:
+                links.append(None)
+            links.append(number)
+        return links if self.exact else [*links, None]
 
 
 def paginate(
@@ -129,26 +208,32 @@ def paginate(
     number: int,
     *,
     counted: Select | None = None,
+    total: int | None = None,
     capped: bool = False,
     per_page: int = PER_PAGE,
 ) -> Page:
-    """Load page `number` of `query` (clamped to the last page) with the number of its rows.
+    """Load page `number` of `query` (the last page when past the end), and count its rows.
 
-    `counted` is the query whose rows are counted, when cheaper than `query` (e.g. without the
-    joins of a sort). A `capped` count stops past COUNT_CAP rows, or past the page asked for,
-    so that a search matching most rows does not read them all just to count them.
+    `counted` is the query whose rows are counted when cheaper than `query` (without the joins
+    of a sort, say); `total` skips counting when the number is known. A `capped` count stops
+    past COUNT_CAP rows, or past the page asked for, so that a search matching most rows does
+    not read them all just to count them.
     """
-    total, exact = count_rows(counted if counted is not None else query, number, per_page, capped)
-    number = min(number, max(1, ceil(total / per_page)))
-    rows = db.session.execute(query.limit(per_page).offset((number - 1) * per_page))
+    exact = True
+    if total is None:
+        counted = query if counted is None else counted
+        total, exact = count_rows(counted, number, per_page, capped)
+    shown = min(number, max(1, ceil(total / per_page)))
+    rows = db.session.execute(query.limit(per_page).offset((shown - 1) * per_page))
     items = list(rows.scalars()) if len(query.column_descriptions) == 1 else list(rows)
-    return Page(items=items, total=total, number=number, per_page=per_page, exact=exact)
+    return Page(items, total, shown, per_page, exact, asked=number)
 
 
 def count_rows(query: Select, number: int, per_page: int, capped: bool) -> tuple[int, bool]:
+    """The number of rows of `query`, and whether it is exact (a capped count may stop short)."""
     query = query.order_by(None)
     limit = max(COUNT_CAP, number * per_page + 1) if capped else None
     if limit is not None:
         query = query.limit(limit)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return total, limit is None or total < limit

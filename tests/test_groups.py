@@ -84,8 +84,8 @@ def test_htmx_search_returns_the_results_fragment_not_a_page(client, auth, make)
     response = client.get(URL + "?q=acme", headers=HTMX)
     assert response.status_code == 200
     assert "<html" not in response.text
-    assert response.text.strip().startswith('<div id="group-results">')
-    assert 'id="group-search"' not in response.text  # the search box keeps its focus
+    assert response.text.strip().startswith('<div id="groups-results" class="results">')
+    assert 'id="groups-search"' not in response.text  # the search box keeps its focus
 
 
 def test_plain_request_gets_the_whole_page(client, auth, make):
@@ -156,8 +156,8 @@ def test_search_keeps_the_sort_for_the_next_keystroke(client, auth, make):
     auth.login()
     make.group()
     html = client.get(URL + "?sort=users&dir=asc", headers=HTMX).text
-    assert '<input type="hidden" name="sort" value="users" form="group-search">' in html
-    assert '<input type="hidden" name="dir" value="asc" form="group-search">' in html
+    assert '<input type="hidden" name="sort" value="users" form="groups-search">' in html
+    assert '<input type="hidden" name="dir" value="asc" form="groups-search">' in html
 
 
 def test_search_of_unicode_and_emoji(client, auth, make):
@@ -358,13 +358,16 @@ def test_rows_are_lean(client, auth, make):
     assert max(len(row.encode()) for row in rows) < 500
 
 
-def test_fast_group_links_match_url_for(app):
+def test_fast_record_links_match_url_for(app):
     from flask import url_for
 
-    from dashboard.groups.urls import group_url
+    from dashboard.urls import record_url
 
     with app.test_request_context("/", base_url="http://example.com/prefix"):
         for endpoint in ("groups.detail", "groups.quick_assign", "groups.row"):
             for group_id in (1, 42, 987_654_321):
-                assert group_url(endpoint, group_id) == url_for(endpoint, group_id=group_id)
-        assert group_url("groups.detail", 7) == "/prefix/admin/groups/7"
+                link = record_url(endpoint, group_id=group_id)
+                assert link == url_for(endpoint, group_id=group_id)
+        assert record_url("groups.detail", group_id=7) == "/prefix/admin/groups/7"
+        assert record_url("users.detail", user_id=7) == "/prefix/admin/users/7"
+        assert record_url("teams.detail", team_id=7) == "/prefix/admin/teams/7"

@@ -21,9 +21,9 @@ def test_create_over_htmx_adds_the_row_in_place(client, auth, make):
     assert "<html" not in response.text
     group = db.session.scalar(select(Group).filter_by(name="New Group"))
     assert group.description == "Sales team"
-    assert '<details id="group-create"' in response.text  # a fresh form
+    assert '<details id="group-new"' in response.text  # a fresh form
     assert '<hx-partial hx-target="#groups-table &gt; thead" hx-swap="afterend">' in response.text
-    assert f'<tbody id="group-{group.id}" class="group group--new"' in response.text
+    assert f'<tbody id="group-{group.id}" class="group is-new"' in response.text
     assert "Created the group “New Group”." in response.text  # the flash rides along
 
 

@@ -234,7 +234,7 @@ def test_delete_confirmation_names_the_group_safely(client, auth, make):
 
 
 def links(html: str) -> list[str]:
-    return re.findall(r'<tr id="link-\d+">\s*<td>([^<]*)</td>', html)
+    return re.findall(r'<tr id="link-\d+">\s*<td><a href="/admin/teams/\d+">([^<]*)</a></td>', html)
 
 
 def test_assign_a_team_from_the_detail_page(client, auth, make):

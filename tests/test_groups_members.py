@@ -17,7 +17,7 @@ def url(group: Group, tail: str = "") -> str:
 
 
 def emails(html: str) -> list[str]:
-    return re.findall(r'<tr id="member-\d+">\s*<td>([^<]*)</td>', html)
+    return re.findall(r'<tr id="member-\d+">\s*<td><a href="/admin/users/\d+">([^<]*)</a>', html)
 
 
 def members_of(group: Group) -> list[str]:
@@ -53,7 +53,7 @@ def test_search_members_returns_the_list_fragment(client, auth, make, group):
     response = client.get(url(group), query_string={"q": "lee"}, headers=HTMX)
     assert response.text.strip().startswith('<div id="member-list">')
     assert emails(response.text) == ["ann@example.com"]
-    assert "1 of 2 members match “<bdi>lee</bdi>”" in response.text
+    assert "1 member whose email or name contains “<bdi>lee</bdi>”." in response.text
     by_email = client.get(url(group), query_string={"q": "BOB@"}, headers=HTMX).text
     assert emails(by_email) == ["bob@example.com"]
 
@@ -197,7 +197,8 @@ def test_remove_a_member_in_place_keeping_search_and_page(client, auth, make, gr
 def test_remove_asks_for_confirmation(client, auth, make, group):
     auth.login()
     make.member(group, make.user("ann@example.com"))
-    assert 'hx-confirm="Remove ann@example.com from Acme?"' in client.get(url(group)).text
+    confirm = "Remove ann@example.com from Acme? They lose the access its teams give."
+    assert f'hx-confirm="{confirm}"' in client.get(url(group)).text
 
 
 def test_removing_someone_already_gone_just_refreshes_the_list(client, auth, make, group):

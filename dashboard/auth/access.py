@@ -54,3 +54,9 @@ def require_access():
 
 def may_change(endpoint: str) -> bool:
     return current_user.is_admin or endpoint in ANY_SIGNED_IN_MAY_POST
+
+
+def require_admin() -> None:
+    """Pages that only serve a change (an edit form) are refused to viewers, like the change."""
+    if not current_user.is_admin:
+        abort(403)

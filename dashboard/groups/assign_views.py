@@ -6,16 +6,16 @@ from typing import Any
 
 from flask import flash, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from .. import htmx
+from ..auth.access import require_admin
+from ..editing import save
 from ..extensions import db
+from ..listing import parse_search
 from ..models import Assignment, Direction, Group
 from . import bp, service
 from .forms import DIRECTIONS, QuickAssignForm
-from .paging import parse_search
 from .queries import team_choices
-from .responses import done, require_admin
 
 
 def assign_form(group: Group, **kwargs: Any) -> QuickAssignForm:
@@ -34,23 +34,13 @@ def blank_assign_form(group: Group) -> QuickAssignForm:
 
 def assign_from_form(group: Group, form: QuickAssignForm) -> Assignment | None:
     """Assign the chosen team, or leave the errors on the form and change nothing."""
-    if not form.validate_on_submit():
-        return None
+    conflict = f"{form.team.data} was just assigned to this group by someone else."
+    return save(form, lambda: assign_chosen_team(group, form), field="team", conflict=conflict)
+
+
+def assign_chosen_team(group: Group, form: QuickAssignForm) -> Assignment:
     direction = Direction(form.direction.data)
-    try:
-        assignment = service.assign_team(group, form.chosen_team, direction, by=current_user)
-        db.session.commit()
-    except service.GroupError as error:
-        db.session.rollback()
-        form.team.errors.append(str(error))
-    except IntegrityError:
-        db.session.rollback()
-        form.team.errors.append(
-            f"{form.team.data} was just assigned to this group by someone else."
-        )
-    else:
-        return assignment
-    return None
+    return service.assign_team(group, form.chosen_team, direction, by=current_user)
 
 
 def assigned_message(assignment: Assignment) -> str:
@@ -61,7 +51,8 @@ def assigned_message(assignment: Assignment) -> str:
 @bp.get("/<id:group_id>/row")
 def row(group_id: int):
     group = db.get_or_404(Group, group_id)
-    return done(htmx.render_fragment("groups/_row.html", group=group), url_for("groups.index"))
+    row = htmx.render_fragment("groups/_row.html", group=group)
+    return htmx.fragment_or_redirect(row, url_for("groups.index"))
 
 
 @bp.get("/<id:group_id>/assign")
@@ -80,14 +71,14 @@ def assign(group_id: int):
         return _assign_form_response(group, form, 422)
     flash(assigned_message(assignment), "success")
     row = htmx.render_fragment("groups/_row.html", group=group)
-    return done(row, url_for("groups.index"))
+    return htmx.fragment_or_redirect(row, url_for("groups.index"))
 
 
 @bp.get("/<id:group_id>/team-options")
 def team_options(group_id: int):
     """The teams to offer in the Team list as the admin types (a few, never all 2,000)."""
     group = db.get_or_404(Group, group_id)
-    text = parse_search(request.args.get(f"{form_prefix(group)}-team"), [])
+    text = parse_search(request.args.get(f"{form_prefix(group)}-team"))
     names = team_choices(group.id, text)
     return htmx.render_fragment("groups/_team_options.html", team_names=names)
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
 
 from .. import htmx
+from ..auth.access import require_admin
+from ..editing import save
 from ..extensions import db
+from ..listing import ListArgs, list_args
 from ..models import Group
 from . import bp, service
 from .assign_views import blank_assign_form
 from .forms import DirectionForm, GroupForm, MemberForm
-from .queries import MemberQuery, load_group, member_page, parse_member_query, team_choices
-from .responses import done, refuse, require_admin
+from .queries import load_group, member_page, team_choices
+from .views import NAME_TAKEN
 
 PAGE = "groups/detail.html"
+ON_NAME = {"field": "name", "conflict": NAME_TAKEN}
 
 
 def group_or_404(group_id: int) -> Group:
@@ -26,13 +29,18 @@ def group_or_404(group_id: int) -> Group:
     return group
 
 
-def detail_context(group: Group, member_query: MemberQuery | None = None, **extra: Any) -> dict:
+def member_args(group: Group, query=None) -> ListArgs:
+    """The member list's search and page, read from `query` (none: the first page)."""
+    return list_args(query or {}, "groups.detail", group_id=group.id)
+
+
+def detail_context(group: Group, args: ListArgs | None = None, **extra: Any) -> dict:
     """Everything detail.html renders; `extra` overrides (a form with errors, say)."""
-    member_query, members = member_page(group, member_query or MemberQuery())
+    args = args or member_args(group)
     context = {
         "group": group,
-        "member_query": member_query,
-        "members": members,
+        "args": args,
+        "page": member_page(group, args),
         "editing_blocker": service.member_editing_blocker(group),
         "deletion_blocker": service.deletion_blocker(group),
         "can_rename": service.can_rename(group),
@@ -52,20 +60,22 @@ def render_detail_block(block: str, context: dict) -> str:
     return htmx.render_fragment(PAGE, block, **context)
 
 
+def detail_url(group: Group, **params: Any) -> str:
+    return url_for("groups.detail", group_id=group.id, **params)
+
+
 @bp.get("/<id:group_id>")
 def detail(group_id: int):
     group = group_or_404(group_id)
-    context = detail_context(group, parse_member_query(request.args))
-    if htmx.is_partial():
-        return render_detail_block("member_list", context)
-    return render_template(PAGE, **context)
+    context = detail_context(group, member_args(group, request.args))
+    return htmx.render_page(PAGE, "member_list", **context)
 
 
 @bp.get("/<id:group_id>/summary")
 def summary(group_id: int):
     group = group_or_404(group_id)
     fragment = render_detail_block("summary", detail_context(group))
-    return done(fragment, url_for("groups.detail", group_id=group.id))
+    return htmx.fragment_or_redirect(fragment, detail_url(group))
 
 
 @bp.route("/<id:group_id>/edit", methods=["GET", "POST"])
@@ -73,10 +83,10 @@ def edit(group_id: int):
     require_admin()
     group = group_or_404(group_id)
     form = GroupForm() if request.method == "POST" else GroupForm(obj=group)
-    if request.method == "POST" and _save(group, form):
+    if request.method == "POST" and save(form, lambda: rename(group, form), **ON_NAME):
         flash(f"Saved the group “{group.name}”.", "success")
         fragment = render_detail_block("summary", detail_context(group))
-        return done(fragment, url_for("groups.detail", group_id=group.id))
+        return htmx.fragment_or_redirect(fragment, detail_url(group))
     context = detail_context(group, edit_form=form)
     status = 422 if form.errors else 200
     if htmx.is_partial():
@@ -84,21 +94,8 @@ def edit(group_id: int):
     return render_template(PAGE, **context), status
 
 
-def _save(group: Group, form: GroupForm) -> bool:
-    if not form.validate_on_submit():
-        return False
-    try:
-        service.rename_group(group, form.name.data, form.description.data or "")
-        db.session.commit()
-    except service.GroupError as error:
-        db.session.rollback()
-        form.name.errors.append(str(error))
-    except IntegrityError:
-        db.session.rollback()
-        form.name.errors.append("A group with that name was just created; choose another name.")
-    else:
-        return True
-    return False
+def rename(group: Group, form: GroupForm) -> Group:
+    return service.rename_group(group, form.name.data, form.description.data or "")
 
 
 @bp.post("/<id:group_id>/delete")
@@ -110,6 +107,6 @@ def delete(group_id: int):
         db.session.commit()
     except service.GroupError as error:
         db.session.rollback()
-        return refuse(str(error), url_for("groups.detail", group_id=group_id))
+        return htmx.refuse(str(error), detail_url(group))
     flash(f"Deleted the group “{name}”.", "success")
     return htmx.redirect(url_for("groups.index"))

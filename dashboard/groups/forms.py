@@ -15,7 +15,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..models import Direction, Team
-from . import paging, queries
+from ..teams.service import find_team_by_name
+from ..text import strip_controls
 from .service import NAME_MAX
 
 DESCRIPTION_MAX = 2000
@@ -51,7 +52,7 @@ def strip(value: str | None) -> str | None:
 def no_control_characters(_form: FlaskForm, field: Field) -> None:
     """Refuse NUL, other control characters and text-direction overrides (line breaks, tabs and
     right-to-left text are fine): they hide or disguise what a name says."""
-    if paging.strip_controls(field.data or "") != (field.data or ""):
+    if strip_controls(field.data or "") != (field.data or ""):
         raise ValidationError(
             "Remove the invisible control characters (such as NUL or text-direction "
             "overrides) from this text."
@@ -102,7 +103,7 @@ class QuickAssignForm(FlaskForm):
     chosen_team: Team | None = None
 
     def validate_team(self, field: Field) -> None:
-        self.chosen_team = queries.find_team(field.data)
+        self.chosen_team = find_team_by_name(field.data)
         if self.chosen_team is None:
             raise ValidationError(
                 f"There is no team named “{field.data}” (it may have been deleted); "

@@ -3,7 +3,7 @@ Approve/Reject of a plan that paused for too many removals."""
 
 from __future__ import annotations
 
-from flask import flash, render_template, request, url_for
+from flask import flash, render_template, request
 from flask_login import current_user
 from redis.exceptions import RedisError
 
@@ -17,8 +17,13 @@ from ..sync.service import GroupPreview, preview_group
 from ..sync_runs.live import recover_now_and_then
 from ..thinkific.errors import ThinkificError
 from . import bp
-from .detail_views import detail_context, group_or_404, render_detail_block
-from .queries import parse_member_query
+from .detail_views import (
+    detail_context,
+    detail_url,
+    group_or_404,
+    member_args,
+    render_detail_block,
+)
 from .sync_state import REDIS_DOWN, StartFailed, group_sync_info, is_live, start
 
 STATE = "groups/_sync_state.html"
@@ -30,16 +35,16 @@ def sync_group(group_id: int):
     group = group_or_404(group_id)
     problem = _cannot_sync(group)
     if problem:
-        return htmx.refuse(problem, _detail_url(group))
+        return htmx.refuse(problem, detail_url(group))
     try:
         started = start(lambda: start_group_sync(group, by=current_user), current_user)
     except StartFailed as error:
-        return htmx.refuse(str(error), _detail_url(group), status=503)
+        return htmx.refuse(str(error), detail_url(group), status=503)
     if started.new:
         flash(f"Sync of {group.name} started: its status below updates by itself.", "success")
     else:
         flash(f"{group.name} is already being synced (run #{started.run.id}).", "info")
-    return htmx.fragment_or_redirect(_state(group), _detail_url(group))
+    return htmx.fragment_or_redirect(_state(group), detail_url(group))
 
 
 def _cannot_sync(group: Group) -> str | None:
@@ -60,14 +65,14 @@ def group_sync_status(group_id: int):
         recover_now_and_then()
     except RedisError:
         flash(REDIS_DOWN, "error")
-        return htmx.fragment_or_redirect(_state(group, problem=REDIS_DOWN), _detail_url(group))
+        return htmx.fragment_or_redirect(_state(group, problem=REDIS_DOWN), detail_url(group))
     if is_live(group):
-        return htmx.fragment_or_redirect(_state(group), _detail_url(group))
-    return htmx.fragment_or_redirect(_state(group) + _after_sync(group), _detail_url(group))
+        return htmx.fragment_or_redirect(_state(group), detail_url(group))
+    return htmx.fragment_or_redirect(_state(group) + _after_sync(group), detail_url(group))
 
 
 def _after_sync(group: Group) -> str:
-    context = detail_context(group, parse_member_query(request.args))
+    context = detail_context(group, member_args(group, request.args))
     body = htmx.partial("#group-sync-actions", _actions(group))
     body += htmx.partial("#member-list", render_detail_block("member_list", context))
     if str(group.thinkific_id or 0) != request.args.get("tid", "0"):
@@ -117,15 +122,15 @@ def _decide(group: Group, *, approve: bool):
     try:
         started = start(lambda: decide(group, current_user), current_user)
     except NothingToDecide as error:
-        return htmx.refuse(f"{error} It may have been decided meanwhile.", _detail_url(group))
+        return htmx.refuse(f"{error} It may have been decided meanwhile.", detail_url(group))
     except StartFailed as error:
-        return htmx.refuse(str(error), _detail_url(group), status=503)
+        return htmx.refuse(str(error), detail_url(group), status=503)
     if not started.new:
         return htmx.refuse(f"{group.name} is being synced right now (run #{started.run.id}); "
-                      "decide once that run ends.", _detail_url(group))  # fmt: skip
+                      "decide once that run ends.", detail_url(group))  # fmt: skip
     flash(_decided(group, approve, removals), "success")
     body = _state(group) + htmx.partial("#group-sync-actions", _actions(group))
-    return htmx.fragment_or_redirect(body, _detail_url(group))
+    return htmx.fragment_or_redirect(body, detail_url(group))
 
 
 def _decided(group: Group, approve: bool, removals: int) -> str:
@@ -142,7 +147,3 @@ def _state(group: Group, problem: str | None = None) -> str:
 
 def _actions(group: Group) -> str:
     return htmx.render_fragment(ACTIONS, group=group)
-
-
-def _detail_url(group: Group) -> str:
-    return url_for("groups.detail", group_id=group.id)

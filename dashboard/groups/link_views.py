@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request
 
 from .. import htmx
 from ..extensions import db
 from ..models import Assignment, Direction, Group
 from . import bp, service
 from .assign_views import assign_form, assign_from_form, assigned_message
-from .detail_views import PAGE, detail_context, group_or_404, render_detail_block
+from .detail_views import (
+    PAGE,
+    detail_context,
+    detail_url,
+    group_or_404,
+    member_args,
+    render_detail_block,
+)
 from .forms import DIRECTIONS, DirectionForm
-from .queries import parse_member_query
-from .responses import partial, refuse
 
 
 @bp.post("/<id:group_id>/teams")
@@ -34,7 +39,7 @@ def change_direction(group_id: int, team_id: int):
     form = DirectionForm()
     if not form.validate_on_submit():
         message = " ".join(form.direction.errors) or "Choose a sync direction."
-        return refuse(message, _detail_url(group), status=422)
+        return htmx.refuse(message, detail_url(group), status=422)
     service.change_direction(assignment, Direction(form.direction.data))
     db.session.commit()
     label = DIRECTIONS[assignment.direction][0]
@@ -64,13 +69,13 @@ def _link_or_404(group_id: int, team_id: int) -> tuple[Group, Assignment]:
 def _links_changed(group: Group, was_blocked: str | None):
     """The links section, the sync status, and the members when their editing rule flipped."""
     if not htmx.is_partial():
-        return htmx.redirect(_detail_url(group))
-    context = detail_context(group, parse_member_query(request.form))
+        return htmx.redirect(detail_url(group))
+    context = detail_context(group, member_args(group, request.form))
     body = render_detail_block("teams", context)
     status = htmx.render_fragment("groups/_sync_state.html", group=group)
-    body += partial("#group-sync-status", status)
+    body += htmx.partial("#group-sync-status", status)
     if (was_blocked is None) != (context["editing_blocker"] is None):
-        body += partial("#group-members", render_detail_block("members", context))
+        body += htmx.partial("#group-members", render_detail_block("members", context))
     return htmx.fragment_response(body)
 
 
@@ -79,7 +84,3 @@ def _form_failed(group: Group, form):
     if htmx.is_partial():
         return render_detail_block("teams", context), 422
     return render_template(PAGE, **context), 422
-
-
-def _detail_url(group: Group) -> str:
-    return url_for("groups.detail", group_id=group.id)

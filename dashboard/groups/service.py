@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select, update
 
 from ..accounts import AccountError, normalize_email
+from ..editing import FormError
 from ..extensions import db
 from ..models import (
     Account,
@@ -26,7 +27,7 @@ from ..models import (
 NAME_MAX = 255
 
 
-class GroupError(ValueError):
+class GroupError(FormError):
     """A change to groups that the rules refuse; the message is for the admin."""
 
 

@@ -2,62 +2,44 @@
 
 from __future__ import annotations
 
-from flask import flash, render_template, request, url_for
-from sqlalchemy.exc import IntegrityError
+from typing import Any
+
+from flask import flash, request
 
 from .. import htmx
-from ..extensions import db
+from ..editing import NewRecords, save
+from ..listing import ListArgs, list_args
 from ..models import Group
 from . import bp, service
 from .forms import GroupForm
-from .queries import SORTS, GroupQuery, group_page, parse_group_query
-from .responses import done, partial
+from .queries import GROUP_SORTS, group_page
+
+NAME_TAKEN = "A group with that name was just created; choose another name."
 
 
 @bp.get("/")
 def index():
-    query, page = group_page(parse_group_query(request.args))
-    context = {"query": query, "page": page, "sorts": SORTS}
-    if htmx.is_partial():
-        return htmx.render_fragment("groups/index.html", "results", **context)
-    return render_template("groups/index.html", create_form=GroupForm(formdata=None), **context)
+    args = list_args(request.args, "groups.index", GROUP_SORTS)
+    form = GroupForm(formdata=None)
+    return htmx.render_page("groups/index.html", "results", **list_context(args), form=form)
+
+
+def list_context(args: ListArgs) -> dict[str, Any]:
+    return {"args": args, "page": group_page(args)}
+
+
+NEW = NewRecords("group", rows="#groups-table > thead", swap="afterend")
 
 
 @bp.post("/")
 def create():
     form = GroupForm()
-    group = create_from_form(form)
+    group = save(form, lambda: create_from(form), field="name", conflict=NAME_TAKEN)
     if group is None:
-        return _create_failed(form)
+        return NEW.refused(form, lambda: list_context(list_args({}, "groups.index", GROUP_SORTS)))
     flash(f"Created the group “{group.name}”.", "success")
-    fresh = htmx.render_fragment(
-        "groups/index.html", "create_form", create_form=GroupForm(formdata=None)
-    )
-    row = htmx.render_fragment("groups/_row.html", group=group, new=True)
-    body = fresh + partial("#groups-table > thead", row, swap="afterend")
-    return done(body, url_for("groups.detail", group_id=group.id))
+    return NEW.created(group, GroupForm(formdata=None))
 
 
-def create_from_form(form: GroupForm) -> Group | None:
-    if not form.validate_on_submit():
-        return None
-    try:
-        group = service.create_group(form.name.data, form.description.data or "")
-        db.session.commit()
-    except service.GroupError as error:
-        db.session.rollback()
-        form.name.errors.append(str(error))
-    except IntegrityError:
-        db.session.rollback()
-        form.name.errors.append("A group with that name was just created; choose another name.")
-    else:
-        return group
-    return None
-
-
-def _create_failed(form: GroupForm):
-    if htmx.is_partial():
-        return htmx.render_fragment("groups/index.html", "create_form", create_form=form), 422
-    query, page = group_page(GroupQuery())
-    context = {"query": query, "page": page, "sorts": SORTS, "create_form": form}
-    return render_template("groups/index.html", **context), 422
+def create_from(form: GroupForm) -> Group:
+    return service.create_group(form.name.data, form.description.data or "")

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, distinct, func, or_, select
 
 from ..extensions import db
-from ..listing import ListArgs, Page, clean_search, contains, paginate, parse_page
+from ..listing import ListArgs, Page, contains, paginate, parse_page, parse_search
 from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun
 from ..sync.group_sync import AWAITING_APPROVAL
 from .words import ACTIONS
@@ -71,7 +71,7 @@ class EventFilters:
 
     def list_args(self, run_id: int) -> ListArgs:
         values = {"run_id": run_id, **self.values()}
-        return ListArgs("sync_runs.detail", values, q=self.q, page=self.page)
+        return ListArgs("sync_runs.detail", values, q=self.q, page=self.page, notices=self.notices)
 
     @property
     def active(self) -> bool:
@@ -89,7 +89,7 @@ def parse_event_filters(args: Mapping[str, str]) -> EventFilters:
         notices.append("That outcome is not one a sync records; showing every outcome.")
         outcome = ""
     group = _group_id(args.get("group", ""), notices)
-    q, page = clean_search(args.get("q")), parse_page(args.get("page"))
+    q, page = parse_search(args.get("q"), notices), parse_page(args.get("page"), notices)
     return EventFilters(action, outcome, group, q, page, tuple(notices))
 
 

@@ -17,7 +17,9 @@ PAGE = "sync_runs/detail.html"
 
 @bp.get("/")
 def index():
-    args = ListArgs("sync_runs.index", page=parse_page(request.args.get("page")))
+    notices: list[str] = []
+    page_number = parse_page(request.args.get("page"), notices)
+    args = ListArgs("sync_runs.index", page=page_number, notices=tuple(notices))
     page = queries.run_page(args)
     return htmx.render_page("sync_runs/index.html", "results", args=args, page=page)
 

@@ -12,12 +12,17 @@ from sqlalchemy import ColumnElement, Select, distinct, func, select
 from sqlalchemy.orm import contains_eager, lazyload
 
 from ..extensions import db
-from ..listing import ListArgs, Page, contains, paginate
+from ..listing import ListArgs, Page, Sort, contains, paginate
 from ..models import Assignment, Group, Membership, Team, User, name_key
 from ..users.search import user_matches
 
-TEAM_SORTS = ("name", "groups", "users", "seats")
-TEAM_USER_SORTS = ("email", "name")
+TEAM_SORTS = {
+    "name": Sort("Name"),
+    "groups": Sort("Groups", numeric=True, descending=True),
+    "users": Sort("Users", numeric=True, descending=True),
+    "seats": Sort("Seats", numeric=True),
+}
+TEAM_USER_SORTS = {"email": Sort("Email"), "name": Sort("Name")}
 
 
 def team_user_ids(team_id) -> Select:

@@ -13,11 +13,16 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..listing import ListArgs, Page, paginate
+from ..listing import ListArgs, Page, Sort, paginate
 from ..models import Account, Assignment, Course, Direction, Group, Membership, Team, User
 from .search import user_matches
 
-USER_SORTS = ("email", "name", "thinkific_id", "groups")
+USER_SORTS = {
+    "email": Sort("Email"),
+    "name": Sort("Name"),
+    "thinkific_id": Sort("Thinkific ID", numeric=True),
+    "groups": Sort("Groups", numeric=True, descending=True),
+}
 
 
 def user_page(args: ListArgs) -> Page:
