@@ -2,17 +2,20 @@
 
 Each function returns the SyncRun the caller can show: a new one, or the one already running
 for that scope (pressing Sync Groups twice shows the first run).
+
+An admin's answer to a paused plan is committed together with the job that carries it out:
+when the queue cannot be reached, the plan stays waiting for an answer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from dashboard.access.service import decide_access
+from dashboard.access.service import answer_endings, request_for, waiting_endings
 from dashboard.extensions import db
 from dashboard.models import Account, Group, RunTrigger, SyncRun, SyncState, User
 from dashboard.sync import runs
-from dashboard.sync.service import decision_for
+from dashboard.sync.service import answer_paused, decision_of, paused_plan
 
 from .connection import queue
 
@@ -54,6 +57,7 @@ def start_access_sync(
     trigger: RunTrigger = RunTrigger.MANUAL,
     by: Account | None = None,
     approved: Iterable[str] = (),
+    on_queued: Callable[[], None] | None = None,
 ) -> SyncRun:
     """Refresh these users' course access in the background (no group is synced). Access
     runs take no scope claim: the access lock serializes their Thinkific writes."""
@@ -62,43 +66,43 @@ def start_access_sync(
     run.access_only = True
     db.session.commit()
     kwargs = {"user_ids": sorted({user.id for user in users}), "approved": sorted(approved)}
-    job = queue(SYNC_QUEUE).enqueue(
-        "jobs.sync.sync_access", args=(run.id,), kwargs=kwargs, job_id=f"sync-run-{run.id}",
-        job_timeout=GROUP_TIMEOUT, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
-        description=f"access run {run.id}",
-    )  # fmt: skip
-    run.job_id = job.id
-    db.session.commit()
-    return run
+    return _enqueue(run, "jobs.sync.sync_access", GROUP_TIMEOUT, kwargs, "access run", on_queued)
 
 
 def approve_access_plan(by: Account | None) -> SyncRun:
     """End the access endings that waited for approval (re-planned now, past the limit)."""
-    request = decide_access(approve=True, by=by)
+    events = waiting_endings()
+    request = request_for(events, approve=True)
     users = db.session.scalars(db.select(User).where(User.id.in_(request.user_ids))).all()
-    return start_access_sync(users, RunTrigger.MANUAL, by, request.approved)
+    return start_access_sync(
+        users, RunTrigger.MANUAL, by, request.approved,
+        on_queued=lambda: answer_endings(events, True, by),
+    )  # fmt: skip
 
 
 def reject_access_plan(by: Account | None) -> int:
     """Keep the access the waiting endings would end; returns how many were kept."""
-    request = decide_access(approve=False, by=by)
+    events = waiting_endings()
+    answer_endings(events, approve=False, by=by)
     db.session.commit()
-    return len(request.user_ids)
+    return len(request_for(events, approve=False).user_ids)
 
 
 def _decide(group: Group, by: Account | None, *, approve: bool) -> SyncRun:
     if group.sync_state != SyncState.PAUSED:
         raise NothingToDecide(f"{group.name} has no sync plan waiting for approval.")
-    decision = decision_for(group, approve, by)
+    _, events = paused_plan(group)
+    decision = decision_of(events, approve)
     answer = {"approved": sorted(decision.approved), "kept": sorted(decision.kept)}
     return _start(
-        "jobs.sync.sync_group", group, RunTrigger.MANUAL, by, GROUP_TIMEOUT, decision=answer
-    )
+        "jobs.sync.sync_group", group, RunTrigger.MANUAL, by, GROUP_TIMEOUT, decision=answer,
+        on_queued=lambda: answer_paused(events, approve, by),
+    )  # fmt: skip
 
 
 def _start(
     func: str, group: Group | None, trigger: RunTrigger, by: Account | None, timeout: int,
-    **kwargs,
+    on_queued: Callable[[], None] | None = None, **kwargs,
 ) -> SyncRun:  # fmt: skip
     runs.recover_stale()
     current = runs.live_run(group.id if group is not None else None)
@@ -114,11 +118,21 @@ def _start(
         return holder
     if group is not None:
         group.sync_state = SyncState.QUEUED
+    return _enqueue(run, func, timeout, kwargs, "sync run", on_queued)
+
+
+def _enqueue(
+    run: SyncRun, func: str, timeout: int, kwargs: dict, label: str,
+    on_queued: Callable[[], None] | None,
+) -> SyncRun:  # fmt: skip
+    """Put the run's job on the queue, then commit it with whatever goes with it."""
     job = queue(SYNC_QUEUE).enqueue(
         func, args=(run.id,), kwargs=kwargs, job_id=f"sync-run-{run.id}",
         job_timeout=timeout, result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL,
-        description=f"sync run {run.id}",
+        description=f"{label} {run.id}",
     )  # fmt: skip
     run.job_id = job.id
+    if on_queued is not None:
+        on_queued()
     db.session.commit()
     return run

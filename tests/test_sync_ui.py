@@ -8,7 +8,6 @@ import time
 from datetime import timedelta
 
 import pytest
-import redis
 from rq import Queue
 from sqlalchemy import func, select, update
 
@@ -58,17 +57,6 @@ def synced_group(make, name: str, **fields) -> Group:
     group = make.group(name, thinkific_id=fields.pop("thinkific_id", None), **fields)
     make.assignment(group, direction=Direction.BIDIRECTIONAL)
     return group
-
-
-@pytest.fixture
-def redis_down(app):
-    """The app's Redis is unreachable (a real client to a port where nothing listens)."""
-    working = get_redis()
-    app.extensions["redis"] = redis.Redis.from_url(
-        "redis://127.0.0.1:1/0", socket_connect_timeout=0.5
-    )
-    yield
-    app.extensions["redis"] = working
 
 
 # --- the button -------------------------------------------------------------------------------

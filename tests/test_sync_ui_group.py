@@ -147,17 +147,12 @@ def test_sync_now_refuses_a_group_without_a_syncing_link(client, auth, make):
     assert db.session.scalar(select(func.count()).select_from(SyncRun)) == 0
 
 
-def test_sync_now_with_redis_down_says_so(client, auth, make, app):
+def test_sync_now_with_redis_down_says_so(client, auth, make, redis_down):
     group = make.group("Acme")
     make.assignment(group, direction=Direction.BIDIRECTIONAL)
     auth.login()
-    working = get_redis()
-    app.extensions["redis"] = redis.Redis.from_url("redis://127.0.0.1:1/0")
-    try:
-        response = client.post(url(group, "/sync"), headers=HTMX)
-        poll = client.get(url(group, "/sync/status"), headers=HTMX).text
-    finally:
-        app.extensions["redis"] = working
+    response = client.post(url(group, "/sync"), headers=HTMX)
+    poll = client.get(url(group, "/sync/status"), headers=HTMX).text
     assert response.status_code == 503
     assert "Redis, where the queue lives, cannot be reached" in response.text
     db.session.expire_all()
@@ -283,6 +278,27 @@ def test_approve_queues_the_approved_plan(client, auth, site, make):
     assert (run.group_id, run.state) == (group.id, RunState.QUEUED)
     pending = select(func.count()).select_from(SyncEvent).filter_by(outcome=EventOutcome.PENDING)
     assert db.session.scalar(pending) == 0
+
+
+def test_approve_with_redis_down_keeps_the_plan_waiting(client, auth, site, make, app):
+    group = paused(site, make)
+    auth.login()
+    pending = select(func.count()).select_from(SyncEvent).filter_by(outcome=EventOutcome.PENDING)
+    waiting = db.session.scalar(pending)
+    working = get_redis()
+    app.extensions["redis"] = redis.Redis.from_url("redis://127.0.0.1:1/0")
+    try:
+        response = client.post(url(group, "/sync/approve"), headers=HTMX)
+    finally:
+        app.extensions["redis"] = working
+    assert response.status_code == 503
+    assert "Redis, where the queue lives, cannot be reached" in response.text
+    db.session.expire_all()
+    assert group.sync_state == SyncState.PAUSED
+    assert db.session.scalar(pending) == waiting >= 15
+    html = client.get(url(group)).text
+    assert "Waiting for approval" in html
+    assert "Approve</button>" in html
 
 
 def test_reject_keeps_the_members(client, auth, site, make):

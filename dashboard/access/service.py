@@ -37,19 +37,39 @@ def waiting_count() -> int:
 def decide_access(approve: bool, by: Account | None) -> AccessRequest:
     """Answer the waiting endings. Approved: the request of the run that ends them (re-planned
     then). Rejected: the access stays, marked kept so later syncs leave it; nothing to run."""
+    events = waiting_endings()
+    answer_endings(events, approve, by)
+    return request_for(events, approve)
+
+
+def waiting_endings() -> list[SyncEvent]:
+    """The endings an admin can answer now; raises NoAccessPlanWaiting when there are none."""
     _, events = paused_access()
     events = [event for event in events if event.user_id and event.course_id]
     if not events:
         raise NoAccessPlanWaiting("No access ending is waiting for approval.")
+    return events
+
+
+def request_for(events: list[SyncEvent], approve: bool) -> AccessRequest:
+    """What a run has to do for that answer (reads only)."""
+    pairs = _pairs(events)
+    users = frozenset(user for user, _ in pairs)
+    return AccessRequest(users, frozenset(f"{u}:{c}" for u, c in pairs) if approve else frozenset())
+
+
+def answer_endings(events: list[SyncEvent], approve: bool, by: Account | None) -> None:
+    """Mark the endings answered, and keep the access a rejection keeps (the caller commits)."""
     who = by.email if by is not None else "an admin"
     for event in events:
         event.outcome = EventOutcome.SKIPPED
         event.error = f"{'approved' if approve else 'rejected'} by {who}"
-    pairs = {(event.user_id, event.course_id) for event in events}
     if not approve:
-        keep(pairs)
-    users = frozenset(user for user, _ in pairs)
-    return AccessRequest(users, frozenset(f"{u}:{c}" for u, c in pairs) if approve else frozenset())
+        keep(_pairs(events))
+
+
+def _pairs(events: list[SyncEvent]) -> set[tuple[int, int]]:
+    return {(event.user_id, event.course_id) for event in events}
 
 
 def keep(pairs: set[tuple[int, int]]) -> None:

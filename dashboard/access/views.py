@@ -10,6 +10,7 @@ from .. import htmx
 from ..models import RunTrigger
 from ..sync import service as sync  # a module: the sync engine imports this package too
 from ..sync.remote import thinkific_client
+from ..sync_runs.starting import StartFailed, start
 from . import bp
 from .loading import Scope
 from .preview import preview_access
@@ -42,8 +43,14 @@ def status():
 def sync_now():
     from jobs.enqueue import start_sync_all
 
-    run = start_sync_all(RunTrigger.MANUAL, current_user)
-    flash(f"Sync of all groups and their access: run {run.id}.", "success")
+    try:
+        started = start(lambda: start_sync_all(RunTrigger.MANUAL, current_user), current_user)
+    except StartFailed as error:
+        return htmx.refuse(str(error), url_for("access.index"), status=503)
+    if started.new:
+        flash(f"Sync of all groups and their access: run {started.run.id}.", "success")
+    else:
+        flash(f"A sync of all groups is already running (run {started.run.id}).", "info")
     return _block("status")
 
 
@@ -59,11 +66,14 @@ def approve():
     from jobs.enqueue import approve_access_plan
 
     try:
-        run = approve_access_plan(current_user)
+        started = start(lambda: approve_access_plan(current_user), current_user)
     except NoAccessPlanWaiting as error:
         flash(str(error), "warning")
+    except StartFailed as error:
+        return htmx.refuse(f"{error} The endings still wait for approval.",
+                           url_for("access.index"), status=503)  # fmt: skip
     else:
-        flash(f"Approved: run {run.id} ends that access now.", "success")
+        flash(f"Approved: run {started.run.id} ends that access now.", "success")
     return _block("waiting")
 
 

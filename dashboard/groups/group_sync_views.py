@@ -15,6 +15,7 @@ from ..settings.connection import explain
 from ..sync.planner import ACTION_ORDER, SUMMARY_WORDS
 from ..sync.service import GroupPreview, preview_group
 from ..sync_runs.live import recover_now_and_then
+from ..sync_runs.starting import StartFailed, start
 from ..thinkific.errors import ThinkificError
 from . import bp
 from .detail_views import (
@@ -24,7 +25,7 @@ from .detail_views import (
     member_args,
     render_detail_block,
 )
-from .sync_state import REDIS_DOWN, StartFailed, group_sync_info, is_live, start
+from .sync_state import REDIS_DOWN, group_sync_info, is_live
 
 STATE = "groups/_sync_state.html"
 ACTIONS = "groups/_sync_actions.html"

@@ -26,18 +26,11 @@ from ..sync import runs
 from ..sync.service import latest_run
 from ..sync_runs.live import live_progress, poll_interval, recover_now_and_then
 from ..sync_runs.queries import groups_waiting
+from ..sync_runs.starting import StartFailed, start
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
-from .sync_state import (
-    REDIS_DOWN,
-    BarState,
-    StartFailed,
-    group_sync_info,
-    is_live,
-    start,
-    sync_bar_state,
-)
+from .sync_state import REDIS_DOWN, BarState, group_sync_info, is_live, sync_bar_state
 
 PROGRESS = "groups/_sync_progress.html"
 CHANGED_MARGIN = timedelta(seconds=10)  # a worker's commit can land a little after its clock read

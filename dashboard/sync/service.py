@@ -31,9 +31,11 @@ __all__ = [
     "GroupPreview",
     "RunPreview",
     "SyncBusy",
+    "answer_paused",
     "coverage",
     "current_run",
     "decision_for",
+    "decision_of",
     "latest_run",
     "paused_plan",
     "preview_all",
@@ -114,14 +116,24 @@ def paused_plan(group: Group) -> tuple[SyncRun | None, list[SyncEvent]]:
 def decision_for(group: Group, approve: bool, by: Account | None) -> Decision:
     """Turn the paused plan into an admin's decision, and mark its events answered."""
     _, events = paused_plan(group)
+    answer_paused(events, approve, by)
+    return decision_of(events, approve)
+
+
+def decision_of(events: list[SyncEvent], approve: bool) -> Decision:
+    """The decision a paused plan's events amount to (reads only)."""
     removals = frozenset(
         e.email for e in events if e.action in (Action.REMOVE_LOCAL, Action.REMOVE_REMOTE)
     )
+    return Decision(approved=removals) if approve else Decision(kept=removals)
+
+
+def answer_paused(events: list[SyncEvent], approve: bool, by: Account | None) -> None:
+    """Mark a paused plan's events answered (in the session; the caller commits)."""
     who = by.email if by is not None else "an admin"
     verdict = "approved" if approve else "rejected"
     for event in events:
         event.outcome, event.error = EventOutcome.SKIPPED, f"{verdict} by {who}"
-    return Decision(approved=removals) if approve else Decision(kept=removals)
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import redis
 from sqlalchemy import select
 
 from dashboard.extensions import db
 from dashboard.models import AccessEnrollment, Role, SyncRun
+from dashboard.redis_client import get_redis
 from tests.fixtures.app import HTMX
 
 from .helpers import configure, learner, school, sync, team_with_group
@@ -53,6 +55,34 @@ def test_approve_in_place_queues_the_run_that_ends_them(site, make, emulator, cl
     assert "Approved: run" in response.text  # the flash rides along
     run = db.session.scalars(select(SyncRun).order_by(SyncRun.id.desc())).first()
     assert (run.access_only, run.state) == (True, "queued")
+
+
+def test_approve_with_redis_down_leaves_endings_waiting(site, make, emulator, client, auth, app):
+    paused(site, make, emulator)
+    auth.login()
+    working = get_redis()
+    app.extensions["redis"] = redis.Redis.from_url("redis://127.0.0.1:1/0")
+    try:
+        response = client.post("/admin/access/approve", headers=HTMX)
+    finally:
+        app.extensions["redis"] = working
+    assert response.status_code == 503
+    assert "Redis, where the queue lives, cannot be reached" in response.text
+    assert "The endings still wait for approval." in response.text
+    page = client.get("/admin/access/").text
+    assert page.count('id="waiting-') == 12
+    assert "Approve and end" in page
+    run = db.session.scalars(select(SyncRun).order_by(SyncRun.id.desc())).first()
+    assert run.state == "failed"  # the run that never reached the queue says so
+    assert "Could not be queued" in run.error
+
+
+def test_sync_now_with_redis_down_says_so(client, auth, redis_down):
+    auth.login()
+    response = client.post("/admin/access/sync", headers=HTMX)
+    assert response.status_code == 503
+    assert "Redis, where the queue lives, cannot be reached" in response.text
+    assert db.session.scalar(select(SyncRun).where(SyncRun.state == "queued")) is None
 
 
 def test_reject_in_place_keeps_the_access(site, make, emulator, client, auth):

@@ -1,0 +1,70 @@
+"""Starting a background run from a view: the run the page shows, or why it could not start.
+
+`start()` wraps a `jobs.enqueue` call. A run row whose job never reached the queue is failed
+at once (no badge or button waits for a run that will never happen), and nothing else the
+call meant to write is kept: an admin's answer to a paused plan stays unanswered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from dataclasses import dataclass
+
+from redis.exceptions import RedisError
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import Account, RunState, SyncRun, utcnow
+from ..sync import locks
+
+
+class StartFailed(Exception):
+    """A run could not be queued; the message says why in words."""
+
+
+@dataclass(frozen=True)
+class Started:
+    run: SyncRun
+    new: bool  # False: the run already going for that scope (shown instead)
+
+
+def start(begin: Callable[[], SyncRun], by: Account) -> Started:
+    """Start a background run with `begin` (a `jobs.enqueue` call), or say why it could not.
+
+    A run row whose job never reached the queue is failed at once, so no badge or button
+    waits for a run that will never happen.
+    """
+    newest = db.session.scalar(select(func.max(SyncRun.id))) or 0
+    try:
+        run = begin()
+    except (RedisError, RuntimeError) as error:
+        db.session.rollback()
+        abandon_unqueued(newest, by, error)
+        raise StartFailed(_why(error)) from error
+    return Started(run, new=run.id > newest)
+
+
+def abandon_unqueued(after_id: int, by: Account, error: Exception) -> None:
+    stuck = db.session.scalars(
+        select(SyncRun).where(
+            SyncRun.id > after_id,
+            SyncRun.started_by_id == by.id,
+            SyncRun.state == RunState.QUEUED,
+            SyncRun.job_id.is_(None),
+        )
+    ).all()
+    for run in stuck:
+        run.state, run.finished_at = RunState.FAILED, utcnow()
+        run.error = f"Could not be queued: {error}"
+        with suppress(RedisError):  # else the claim is found dead by its next reader
+            locks.release(locks.scope_of(run.group_id), run.id)
+    db.session.commit()
+
+
+def _why(error: Exception) -> str:
+    if isinstance(error, RedisError):
+        return (
+            f"The sync could not start: Redis, where the queue lives, cannot be reached ({error})."
+        )
+    return f"The sync could not start: {error}."
