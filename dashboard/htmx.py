@@ -45,6 +45,11 @@ def fragment_response(body: str, status: int = 200, **headers: str) -> Response:
     return Response(body, status=status, headers=headers, mimetype="text/html")
 
 
+def nothing_changed() -> Response:
+    """204: htmx keeps the page as it is (a poll that found nothing new)."""
+    return Response(status=204)
+
+
 def partial(target: str, body: str, swap: str = "outerHTML") -> str:
     """An extra region of a response (`<hx-partial>`), to append to the rendered fragment."""
     tag = Markup('<hx-partial hx-target="{}" hx-swap="{}">{}</hx-partial>')

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["ago"] = time_ago
+    app.jinja_env.filters["stamp"] = stamp
 
 
 def navigation() -> list[tuple[str, str]]:
@@ -59,3 +60,8 @@ def time_ago(value: datetime | None, empty: str = "never") -> str:
         if seconds >= size:
             return f"{seconds // size} {unit} ago"
     return "just now"
+
+
+def stamp(value: datetime | None) -> str:
+    """A moment as a compact token (microseconds), to tell later whether a row changed."""
+    return "0" if value is None else f"{value.timestamp():.6f}"

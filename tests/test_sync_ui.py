@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from rq import Queue
@@ -38,7 +39,7 @@ def progress_tag(html: str) -> str:
 
 
 def polls(html: str) -> bool:
-    return "hx-trigger=" in progress_tag(html)
+    return 'hx-trigger="every ' in progress_tag(html)
 
 
 def run_count() -> int:
@@ -155,6 +156,12 @@ def test_an_idle_page_does_not_poll(client, auth, make):
     assert not polls(html)
     assert "Last sync of all groups:" in html
     assert f'href="/admin/sync-runs/{run.id}"' in html
+    # it asks once more only when the admin looks at the page again
+    tag = html.split('<div id="sync-progress"')[1].split("data-polling")[0]
+    trigger = re.search(r'hx-trigger="([^"]*)"', tag).group(1)
+    assert unescape(trigger) == (
+        "visibilitychange[document.visibilityState==='visible'] from:document, focus from:window"
+    )
 
 
 def test_a_row_being_synced_makes_the_page_poll(client, auth, make):

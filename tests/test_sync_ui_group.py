@@ -52,7 +52,7 @@ def status_tag(html: str) -> str:
 
 
 def polls(html: str) -> bool:
-    return "hx-trigger=" in status_tag(html)
+    return 'hx-trigger="every ' in status_tag(html)
 
 
 def linked(site, make, *emails, direction=Direction.BIDIRECTIONAL) -> tuple[Group, int]:
@@ -184,6 +184,25 @@ def test_the_status_polls_while_live_and_brings_the_rest_when_done(client, auth,
     assert "#group-summary" not in done  # the Thinkific id did not change
     created = client.get(url(group, "/sync/status?tid=0"), headers=HTMX).text
     assert '<hx-partial hx-target="#group-summary"' in created
+
+
+def test_an_idle_section_catching_up_hears_only_of_changes(client, auth, site, make):
+    group, thinkific_id = linked(site, make, "ann@example.com")
+    auth.login()
+    page = client.get(url(group)).text
+    assert not polls(page)
+    seen = re.search(r"seen=([0-9.]+)", status_tag(page)).group(1)
+    catch_up = url(group, f"/sync/status?tid={thinkific_id}&seen={seen}")
+    assert client.get(catch_up, headers=HTMX).status_code == 204  # nothing happened meanwhile
+
+    run = start_group_sync(group)  # started elsewhere: the clock, a webhook, another admin
+    answer = client.get(catch_up, headers=HTMX)
+    assert answer.status_code == 200
+    assert polls(answer.text)
+    assert "Queued" in answer.text
+    runner.execute(run.id)
+    db.session.expire_all()
+    assert client.get(catch_up, headers=HTMX).status_code == 200  # the sync changed the group
 
 
 # --- Preview sync -----------------------------------------------------------------------------

@@ -36,7 +36,15 @@ def index():
 
 @bp.get("/status")
 def status():
-    return _block("status")
+    """The sync section, polled while a sync runs (and once when the page is looked at again);
+    once idle it brings the endings waiting for approval too, which that sync may have left."""
+    if not htmx.is_htmx():
+        return htmx.redirect(url_for("access.index"))
+    context = page_context()
+    body = htmx.render_fragment(PAGE, "status", **context)
+    if not (context["progress"] and context["progress"].active):
+        body += htmx.partial("#access-waiting", htmx.render_fragment(PAGE, "waiting", **context))
+    return htmx.fragment_response(body)
 
 
 @bp.post("/sync")

@@ -16,6 +16,7 @@ from ..sync.planner import ACTION_ORDER, SUMMARY_WORDS
 from ..sync.service import GroupPreview, preview_group
 from ..sync_runs.live import recover_now_and_then
 from ..sync_runs.starting import StartFailed, start
+from ..templating import stamp
 from ..thinkific.errors import ThinkificError
 from . import bp
 from .detail_views import (
@@ -69,6 +70,8 @@ def group_sync_status(group_id: int):
         return htmx.fragment_or_redirect(_state(group, problem=REDIS_DOWN), detail_url(group))
     if is_live(group):
         return htmx.fragment_or_redirect(_state(group), detail_url(group))
+    if htmx.is_partial() and request.args.get("seen") == stamp(group.updated_at):
+        return htmx.nothing_changed()  # an idle page catching up: nothing happened meanwhile
     return htmx.fragment_or_redirect(_state(group) + _after_sync(group), detail_url(group))
 
 

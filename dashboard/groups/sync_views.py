@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Group, RunState, RunTrigger, SyncRun
 from ..sync import runs
 from ..sync.service import latest_run
-from ..sync_runs.live import live_progress, poll_interval, recover_now_and_then
+from ..sync_runs.live import live_progress, poll_interval, recover_now_and_then, sync_trigger
 from ..sync_runs.queries import groups_waiting
 from ..sync_runs.starting import StartFailed, start
 from ..sync_runs.words import changes_in_words
@@ -40,6 +40,7 @@ FINISHED_CATEGORY = {RunState.SUCCEEDED: "success", RunState.FAILED: "error"}
 bp.add_app_template_global(sync_bar_state, "sync_bar_state")
 bp.add_app_template_global(group_sync_info, "group_sync_info")
 bp.add_app_template_global(poll_interval, "sync_poll_every")
+bp.add_app_template_global(sync_trigger, "sync_trigger")
 
 
 @bp.post("/sync")

@@ -115,10 +115,21 @@ def test_sync_now_starts_the_whole_sync_and_polls_while_it_runs(client, auth, ap
     auth.login()
     response = client.post("/admin/access/sync", headers=HTMX)
     assert response.status_code == 200
-    assert 'hx-trigger="every 1s"' in response.text
+    assert 'hx-trigger="every ' in response.text
     assert "Queued" in response.text
     run = db.session.scalar(select(SyncRun))
     assert (run.group_id, run.access_only) == (None, False)
+
+
+def test_the_idle_status_brings_endings_a_sync_left_waiting(site, make, emulator, client, auth):
+    auth.login()
+    page = client.get("/admin/access/").text
+    assert "Nothing waits for approval." in page
+    assert 'data-polling="no"' in page
+    paused(site, make, emulator)  # a sync started elsewhere paused 12 endings meanwhile
+    answer = client.get("/admin/access/status", headers=HTMX).text
+    assert '<hx-partial hx-target="#access-waiting"' in answer
+    assert answer.count('id="waiting-') == 12
 
 
 def test_without_htmx_the_forms_come_back_to_the_page(client, auth):

@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from dashboard.extensions import db
-from dashboard.models import Direction, Group
+from dashboard.models import Direction, Group, RunTrigger
+from jobs.enqueue import start_sync_all
 from tests.sync.helpers import Site, add_local, database_rows, members, sync
 
 pytestmark = pytest.mark.e2e
@@ -79,12 +80,35 @@ def test_sync_groups_shows_badges_change_live(page, sign_in, make, site, emulato
     expect(globex.locator(".badge")).to_have_text("Full (synced)", timeout=30_000)
     expect(page.locator("#flashes")).to_contain_text("The sync of all groups finished: 2 groups")
     expect(page.locator("#sync-progress")).to_contain_text("Last sync of all groups: Succeeded")
-    expect(page.locator("#sync-progress")).not_to_have_attribute("hx-trigger", re.compile("."))
+    expect(page.locator("#sync-progress")).to_have_attribute("data-polling", "no")
     expect(globex.locator("td").nth(4)).to_have_text("2")  # the users count came along
     assert_no_reload(page)
     page.locator("#flashes").get_by_role("link", name=re.compile(r"See run #\d+")).click()
     expect(page.get_by_role("heading", name=re.compile(r"Sync run #\d+"))).to_be_visible()
     expect(page.locator("#run-events")).to_contain_text("add to Thinkific")
+
+
+def test_an_idle_page_catches_up_with_a_sync_started_elsewhere(
+    page, sign_in, make, site, emulator, workers
+):
+    group = imported(site, "Acme", "ann@example.com")
+    make.assignment(group, direction=Direction.BIDIRECTIONAL)
+    add_local(group, "new@example.com")
+    emulator.control.configure(latency=0.4)
+    workers.start()
+    sign_in()
+    open_marked(page, "/admin/groups/")
+    acme = row(page, "Acme")
+    expect(acme.locator(".badge")).to_have_text("Active (pending sync)")
+    expect(page.locator("#sync-progress")).to_have_attribute("data-polling", "no")
+
+    start_sync_all(RunTrigger.SCHEDULE)  # the clock's poll: nothing on the page asked for it
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # the admin looks back
+    expect(page.locator("#sync-progress")).to_contain_text("Syncing all groups.")
+    expect(acme.locator(".badge")).to_have_text("Full (synced)", timeout=30_000)
+    expect(acme.locator("td").nth(4)).to_have_text("2")
+    expect(page.locator("#sync-progress")).to_have_attribute("data-polling", "no")
+    assert_no_reload(page)
 
 
 def test_quick_assign_then_sync_now_brings_the_members_in(page, sign_in, make, site, workers):
