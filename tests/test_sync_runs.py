@@ -114,15 +114,19 @@ def test_empty_history_says_how_to_start(client, auth):
 def test_run_page_lists_events_with_reasons_and_errors(client, auth, make):
     auth.login(Role.VIEWER)
     group = make.group("Acme")
+    ann = make.user("ann@example.com")
     run = make_run(error="1 change failed")
     make_event(
-        run, group, email="ann@example.com", reason="add to Thinkific: added in the dashboard"
-    )
+        run, group, email="ann@example.com", user_id=ann.id,
+        reason="add to Thinkific: added in the dashboard",
+    )  # fmt: skip
     failure = "Thinkific failed (503 on GET /users)"
     make_event(run, group, email="bob@example.com", action="remove_local",
                outcome=EventOutcome.FAILED, error=failure)  # fmt: skip
     html = client.get(f"/admin/sync-runs/{run.id}").text
     assert "Sync run #1" in html
+    assert f'<a href="/admin/users/{ann.id}">ann@example.com</a>' in html
+    assert "<td>bob@example.com</td>" in html  # no such user: the email alone
     assert "1 change failed" in html
     assert "add to Thinkific: added in the dashboard" in html
     assert "Thinkific failed (503 on GET /users)" in html

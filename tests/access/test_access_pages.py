@@ -38,6 +38,7 @@ def test_endings_waiting_show_on_the_access_page_and_the_teams_list(
     auth.login(Role.VIEWER)
     page = client.get("/admin/access/").text
     assert page.count('id="waiting-') == 12
+    assert '">m00@example.com</a></td>' in page  # each user links to their page
     assert "none of their teams (Acme) gives this course any more" in page
     assert "Approve and end" not in page  # viewers look, never change
     teams = client.get("/admin/teams/").text
