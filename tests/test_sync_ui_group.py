@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-import redis
 from sqlalchemy import func, select
 
 from dashboard.extensions import db
@@ -22,7 +21,6 @@ from dashboard.models import (
     SyncState,
     utcnow,
 )
-from dashboard.redis_client import get_redis
 from dashboard.sync import runner
 from jobs.enqueue import start_group_sync
 from tests.fixtures.app import HTMX
@@ -299,17 +297,13 @@ def test_approve_queues_the_approved_plan(client, auth, site, make):
     assert db.session.scalar(pending) == 0
 
 
-def test_approve_with_redis_down_keeps_the_plan_waiting(client, auth, site, make, app):
+def test_approve_with_redis_down_keeps_the_plan_waiting(client, auth, site, make, redis_outage):
     group = paused(site, make)
     auth.login()
     pending = select(func.count()).select_from(SyncEvent).filter_by(outcome=EventOutcome.PENDING)
     waiting = db.session.scalar(pending)
-    working = get_redis()
-    app.extensions["redis"] = redis.Redis.from_url("redis://127.0.0.1:1/0")
-    try:
+    with redis_outage():
         response = client.post(url(group, "/sync/approve"), headers=HTMX)
-    finally:
-        app.extensions["redis"] = working
     assert response.status_code == 503
     assert "Redis, where the queue lives, cannot be reached" in response.text
     db.session.expire_all()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import redis
 from sqlalchemy import select
 
 from dashboard.extensions import db
 from dashboard.models import AccessEnrollment, Role, SyncRun
-from dashboard.redis_client import get_redis
 from tests.fixtures.app import HTMX
 
 from .helpers import configure, learner, school, sync, team_with_group
@@ -58,15 +56,13 @@ def test_approve_in_place_queues_the_run_that_ends_them(site, make, emulator, cl
     assert (run.access_only, run.state) == (True, "queued")
 
 
-def test_approve_with_redis_down_leaves_endings_waiting(site, make, emulator, client, auth, app):
+def test_approve_with_redis_down_leaves_endings_waiting(
+    site, make, emulator, client, auth, redis_outage
+):
     paused(site, make, emulator)
     auth.login()
-    working = get_redis()
-    app.extensions["redis"] = redis.Redis.from_url("redis://127.0.0.1:1/0")
-    try:
+    with redis_outage():
         response = client.post("/admin/access/approve", headers=HTMX)
-    finally:
-        app.extensions["redis"] = working
     assert response.status_code == 503
     assert "Redis, where the queue lives, cannot be reached" in response.text
     assert "The endings still wait for approval." in response.text
