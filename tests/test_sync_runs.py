@@ -81,9 +81,37 @@ def test_history_lists_runs_newest_first_with_who_what_and_counts(client, auth, 
     for text in ("Manual", "Partly failed", "12/12", "3 imported, 1 created", "+5", f"{MINUS}2",
                  "+7", f"{MINUS}1", "345 (4)", "1 min 05 s"):  # fmt: skip
         assert text in rows[1], text
+    assert "2 manual actions" in rows[1]
+    assert "1 failed" in rows[1]
     assert "Schedule" in rows[2]
-    assert "the schedule" in rows[2]
+    assert "the schedule" not in rows[2]  # who is said only when a person started it
     assert "Failed" in rows[2]
+
+
+def test_history_shows_runs_of_course_access_with_what_they_changed(client, auth):
+    auth.login(Role.VIEWER)
+    runs = [
+        make_run(trigger=RunTrigger.WEBHOOK, access_only=True, access_granted=3, access_ended=1),
+        make_run(added_remote=2, access_granted=4, access_changed=1),
+        make_run(added_remote=2),
+    ]
+    html = client.get("/admin/sync-runs/").text
+    webhook, whole, members_only = (
+        html.split(f'<tr id="run-{run.id}"')[1].split("</tr>")[0] for run in runs
+    )
+    assert "Course access" in webhook
+    assert "All groups" not in webhook
+    assert "<small>Access</small>" in webhook
+    assert "+3" in webhook
+    assert f"{MINUS}1" in webhook
+    assert "<small>Thinkific</small>" not in webhook  # no group was synced
+    assert "All groups" in whole
+    assert "<small>Thinkific</small>" in whole
+    assert "<small>Access</small>" in whole
+    assert "<small>Access</small>" not in members_only  # access did not move
+    run_page = client.get(f"/admin/sync-runs/{runs[0].id}").text
+    assert "Course access" in run_page
+    assert '<span class="plus">+3</span> <span class="moved">~0</span>' in run_page
 
 
 def test_history_is_paginated_in_place(client, auth):

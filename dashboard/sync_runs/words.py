@@ -98,18 +98,25 @@ def waiting_long(run: SyncRun) -> bool:
 
 def changes_in_words(run: SyncRun) -> str:
     """The run's counts in one sentence, for a flash or a summary line."""
-    parts = [
-        _count(run.groups_done, "group") + " synced",
-        f"Thinkific +{run.added_remote} {MINUS}{run.removed_remote}",
-        f"dashboard +{run.added_local} {MINUS}{run.removed_local}",
-    ]
-    if run.groups_imported or run.groups_created:
-        parts.insert(1, f"{run.groups_imported} imported, {run.groups_created} created")
+    parts = [] if run.access_only else _member_changes(run)
+    if run.access_only or run.access_granted or run.access_changed or run.access_ended:
+        parts.append(
+            f"course access +{run.access_granted} ~{run.access_changed} {MINUS}{run.access_ended}"
+        )
     if run.manual_actions:
         parts.append(_count(run.manual_actions, "manual action") + " to do")
     if run.failures:
         parts.append(_count(run.failures, "failure"))
     return ", ".join(parts)
+
+
+def _member_changes(run: SyncRun) -> list[str]:
+    parts = [_count(run.groups_done, "group") + " synced"]
+    if run.groups_imported or run.groups_created:
+        parts.append(f"{run.groups_imported} imported, {run.groups_created} created")
+    parts.append(f"Thinkific +{run.added_remote} {MINUS}{run.removed_remote}")
+    parts.append(f"dashboard +{run.added_local} {MINUS}{run.removed_local}")
+    return parts
 
 
 def _count(number: int, noun: str) -> str:
