@@ -154,7 +154,7 @@ def test_run_page_lists_events_with_reasons_and_errors(client, auth, make):
     html = client.get(f"/admin/sync-runs/{run.id}").text
     assert "Sync run #1" in html
     assert f'<a href="/admin/users/{ann.id}">ann@example.com</a>' in html
-    assert "<td>bob@example.com</td>" in html  # no such user: the email alone
+    assert '<td class="member">bob@example.com</td>' in html  # no such user: the email alone
     assert "1 change failed" in html
     assert "add to Thinkific: added in the dashboard" in html
     assert "Thinkific failed (503 on GET /users)" in html
