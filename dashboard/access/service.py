@@ -34,16 +34,11 @@ def waiting_count() -> int:
     return len(paused_access()[1])
 
 
-def decide_access(approve: bool, by: Account | None) -> AccessRequest:
-    """Answer the waiting endings. Approved: the request of the run that ends them (re-planned
-    then). Rejected: the access stays, marked kept so later syncs leave it; nothing to run."""
-    events = waiting_endings()
-    answer_endings(events, approve, by)
-    return request_for(events, approve)
-
-
 def waiting_endings() -> list[SyncEvent]:
-    """The endings an admin can answer now; raises NoAccessPlanWaiting when there are none."""
+    """The endings an admin can answer now; raises NoAccessPlanWaiting when there are none.
+
+    Approved: `request_for` them is what the run that ends them does (re-planned then).
+    Rejected: `answer_endings` marks the access kept, so later syncs leave it; nothing runs."""
     _, events = paused_access()
     events = [event for event in events if event.user_id and event.course_id]
     if not events:
