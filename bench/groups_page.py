@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from flask_migrate import upgrade  # noqa: E402
 
-from dashboard import create_app  # noqa: E402
+from dashboard import create_app, embedded_redis  # noqa: E402
 from dashboard.config import database_url  # noqa: E402
 from dashboard.extensions import db  # noqa: E402
 from dashboard.models import (  # noqa: E402
@@ -119,8 +119,11 @@ DEPARTMENTS = [
 
 def main() -> None:
     options = parse_args()
-    with bench_database(os.environ.get("DATABASE_URL"), options.keep) as (url, label):
-        app = create_app(app_config(url))
+    with (
+        bench_database(os.environ.get("DATABASE_URL"), options.keep) as (url, label),
+        bench_redis() as redis_url,
+    ):
+        app = create_app(app_config(url, redis_url))
         with app.app_context():
             upgrade()
             seeded = seed(random.Random(options.seed))
@@ -167,14 +170,24 @@ def bench_database(server: str | None, keep: bool) -> Iterator[tuple[str, str]]:
         admin.dispose()
 
 
-def app_config(url: str) -> dict:
+@contextmanager
+def bench_redis() -> Iterator[str]:
+    """An embedded redis-server of the benchmark's own, stopped at the end."""
+    with tempfile.TemporaryDirectory(prefix="groups-bench-redis-") as directory:
+        try:
+            yield embedded_redis.start(Path(directory))
+        finally:
+            embedded_redis.stop(Path(directory))
+
+
+def app_config(url: str, redis_url: str) -> dict:
     instance = tempfile.mkdtemp(prefix="groups-bench-instance-")
     return {
         "SQLALCHEMY_DATABASE_URI": url,
         "SECRET_KEY": "benchmark",
         "WTF_CSRF_ENABLED": False,
         "INSTANCE_PATH": instance,
-        "REDIS_URL": None,
+        "REDIS_URL": redis_url,
     }
 
 

@@ -13,7 +13,8 @@ job. Two measured runs:
 2. steady state — `--changes` additions and removals made on each side, then a sync.
 
 For each run it prints the Thinkific calls made against the fewest the API allows (one call per
-250 groups, one per 250 members of each group, one `POST /group_users` per addition), the 429s,
+250 groups, one per 250 members of each group, one per 250 courses, one `POST /group_users` per
+addition), the 429s,
 the elapsed time against the rate limit's lower bound, and the worker's peak memory (RSS).
 The rate limit's window must drain between the runs, so the benchmark waits a minute there.
 """
@@ -196,9 +197,12 @@ def measure(label: str, env: dict, args, control: EmulatorControl, added_remote:
 
 
 def fewest_calls(control: EmulatorControl, groups: int) -> int:
-    """One call per page of groups, one per page of each group's members (at least one)."""
+    """One call per page of groups, one per page of each group's members (at least one), and
+    one per page of the school's courses (the sync refreshes them for team access)."""
     sizes = [len(control.members(g["id"])) for g in control.groups()]
-    return math.ceil(groups / PAGE) + sum(max(1, math.ceil(size / PAGE)) for size in sizes)
+    members = sum(max(1, math.ceil(size / PAGE)) for size in sizes)
+    courses = max(1, math.ceil(len(control.courses()) / PAGE))
+    return math.ceil(groups / PAGE) + members + courses
 
 
 def lower_bound(calls: int, rate: int) -> float:

@@ -27,6 +27,7 @@ from flask_migrate import upgrade  # noqa: E402
 from groups_page import (  # noqa: E402
     app_config,
     bench_database,
+    bench_redis,
     bulk,
     signed_in_client,
     statements,
@@ -60,8 +61,11 @@ FAILURE = "Thinkific failed (503 on POST /group_users)"
 
 def main() -> None:
     options = parse_args()
-    with bench_database(os.environ.get("DATABASE_URL"), keep=False) as (url, label):
-        app = create_app(app_config(url))
+    with (
+        bench_database(os.environ.get("DATABASE_URL"), keep=False) as (url, label),
+        bench_redis() as redis_url,
+    ):
+        app = create_app(app_config(url, redis_url))
         with app.app_context():
             upgrade()
             started = time.perf_counter()

@@ -46,7 +46,7 @@ def register_extensions(app: Flask) -> None:
     htmx.init_app(app)
 
 
-BLUEPRINTS = (  # one package per screen or door, each exposing `bp`
+BLUEPRINTS = (  # one package per screen or door, each exposing `bp` and `blueprint()`
     "auth",
     "health",
     "groups",
@@ -65,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
 
     urls.init_app(app)
     for name in BLUEPRINTS:
-        app.register_blueprint(import_module(f".{name}", __name__).bp)
+        app.register_blueprint(import_module(f".{name}", __name__).blueprint())
     init_access(app)
 
 

@@ -1,18 +1,19 @@
 from flask import Blueprint
 
-from .forms import DIRECTIONS
-from .status import group_status
-
 bp = Blueprint("groups", __name__, url_prefix="/admin/groups")
-bp.add_app_template_global(group_status, "group_status")
-bp.add_app_template_global(DIRECTIONS, "sync_directions")
 
-from . import (  # noqa: E402,F401
-    assign_views,
-    detail_views,
-    group_sync_views,
-    link_views,
-    member_views,
-    sync_views,
-    views,
-)
+
+def blueprint() -> Blueprint:
+    """The blueprint with its routes. Importing the views registers them; that happens when the
+    app is created, so importing any other module of this package does not import every screen."""
+    from . import (  # noqa: F401
+        assign_views,
+        detail_views,
+        group_sync_views,
+        link_views,
+        member_views,
+        sync_views,
+        views,
+    )
+
+    return bp

@@ -2,4 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint("health", __name__)
 
-from . import views  # noqa: E402,F401
+
+def blueprint() -> Blueprint:
+    """The blueprint with its routes. Importing the views registers them; that happens when the
+    app is created, so importing any other module of this package does not import every screen."""
+    from . import views  # noqa: F401
+
+    return bp

@@ -2,11 +2,14 @@
 
 from flask import Blueprint
 
-from . import words
-
 # Its routes take `<id:run_id>`: the `id` converter is registered before this blueprint (by
 # the groups blueprint, listed earlier in BLUEPRINTS).
 bp = Blueprint("sync_runs", __name__, url_prefix="/admin/sync-runs")
-bp.add_app_template_global(words, "run_words")
 
-from . import views  # noqa: E402,F401
+
+def blueprint() -> Blueprint:
+    """The blueprint with its routes. Importing the views registers them; that happens when the
+    app is created, so importing any other module of this package does not import every screen."""
+    from . import views  # noqa: F401
+
+    return bp

@@ -8,11 +8,13 @@ from redis.exceptions import RedisError
 from .. import htmx
 from ..listing import ListArgs, parse_page
 from ..models import SyncRun
-from . import bp, export, queries
+from . import bp, export, queries, words
 from .live import live_progress, poll_interval
 from .queries import EventFilters, RunRow
 
 PAGE = "sync_runs/detail.html"
+
+bp.add_app_template_global(words, "run_words")
 
 
 @bp.get("/")
