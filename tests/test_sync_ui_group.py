@@ -24,21 +24,15 @@ from dashboard.models import (
 from dashboard.sync import runner
 from jobs.enqueue import start_group_sync
 from tests.fixtures.app import HTMX
-from tests.sync.helpers import Site, database_rows, members, sync
+from tests.fixtures.thinkific import against_emulator
+from tests.sync.helpers import database_rows, members, sync
 
 EMAILS = [f"m{i:02}@example.com" for i in range(40)]
 
 
 @pytest.fixture
 def app_config(app_config, thinkific_config, emulator) -> dict:
-    """The app pointed at the emulator, with no rate limit slowing the tests down."""
-    emulator.control.configure(rate_limit=100_000)
-    return {**app_config, **thinkific_config, "THINKIFIC_RATE_LIMIT": 100_000}
-
-
-@pytest.fixture
-def site(emulator, app) -> Site:
-    return Site(emulator.control)
+    return against_emulator(app_config, thinkific_config, emulator)
 
 
 def url(group: Group, tail: str = "") -> str:

@@ -7,24 +7,8 @@ from sqlalchemy import func, select
 from dashboard.extensions import db
 from dashboard.models import Course, Direction, Role, Team
 from tests.fixtures.app import HTMX
+from tests.forms import DASH, edit, new
 from tests.querycount import count_queries
-
-DASH = "\N{EN DASH}"
-
-
-def new(data: dict) -> dict:
-    """Form data as the create form sends it (its fields are prefixed "new-")."""
-    return {f"new-{key}": value for key, value in data.items()}
-
-
-def edit(part: str, record, data: dict) -> dict:
-    """Form data as the edit form of `part` of `record` sends it."""
-    return {f"{part}-{record.id}-{key}": value for key, value in data.items()}
-
-
-@pytest.fixture
-def admin(auth):
-    return auth.login(Role.ADMIN)
 
 
 def course(name: str, thinkific_id: int) -> Course:

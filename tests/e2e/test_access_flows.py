@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboard.models import Role
+from tests.fixtures.thinkific import against_emulator
 from tests.sync.helpers import Site
 
 pytestmark = pytest.mark.e2e
@@ -16,9 +17,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def app_config(app_config, thinkific_config, emulator) -> dict:
-    emulator.control.configure(rate_limit=100_000)
-    return {**app_config, **thinkific_config, "THINKIFIC_RATE_LIMIT": 100_000,
-            "SYNC_HEARTBEAT_SECONDS": 3}  # fmt: skip
+    return against_emulator(app_config, thinkific_config, emulator, SYNC_HEARTBEAT_SECONDS=3)
 
 
 def sync_now(page: Page) -> None:

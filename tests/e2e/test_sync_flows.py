@@ -12,7 +12,8 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunTrigger
 from jobs.enqueue import start_sync_all
-from tests.sync.helpers import Site, add_local, database_rows, members, sync
+from tests.fixtures.thinkific import against_emulator
+from tests.sync.helpers import add_local, database_rows, members, sync
 
 pytestmark = pytest.mark.e2e
 
@@ -23,19 +24,8 @@ EMAILS = [f"m{i:02}@example.com" for i in range(40)]
 def app_config(app_config, thinkific_config, emulator) -> dict:
     """Web, worker and test share this: the emulator as Thinkific, quick polls, no budget
     limit (the emulator's latency makes each group's sync take a moment, so it can be seen)."""
-    emulator.control.configure(rate_limit=100_000)
-    return {
-        **app_config,
-        **thinkific_config,
-        "THINKIFIC_RATE_LIMIT": 100_000,
-        "SYNC_HEARTBEAT_SECONDS": 3,
-        "SYNC_STATUS_POLL_SECONDS": 0.3,
-    }
-
-
-@pytest.fixture
-def site(emulator, app) -> Site:
-    return Site(emulator.control)
+    return against_emulator(app_config, thinkific_config, emulator,
+                            SYNC_HEARTBEAT_SECONDS=3, SYNC_STATUS_POLL_SECONDS=0.3)  # fmt: skip
 
 
 def imported(site, name: str, *emails: str) -> Group:
