@@ -75,9 +75,13 @@ def run_in_foreground(
 
 
 def current_run(group: Group | None = None) -> SyncRun | None:
-    """The live run of all groups (or of `group`), after failing runs whose worker died."""
-    runs.recover_stale()
-    return runs.live_run(group.id if group is not None else None)
+    """The live run of all groups (or of `group`), if any. When there is none, runs whose
+    worker died are failed first, so "no live run" and a run still marked running never meet
+    (a heartbeat can lapse between two reads: it is looked at after the answer is known)."""
+    run = runs.live_run(group.id if group is not None else None)
+    if run is None:
+        runs.recover_stale()
+    return run
 
 
 def latest_run(group: Group | None = None) -> SyncRun | None:
