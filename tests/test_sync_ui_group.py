@@ -276,6 +276,12 @@ def test_a_paused_plan_is_shown_with_approve_and_reject(client, auth, site, make
     assert 'hx-confirm="Approve this plan?' in html
 
 
+def pending_changes() -> int:
+    """Changes of paused plans still waiting for an admin's answer."""
+    query = select(func.count()).select_from(SyncEvent).filter_by(outcome=EventOutcome.PENDING)
+    return db.session.scalar(query)
+
+
 def test_approve_queues_the_approved_plan(client, auth, site, make):
     group = paused(site, make)
     auth.login()
@@ -287,22 +293,20 @@ def test_approve_queues_the_approved_plan(client, auth, site, make):
     assert "Waiting for approval" not in response.text
     run = db.session.scalars(select(SyncRun).order_by(SyncRun.id.desc())).first()
     assert (run.group_id, run.state) == (group.id, RunState.QUEUED)
-    pending = select(func.count()).select_from(SyncEvent).filter_by(outcome=EventOutcome.PENDING)
-    assert db.session.scalar(pending) == 0
+    assert pending_changes() == 0
 
 
 def test_approve_with_redis_down_keeps_the_plan_waiting(client, auth, site, make, redis_outage):
     group = paused(site, make)
     auth.login()
-    pending = select(func.count()).select_from(SyncEvent).filter_by(outcome=EventOutcome.PENDING)
-    waiting = db.session.scalar(pending)
+    waiting = pending_changes()
     with redis_outage():
         response = client.post(url(group, "/sync/approve"), headers=HTMX)
     assert response.status_code == 503
     assert "Redis, where the queue lives, cannot be reached" in response.text
     db.session.expire_all()
     assert group.sync_state == SyncState.PAUSED
-    assert db.session.scalar(pending) == waiting >= 15
+    assert pending_changes() == waiting >= 15
     html = client.get(url(group)).text
     assert "Waiting for approval" in html
     assert "Approve</button>" in html
