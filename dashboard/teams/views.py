@@ -14,6 +14,7 @@ from .. import htmx
 from ..access import seats
 from ..access.service import waiting_count
 from ..access.status import access_report
+from ..activity.recent import recent_for_page
 from ..auth.access import require_admin
 from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
@@ -79,7 +80,11 @@ def users_context(team: Team, args: ListArgs) -> dict[str, Any]:
 
 
 def page_context(team: Team) -> dict[str, Any]:
-    return {"assignments": queries.team_assignments(team), **configuration_context(team)}
+    return {
+        "assignments": queries.team_assignments(team),
+        "activity": recent_for_page("team", team.id),
+        **configuration_context(team),
+    }
 
 
 # --- parts edited in place ---------------------------------------------------------------------
