@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import activity
 from dashboard.extensions import db
@@ -71,6 +72,17 @@ def test_a_failed_sign_in_records_the_email_tried_not_the_password(client, make,
     )
     assert record.after == {"email": email}
     assert "wrong password" not in str(record.before) + str(record.after)
+
+
+def test_the_address_is_the_one_a_proxy_fix_in_front_of_the_app_gives(app, client, make):
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1)
+    make.account(email="ann@example.com")
+    start = mark()
+    data = {"email": "ann@example.com", "password": PASSWORD}
+    client.post(
+        "/login", data=data, headers={"X-Forwarded-For": "198.51.100.23"}, environ_base=FROM
+    )
+    assert only(start).ip == "198.51.100.23"
 
 
 def test_a_lock_out_is_recorded_with_its_own_kind(app):
