@@ -277,6 +277,15 @@ def test_team_created_renamed_and_configured(client, admin, make):
     )
 
 
+def test_a_teams_row_edit_is_one_record_with_its_seat_limit(client, admin, make):
+    team = make.team("Acme", description="d")
+    start = mark()
+    data = edit("row", team, {"name": "Acme", "description": "d", "seat_limit": "5"})
+    assert client.post(f"/admin/teams/{team.id}/row", data=data, headers=HTMX).status_code == 200
+    assert about(only(start)) == ("team_edited", "team", team.id, {"seat_limit": None},
+                                  {"seat_limit": 5})  # fmt: skip
+
+
 def test_user_created_and_edited(client, admin):
     start = mark()
     client.post("/admin/users/", data=new({"email": "ann@example.com"}), headers=HTMX)

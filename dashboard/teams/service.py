@@ -76,6 +76,18 @@ def rename_team(team: Team, name: str, description: str | None = None) -> Team:
     return team
 
 
+def edit_team(
+    team: Team, name: str, description: str, seat_limit: int | None, access_ends_on: date | None
+) -> Team:
+    """Rename the team and set its seat limit and access end (the list row's edit form)."""
+    before = snapshot(team)
+    _name(team, name, description)
+    team.seat_limit, team.access_ends_on = seat_limit, access_ends_on
+    _flush(team)
+    activity.record(activity.Kind.TEAM_EDITED, team, before=before, after=snapshot(team))
+    return team
+
+
 def _name(team: Team, name: str, description: str | None) -> None:
     name = clean_name(name)
     other = find_team_by_name(name)

@@ -23,7 +23,7 @@ from ..models import Course, Team
 from . import bp, queries
 from .forms import ConfigurationForm, DetailsForm, TeamForm
 from .queries import TEAM_SORTS, TEAM_USER_SORTS
-from .service import configure_team, create_team, rename_team
+from .service import configure_team, create_team, edit_team, rename_team
 
 
 @bp.get("/")
@@ -120,9 +120,7 @@ def team_fields(form: TeamForm) -> dict[str, Any]:
 
 
 def apply_row(team: Team, form: TeamForm) -> Team:
-    rename_team(team, form.name.data, form.description.data)
-    team.seat_limit, team.access_ends_on = form.seat_limit.data, form.access_ends_on.data
-    return team
+    return edit_team(team, **team_fields(form))
 
 
 def apply_configuration(team: Team, form: ConfigurationForm) -> Team:
