@@ -56,6 +56,7 @@ BLUEPRINTS = (  # one package per screen or door, each exposing `bp` and `bluepr
     "webhooks",
     "sync_runs",
     "settings",
+    "activity",
 )
 
 

@@ -6,6 +6,7 @@ import click
 from flask import Flask, current_app
 
 from .accounts import AccountError, upsert_account
+from .activity.cli import activity_cli
 from .demo.commands import seed_demo
 from .extensions import db
 from .models import Role
@@ -21,6 +22,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(clock)
     app.cli.add_command(sync_cli)
     app.cli.add_command(thinkific_emulator)
+    app.cli.add_command(activity_cli)
 
 
 @click.command("worker")

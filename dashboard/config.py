@@ -37,6 +37,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         "REDIS_URL": env.get("REDIS_URL") or None,
         **thinkific_settings(env),
         **sync_settings(env),
+        "ACTIVITY_RETENTION_DAYS": _int(env, "ACTIVITY_RETENTION_DAYS", 365, minimum=1),
         "ADMIN_EMAIL": env.get("ADMIN_EMAIL") or None,
         "ADMIN_PASSWORD": env.get("ADMIN_PASSWORD") or None,
         "PORT": _int(env, "PORT", 5000, minimum=1),

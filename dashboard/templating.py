@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from flask import Flask, current_app, url_for
+from flask_login import current_user
 
 NAVIGATION = (
     ("groups.index", "Groups"),
@@ -13,7 +14,9 @@ NAVIGATION = (
     ("users.index", "Users"),
     ("sync_runs.index", "Sync history"),
     ("settings.index", "Settings"),
+    ("activity.index", "Activity"),
 )
+ADMIN_ONLY = {"activity.index"}  # screens viewers may not open: not in their sidebar
 
 
 def init_app(app: Flask) -> None:
@@ -31,6 +34,8 @@ def init_app(app: Flask) -> None:
 def navigation() -> list[tuple[str, str]]:
     """The sidebar entries whose screens exist in this build."""
     endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()}
+    if not getattr(current_user, "is_admin", False):
+        endpoints -= ADMIN_ONLY
     return [(endpoint, label) for endpoint, label in NAVIGATION if endpoint in endpoints]
 
 

@@ -15,7 +15,7 @@ from rq.cron import CronScheduler
 
 from dashboard.redis_client import get_redis
 
-from . import sync
+from . import housekeeping, sync
 from .enqueue import ALL_TIMEOUT, SYNC_QUEUE
 
 
@@ -35,6 +35,13 @@ SCHEDULE = (
         queue=SYNC_QUEUE,
         every=lambda config: config["SYNC_INTERVAL_MINUTES"] * 60,
         timeout=ALL_TIMEOUT,
+    ),
+    Periodic(
+        name="activity-purge",
+        func=housekeeping.purge_activity,
+        queue=SYNC_QUEUE,
+        every=lambda config: 24 * 3600,
+        timeout=600,
     ),
 )
 

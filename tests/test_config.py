@@ -11,6 +11,7 @@ def test_defaults_for_a_laptop(tmp_path):
     assert settings["THINKIFIC_RATE_LIMIT"] == 120
     assert settings["SYNC_INTERVAL_MINUTES"] == 10
     assert settings["THINKIFIC_REMOVALS"] == "manual"
+    assert settings["ACTIVITY_RETENTION_DAYS"] == 365
     assert len(settings["SECRET_KEY"]) >= 32
 
 
@@ -36,6 +37,8 @@ def test_webhook_secret_defaults_to_the_api_key():
         ("THINKIFIC_RATE_LIMIT", "0", "at least 1"),
         ("SYNC_INTERVAL_MINUTES", "-5", "at least 1"),
         ("THINKIFIC_REMOVALS", "delete", "must be one of"),
+        ("ACTIVITY_RETENTION_DAYS", "0", "at least 1"),
+        ("ACTIVITY_RETENTION_DAYS", "a year", "whole number"),
     ],
 )
 def test_bad_values_are_refused_with_a_clear_message(name, value, message):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
+from .. import activity
 from ..extensions import db
 from ..models import AccessEnrollment, Account, EventOutcome, SyncEvent, SyncRun, utcnow
 from .planner import AccessAction
@@ -54,13 +55,17 @@ def request_for(events: list[SyncEvent], approve: bool) -> AccessRequest:
 
 
 def answer_endings(events: list[SyncEvent], approve: bool, by: Account | None) -> None:
-    """Mark the endings answered, and keep the access a rejection keeps (the caller commits)."""
+    """Mark the endings answered, keep the access a rejection keeps, and record the answer
+    (the caller commits)."""
     who = by.email if by is not None else "an admin"
     for event in events:
         event.outcome = EventOutcome.SKIPPED
         event.error = f"{'approved' if approve else 'rejected'} by {who}"
     if not approve:
         keep(_pairs(events))
+    kind = activity.Kind.ACCESS_APPROVED if approve else activity.Kind.ACCESS_REJECTED
+    users = {event.user_id for event in events}
+    activity.record(kind, after={"endings": len(events), "users": len(users)})
 
 
 def _pairs(events: list[SyncEvent]) -> set[tuple[int, int]]:

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from .. import activity
 from ..extensions import db
 from ..models import Account
 from . import bp
@@ -20,7 +21,10 @@ def login():
         account = find_active_account(form.email.data, form.password.data)
         if account:
             login_user(account)
+            activity.record(activity.Kind.SIGN_IN, account)
+            db.session.commit()
             return redirect(safe_next(request.args.get("next")))
+        activity.sign_in_failed(form.email.data)
         form.password.errors.append("That email and password do not match an active account.")
     status = 422 if form.errors else 200
     return render_template("auth/login.html", form=form), status
@@ -28,6 +32,8 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    activity.record(activity.Kind.SIGN_OUT, current_user._get_current_object())
+    db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

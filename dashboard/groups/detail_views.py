@@ -7,6 +7,7 @@ from typing import Any
 from flask import abort, flash, render_template, request, url_for
 
 from .. import htmx
+from ..activity.recent import recent_for_page
 from ..auth.access import require_admin
 from ..editing import save
 from ..extensions import db
@@ -52,6 +53,7 @@ def detail_context(group: Group, args: ListArgs | None = None, **extra: Any) -> 
         "member_form": MemberForm(formdata=None),
         "edit_form": None,
         "focus_member": False,
+        "activity": None if htmx.is_partial() else recent_for_page("group", group.id),
     }
     return context | extra
 

@@ -1,13 +1,15 @@
 """Business rules for groups, their team links and their members.
 
 Every write that changes a group's members or links also updates the group's stored counts and
-sync mode in the same transaction, so lists never count rows on the fly. Callers commit.
+sync mode in the same transaction, so lists never count rows on the fly, and adds its record to
+the activity trail in that transaction too. Callers commit.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select, update
 
+from .. import activity
 from ..accounts import AccountError, normalize_email
 from ..editing import FormError
 from ..extensions import db
@@ -52,6 +54,7 @@ def create_group(name: str, description: str = "") -> Group:
     group = Group(name=name, name_key=name_key(name), description=description.strip())
     db.session.add(group)
     db.session.flush()
+    activity.record(activity.Kind.GROUP_CREATED, group, after=_fields(group))
     return group
 
 
@@ -72,10 +75,16 @@ def rename_group(group: Group, name: str, description: str | None = None) -> Gro
     other = find_group_by_name(name)
     if other is not None and other.id != group.id:
         raise GroupError(f"A group named “{name}” already exists (names ignore case).")
+    before = _fields(group)
     group.name, group.name_key = name, name_key(name)
     if description is not None:
         group.description = description.strip()
+    activity.record(activity.Kind.GROUP_EDITED, group, before=before, after=_fields(group))
     return group
+
+
+def _fields(group: Group) -> dict[str, str]:
+    return {"name": group.name, "description": group.description or ""}
 
 
 def deletion_blocker(group: Group) -> str | None:
@@ -93,6 +102,7 @@ def delete_group(group: Group) -> None:
     if reason:
         raise GroupError(reason)
     team_ids = [a.team_id for a in group.assignments]
+    activity.record(activity.Kind.GROUP_DELETED, group, before=_fields(group))
     db.session.delete(group)
     db.session.flush()
     _recount_teams(team_ids)
@@ -108,21 +118,33 @@ def assign_team(group: Group, team: Team, direction: Direction, by: Account | No
     db.session.add(assignment)
     db.session.flush()
     _links_changed(group, [team.id])
+    _record_link(activity.Kind.TEAM_ASSIGNED, assignment, after=_link(assignment))
     return assignment
 
 
 def change_direction(assignment: Assignment, direction: Direction) -> Assignment:
+    before = _link(assignment)
     assignment.direction = direction
     db.session.flush()
     _links_changed(assignment.group, [])
+    _record_link(activity.Kind.DIRECTION_CHANGED, assignment, before, _link(assignment))
     return assignment
 
 
 def unassign(assignment: Assignment) -> None:
     group, team_id = assignment.group, assignment.team_id
+    _record_link(activity.Kind.TEAM_UNASSIGNED, assignment, before=_link(assignment))
     group.assignments.remove(assignment)
     db.session.flush()
     _links_changed(group, [team_id])
+
+
+def _link(assignment: Assignment) -> dict[str, str]:
+    return {"team": assignment.team.name, "direction": assignment.direction.value}
+
+
+def _record_link(kind: activity.Kind, assignment: Assignment, before=None, after=None) -> None:
+    activity.record(kind, assignment.group, before, after, also=assignment.team)
 
 
 def find_assignment(group_id: int, team_id: int) -> Assignment | None:
@@ -210,6 +232,8 @@ def add_member(group: Group, user: User, source: MemberSource, by: Account | Non
     db.session.add(membership)
     group.users_count = Group.users_count + 1
     _members_changed(group, source)
+    after = {"email": user.email, "source": source.value}
+    activity.record(activity.Kind.MEMBER_ADDED, group, after=after, also=user)
     return membership
 
 
@@ -221,6 +245,8 @@ def remove_member(group: Group, user: User, source: MemberSource) -> None:
         raise GroupError(f"{user.email} is not a member of {group.name}.")
     group.users_count = Group.users_count - 1
     _members_changed(group, source)
+    before = {"email": user.email}
+    activity.record(activity.Kind.MEMBER_REMOVED, group, before=before, also=user)
 
 
 def recount_members(group: Group) -> None:

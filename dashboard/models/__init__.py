@@ -2,6 +2,7 @@
 
 from .access import AccessEnrollment
 from .account import Account
+from .activity import Activity
 from .catalog import Course, Team, User, team_courses
 from .enums import (
     Direction,
@@ -21,6 +22,7 @@ from .webhooks import WebhookDelivery
 __all__ = [
     "AccessEnrollment",
     "Account",
+    "Activity",
     "Assignment",
     "Course",
     "Direction",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
+from .. import activity
 from ..extensions import db
 from ..models import (
     Account,
@@ -133,11 +134,25 @@ def decision_of(events: list[SyncEvent], approve: bool) -> Decision:
 
 
 def answer_paused(events: list[SyncEvent], approve: bool, by: Account | None) -> None:
-    """Mark a paused plan's events answered (in the session; the caller commits)."""
+    """Mark a paused plan's events answered and record the answer (the caller commits)."""
     who = by.email if by is not None else "an admin"
     verdict = "approved" if approve else "rejected"
     for event in events:
         event.outcome, event.error = EventOutcome.SKIPPED, f"{verdict} by {who}"
+    if events:
+        kind = activity.Kind.PLAN_APPROVED if approve else activity.Kind.PLAN_REJECTED
+        activity.record(kind, events[0].group, after=answer_summary(events))
+
+
+ANSWER_EMAILS = 20  # removals named in the activity record of an answer; the rest are counted
+
+
+def answer_summary(events: list[SyncEvent]) -> dict:
+    removals = sorted(
+        e.email for e in events if e.action in (Action.REMOVE_LOCAL, Action.REMOVE_REMOTE)
+    )
+    return {"changes": len(events), "removals": len(removals),
+            "members": removals[:ANSWER_EMAILS]}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Business rules for teams: names, descriptions and configuration (courses, seats, access end).
 
-Functions raise TeamError with a message for the admin, flush, and leave committing to callers.
+Functions raise TeamError with a message for the admin, flush, add their record to the activity
+trail, and leave committing to callers.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import activity
 from ..editing import FormError
 from ..extensions import db
 from ..models import Course, Team, name_key
@@ -58,14 +60,35 @@ def create_team(
     access_ends_on: date | None = None,
 ) -> Team:
     team = Team(groups_count=0)
-    rename_team(team, name, description)
+    _name(team, name, description)
     team.seat_limit, team.access_ends_on = seat_limit, access_ends_on
     db.session.add(team)
     _flush(team)
+    activity.record(activity.Kind.TEAM_CREATED, team, after=snapshot(team))
     return team
 
 
 def rename_team(team: Team, name: str, description: str | None = None) -> Team:
+    before = snapshot(team)
+    _name(team, name, description)
+    _flush(team)
+    activity.record(activity.Kind.TEAM_EDITED, team, before=before, after=snapshot(team))
+    return team
+
+
+def edit_team(
+    team: Team, name: str, description: str, seat_limit: int | None, access_ends_on: date | None
+) -> Team:
+    """Rename the team and set its seat limit and access end (the list row's edit form)."""
+    before = snapshot(team)
+    _name(team, name, description)
+    team.seat_limit, team.access_ends_on = seat_limit, access_ends_on
+    _flush(team)
+    activity.record(activity.Kind.TEAM_EDITED, team, before=before, after=snapshot(team))
+    return team
+
+
+def _name(team: Team, name: str, description: str | None) -> None:
     name = clean_name(name)
     other = find_team_by_name(name)
     if other is not None and other is not team:
@@ -73,8 +96,17 @@ def rename_team(team: Team, name: str, description: str | None = None) -> Team:
     if description is not None:
         team.description = clean_description(description)
     team.name, team.name_key = name, name_key(name)
-    _flush(team)
-    return team
+
+
+def snapshot(team: Team) -> dict:
+    """What the activity trail shows of a team: its words and its configuration."""
+    return {
+        "name": team.name,
+        "description": team.description or "",
+        "courses": sorted(course.name for course in team.courses),
+        "seat_limit": team.seat_limit,
+        "access_ends_on": team.access_ends_on,
+    }
 
 
 def _flush(team: Team) -> None:
@@ -92,9 +124,11 @@ def configure_team(
     access_ends_on: date | None,
 ) -> Team:
     """Set what membership in the team gives: its courses, seat limit and access end date."""
+    before = snapshot(team)
     team.courses = find_courses(course_ids)
     team.seat_limit, team.access_ends_on = seat_limit, access_ends_on
     db.session.flush()
+    activity.record(activity.Kind.TEAM_EDITED, team, before=before, after=snapshot(team))
     return team
 
 

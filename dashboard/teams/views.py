@@ -14,6 +14,7 @@ from .. import htmx
 from ..access import seats
 from ..access.service import waiting_count
 from ..access.status import access_report
+from ..activity.recent import recent_for_page
 from ..auth.access import require_admin
 from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
@@ -22,7 +23,7 @@ from ..models import Course, Team
 from . import bp, queries
 from .forms import ConfigurationForm, DetailsForm, TeamForm
 from .queries import TEAM_SORTS, TEAM_USER_SORTS
-from .service import configure_team, create_team, rename_team
+from .service import configure_team, create_team, edit_team, rename_team
 
 
 @bp.get("/")
@@ -79,7 +80,11 @@ def users_context(team: Team, args: ListArgs) -> dict[str, Any]:
 
 
 def page_context(team: Team) -> dict[str, Any]:
-    return {"assignments": queries.team_assignments(team), **configuration_context(team)}
+    return {
+        "assignments": queries.team_assignments(team),
+        "activity": recent_for_page("team", team.id),
+        **configuration_context(team),
+    }
 
 
 # --- parts edited in place ---------------------------------------------------------------------
@@ -115,9 +120,7 @@ def team_fields(form: TeamForm) -> dict[str, Any]:
 
 
 def apply_row(team: Team, form: TeamForm) -> Team:
-    rename_team(team, form.name.data, form.description.data)
-    team.seat_limit, team.access_ends_on = form.seat_limit.data, form.access_ends_on.data
-    return team
+    return edit_team(team, **team_fields(form))
 
 
 def apply_configuration(team: Team, form: ConfigurationForm) -> Team:

@@ -1,6 +1,7 @@
 """Business rules for users (learners): a valid, unique, lower-cased email, and their names.
 
-Functions raise UserError with a message for the admin, flush, and leave committing to callers.
+Functions raise UserError with a message for the admin, flush, add their record to the activity
+trail, and leave committing to callers.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import activity
 from ..accounts import AccountError, normalize_email
 from ..editing import FormError
 from ..extensions import db
@@ -53,13 +55,26 @@ def find_user_by_email(email: str) -> User | None:
 
 def create_user(email: str, first_name: str = "", last_name: str = "") -> User:
     user = User()
-    update_user(user, email, first_name, last_name)
+    _set_fields(user, email, first_name, last_name)
     db.session.add(user)
     _flush(user)
+    activity.record(activity.Kind.USER_CREATED, user, after=snapshot(user))
     return user
 
 
 def update_user(user: User, email: str, first_name: str, last_name: str) -> User:
+    before = snapshot(user)
+    _set_fields(user, email, first_name, last_name)
+    _flush(user)
+    activity.record(activity.Kind.USER_EDITED, user, before=before, after=snapshot(user))
+    return user
+
+
+def snapshot(user: User) -> dict[str, str]:
+    return {"email": user.email, "first_name": user.first_name, "last_name": user.last_name}
+
+
+def _set_fields(user: User, email: str, first_name: str, last_name: str) -> None:
     email = clean_email(email)
     if user.thinkific_id is not None and email != user.email:
         raise UserError(
@@ -72,8 +87,6 @@ def update_user(user: User, email: str, first_name: str, last_name: str) -> User
     user.email = email
     user.first_name = clean_name(first_name, "first_name")
     user.last_name = clean_name(last_name, "last_name")
-    _flush(user)
-    return user
 
 
 def _flush(user: User) -> None:

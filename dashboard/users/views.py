@@ -11,6 +11,7 @@ from flask import flash, render_template, request
 
 from .. import htmx
 from ..access.status import access_report
+from ..activity.recent import recent_for_page
 from ..auth.access import require_admin
 from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
@@ -66,6 +67,7 @@ def detail(user_id: int):
         links=links,
         courses=queries.courses_given(links),
         access=access_report([user.id]),
+        activity=recent_for_page("user", user.id),
     )
 
 

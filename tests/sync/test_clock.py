@@ -1,4 +1,5 @@
-"""The clock: RQ's cron enqueues the Thinkific poll; a worker turns it into a scheduled run."""
+"""The clock: RQ's cron enqueues the Thinkific poll (and the daily activity purge); a worker
+turns the poll into a scheduled run."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from tests.fixtures.workers import ROOT, wait_for
 
 def test_the_poll_runs_every_sync_interval(app):
     app.config["SYNC_INTERVAL_MINUTES"] = 7
-    (poll,) = build_scheduler(app).get_jobs()
+    poll, purge = build_scheduler(app).get_jobs()
     assert (poll.func_name, poll.queue_name, poll.interval) == ("jobs.sync.poll", "sync", 420)
+    assert (purge.func_name, purge.interval) == ("jobs.housekeeping.purge_activity", 86400)
 
 
 def test_clock_process_enqueues_the_poll_and_stops_on_sigterm(app_config, app):
@@ -36,8 +38,12 @@ def test_clock_process_enqueues_the_poll_and_stops_on_sigterm(app_config, app):
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "clock"]
     clock = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
     try:
-        jobs = wait_for(lambda: queue("sync").get_jobs(), what="the clock to enqueue")
-        assert [job.func_name for job in jobs] == ["jobs.sync.poll"]
+        jobs = wait_for(lambda: len(queue("sync").get_jobs()) == 2 and queue("sync").get_jobs(),
+                        what="the clock to enqueue")  # fmt: skip
+        assert sorted(job.func_name for job in jobs) == [
+            "jobs.housekeeping.purge_activity",
+            "jobs.sync.poll",
+        ]
     finally:
         clock.send_signal(signal.SIGTERM)
         assert clock.wait(timeout=15) == 0, clock.stderr.read().decode()

@@ -1,0 +1,40 @@
+"""The Activity screen (admins only): the audit trail newest first, filtered, exported as CSV."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request, stream_with_context
+
+from .. import htmx
+from ..auth.access import require_admin
+from . import bp, export, kinds, queries, words
+from .queries import ActivityFilters
+
+PAGE = "activity/index.html"
+
+bp.add_app_template_global(words, "activity_words")
+bp.add_app_template_global(kinds.kind_words, "kind_words")
+bp.before_request(require_admin)
+
+
+@bp.get("/")
+def index():
+    filters = queries.parse_filters(request.args)
+    context = list_context(filters)
+    if htmx.is_partial():
+        return htmx.render_fragment(PAGE, "results", **context)
+    return render_template(PAGE, people=queries.people(), **context)
+
+
+@bp.get("/export.csv")
+def export_csv():
+    filters = queries.parse_filters(request.args)
+    lines = stream_with_context(export.csv_lines(filters))
+    disposition = f'attachment; filename="{export.filename(filters)}"'
+    return Response(lines, mimetype="text/csv", headers={"Content-Disposition": disposition})
+
+
+def list_context(filters: ActivityFilters) -> dict:
+    name = queries.object_name(filters.object) if filters.object else None
+    return {"filters": filters, "args": filters.list_args(), "page": queries.activity_page(filters),
+            "kinds": kinds.KIND_WORDS, "object_types": kinds.OBJECT_TYPES,
+            "object_label": name}  # fmt: skip
