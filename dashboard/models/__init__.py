@@ -14,7 +14,7 @@ from .enums import (
     SyncState,
 )
 from .groups import Assignment, Group, Membership, name_key
-from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncPush, SyncRun
+from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun
 from .types import utcnow
 from .webhooks import WebhookDelivery
 
@@ -35,7 +35,6 @@ __all__ = [
     "SyncBaseMember",
     "SyncEvent",
     "SyncMode",
-    "SyncPush",
     "SyncRun",
     "SyncState",
     "Team",
