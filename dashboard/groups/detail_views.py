@@ -52,6 +52,7 @@ def detail_context(group: Group, args: ListArgs | None = None, **extra: Any) -> 
         "member_form": MemberForm(formdata=None),
         "edit_form": None,
         "focus_member": False,
+        "link_change": None,  # a team link change waiting for Confirm (groups.link_confirm)
     }
     return context | extra
 

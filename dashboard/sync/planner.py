@@ -88,10 +88,15 @@ class Plan:
     def removals(self) -> list[Change]:
         return [change for change in self.changes if change.action.removes]
 
-    def needs_approval(self, limit: int, percent: int, approved: Iterable[str] = ()) -> bool:
-        """More removals (not yet approved) than `limit` and than `percent` % of the group."""
+    def needs_approval(
+        self, limit: int, percent: int, approved: Iterable[str] = (), *, any_removal: bool = False
+    ) -> bool:
+        """More removals (not yet approved) than `limit` and than `percent` % of the group;
+        with `any_removal` (a team link just changed), any removal not yet approved."""
         allowed = set(approved)
         waiting = sum(1 for change in self.removals if change.key not in allowed)
+        if any_removal:
+            return waiting > 0
         return waiting > limit and waiting * 100 > percent * self.size
 
     def summary(self) -> str:

@@ -138,6 +138,8 @@ def answer_paused(events: list[SyncEvent], approve: bool, by: Account | None) ->
     verdict = "approved" if approve else "rejected"
     for event in events:
         event.outcome, event.error = EventOutcome.SKIPPED, f"{verdict} by {who}"
+        if event.group is not None:
+            event.group.removals_need_approval = False  # answered: the limit applies again
 
 
 @dataclass(frozen=True)
