@@ -22,7 +22,7 @@ from . import store
 from .apply import GroupApply, Tally
 from .locks import Heartbeat
 from .planner import Action, Plan, plan_group
-from .reading import GroupView, ReadFailed, load_local_side, read_remote_side
+from .reading import GroupView, ReadFailed, load_links, load_local_side, read_remote_side
 from .runs import interrupted
 from .words import count
 
@@ -120,7 +120,8 @@ def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
         ctx.problems.append(f"{group.name}: {group.last_error}")
     else:
         group.sync_state, group.last_error, group.last_synced_at = SyncState.IDLE, None, utcnow()
-    group.removals_need_approval = False  # the plan went through: no removal left to hold
+    if load_links(group) == applier.view.links:  # not changed again while this sync ran
+        group.removals_need_approval = False  # the plan went through: no removal left to hold
     ctx.save_counts()
     db.session.commit()
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.groups import service
 from dashboard.models import Direction, Group, ManualAction, RunState, SyncState
-from dashboard.sync.service import decision_for, paused_plan, run_in_foreground
+from dashboard.sync.service import decision_for, paused_plan, preview_group, run_in_foreground
 
 from .helpers import add_local, members, sync
 
@@ -74,6 +74,7 @@ def test_a_direction_change_pauses_a_single_removal(site, make):
     service.change_direction(group.assignments[0], Direction.THINKIFIC_TO_DASHBOARD)
     db.session.commit()
     assert group.removals_need_approval is True  # in the same transaction as the change
+    assert preview_group(group).needs_approval()  # Preview says the sync would pause
     sync(group)
     assert group.sync_state == SyncState.PAUSED
     assert members(group) == {*THINKIFIC, "new@example.com"}
