@@ -143,3 +143,16 @@ def test_unassign_that_would_remove_asks_first(client, auth, make):
     assert link_count() == 2
     client.post(path, data={"confirmed": "1"}, headers=HTMX)
     assert link_count() == 1
+
+
+def test_pull_only_on_a_group_not_in_thinkific_removes_nobody_so_it_is_saved_at_once(
+    client, auth, make
+):
+    auth.login()
+    group = make.group("Acme")  # made in the dashboard: the sync refuses to pull into it
+    make.member(group, make.user("a@x.com"))
+    make.team("Globex")
+    data = assign_data(group, "Globex", "thinkific_to_dashboard")
+    response = client.post(f"/admin/groups/{group.id}/assign", data=data, headers=HTMX)
+    assert "Confirm" not in response.text
+    assert link_count() == 1

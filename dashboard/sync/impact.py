@@ -49,7 +49,7 @@ def link_change_impact(group: Group, links: Iterable[Link]) -> Impact:
     """What the next sync of `group` would remove if its links were `links`."""
     links = tuple(links)
     mode = SyncMode.of([link.direction for link in links])
-    if mode == SyncMode.NONE:
+    if mode == SyncMode.NONE or not _synced_at_all(group, mode):
         return Impact()
     view = load_local_side(group)
     known = group.last_synced_at is not None or group.thinkific_id is None
@@ -67,6 +67,14 @@ def link_change_impact(group: Group, links: Iterable[Link]) -> Impact:
     if known:
         return Impact(from_thinkific, from_dashboard)
     return _unknown_side(mode, from_dashboard)
+
+
+def _synced_at_all(group: Group, mode: SyncMode) -> bool:
+    """Whether a sync would touch the group's members (not when it is deleted in Thinkific, nor
+    when it only pulls and is not there: the sync then says so and changes nothing)."""
+    if group.deleted_in_thinkific_at is not None:
+        return False
+    return group.thinkific_id is not None or mode != SyncMode.PULL
 
 
 def _unknown_side(mode: SyncMode, local_only: tuple[str, ...]) -> Impact:
