@@ -156,3 +156,19 @@ def test_pull_only_on_a_group_not_in_thinkific_removes_nobody_so_it_is_saved_at_
     response = client.post(f"/admin/groups/{group.id}/assign", data=data, headers=HTMX)
     assert "Confirm" not in response.text
     assert link_count() == 1
+
+
+def test_a_direction_change_confirms_without_javascript_too(client, auth, make):
+    auth.login()
+    group = synced_group(make, local=["a@x.com", "new@x.com"], base=["a@x.com"])
+    team = make.team("Globex")
+    make.assignment(group, team, Direction.BIDIRECTIONAL)
+    path = f"/admin/groups/{group.id}/teams/{team.id}/direction"
+    response = client.post(path, data={"direction": "thinkific_to_dashboard"})
+    assert response.status_code == 200
+    assert "<html" in response.text
+    assert "The next sync will remove 1 member from the dashboard: new@x.com." in response.text
+    assert f'<form method="post" action="{path}"' in response.text
+    response = client.post(path, data={"direction": "thinkific_to_dashboard", "confirmed": "1"})
+    assert response.status_code == 303
+    assert db.session.scalar(select(Assignment.direction)) == Direction.THINKIFIC_TO_DASHBOARD
