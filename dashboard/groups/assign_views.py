@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import flash, render_template, request, url_for
@@ -15,6 +16,7 @@ from ..listing import parse_search
 from ..models import Assignment, Direction, Group
 from . import bp, service
 from .forms import DIRECTIONS, QuickAssignForm
+from .link_confirm import LinkChange, assign_impact, direction_label, is_confirmed
 from .queries import team_choices
 
 
@@ -43,6 +45,20 @@ def assign_chosen_team(group: Group, form: QuickAssignForm) -> Assignment:
     return service.assign_team(group, form.chosen_team, direction, by=current_user)
 
 
+def assign_confirmation(group: Group, form: QuickAssignForm, url: str) -> LinkChange | None:
+    """The confirm step of this assignment when the next sync would remove anyone, else None
+    (also when the form has errors: saving it shows them)."""
+    if is_confirmed() or not form.validate_on_submit():
+        return None
+    direction = Direction(form.direction.data)
+    impact = assign_impact(group, form.chosen_team, direction)
+    if not impact.removes:
+        return None
+    question = f"Assign {form.chosen_team.name} to {group.name} ({direction_label(direction)})?"
+    fields = {form.team.name: form.team.data, form.direction.name: form.direction.data}
+    return LinkChange(question, impact, url, fields)
+
+
 def assigned_message(assignment: Assignment) -> str:
     label = DIRECTIONS[assignment.direction][0]
     return f"Assigned {assignment.team.name} to {assignment.group.name} ({label})."
@@ -66,6 +82,11 @@ def quick_assign(group_id: int):
 def assign(group_id: int):
     group = db.get_or_404(Group, group_id)
     form = assign_form(group)
+    change = assign_confirmation(group, form, url_for("groups.assign", group_id=group.id))
+    if change is not None:
+        change = replace(change, cancel_url=url_for("groups.index"),
+                         cancel_get=url_for("groups.row", group_id=group.id))  # fmt: skip
+        return _assign_form_response(group, form, change=change)
     assignment = assign_from_form(group, form)
     if assignment is None:
         return _assign_form_response(group, form, 422)
@@ -83,8 +104,11 @@ def team_options(group_id: int):
     return htmx.render_fragment("groups/_team_options.html", team_names=names)
 
 
-def _assign_form_response(group: Group, form: QuickAssignForm, status: int = 200):
+def _assign_form_response(
+    group: Group, form: QuickAssignForm, status: int = 200, change: LinkChange | None = None
+):
     context = {"group": group, "assign_form": form, "team_names": team_choices(group.id)}
+    context["change"] = change
     if htmx.is_partial():
         return htmx.render_fragment("groups/_row.html", **context), status
     return render_template("groups/assign.html", **context), status

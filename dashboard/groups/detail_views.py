@@ -54,6 +54,7 @@ def detail_context(group: Group, args: ListArgs | None = None, **extra: Any) -> 
         "edit_form": None,
         "focus_member": False,
         "activity": None if htmx.is_partial() else recent_for_page("group", group.id),
+        "link_change": None,  # a team link change waiting for Confirm (groups.link_confirm)
     }
     return context | extra
 

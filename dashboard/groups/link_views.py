@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, render_template, request
+from dataclasses import replace
+
+from flask import abort, flash, render_template, request, url_for
 
 from .. import htmx
 from ..extensions import db
 from ..models import Assignment, Direction, Group
 from . import bp, service
-from .assign_views import assign_form, assign_from_form, assigned_message
+from .assign_views import assign_confirmation, assign_form, assign_from_form, assigned_message
 from .detail_views import (
     PAGE,
     detail_context,
@@ -18,6 +20,13 @@ from .detail_views import (
     render_detail_block,
 )
 from .forms import DIRECTIONS, DirectionForm
+from .link_confirm import (
+    LinkChange,
+    direction_impact,
+    direction_label,
+    is_confirmed,
+    unassign_impact,
+)
 
 
 @bp.post("/<id:group_id>/teams")
@@ -25,6 +34,9 @@ def link_team(group_id: int):
     group = group_or_404(group_id)
     was_blocked = service.member_editing_blocker(group)
     form = assign_form(group)
+    change = assign_confirmation(group, form, url_for("groups.link_team", group_id=group.id))
+    if change is not None:
+        return _confirm(group, change, assign_form=form)
     assignment = assign_from_form(group, form)
     if assignment is None:
         return _form_failed(group, form)
@@ -40,7 +52,16 @@ def change_direction(group_id: int, team_id: int):
     if not form.validate_on_submit():
         message = " ".join(form.direction.errors) or "Choose a sync direction."
         return htmx.refuse(message, detail_url(group), status=422)
-    service.change_direction(assignment, Direction(form.direction.data))
+    direction = Direction(form.direction.data)
+    if not is_confirmed() and direction != assignment.direction:
+        impact = direction_impact(assignment, direction)
+        if impact.removes:
+            question = f"Change {assignment.team.name} to {direction_label(direction)}?"
+            url = url_for("groups.change_direction", group_id=group_id, team_id=team_id)
+            return _confirm(
+                group, LinkChange(question, impact, url, {"direction": direction.value})
+            )
+    service.change_direction(assignment, direction)
     db.session.commit()
     label = DIRECTIONS[assignment.direction][0]
     flash(f"{assignment.team.name} now syncs {label}.", "success")
@@ -52,6 +73,11 @@ def unassign(group_id: int, team_id: int):
     group, assignment = _link_or_404(group_id, team_id)
     was_blocked = service.member_editing_blocker(group)
     team_name = assignment.team.name
+    impact = None if is_confirmed() else unassign_impact(assignment)
+    if impact is not None and impact.removes:
+        question = f"Unassign {team_name} from {group.name}?"
+        url = url_for("groups.unassign", group_id=group_id, team_id=team_id)
+        return _confirm(group, LinkChange(question, impact, url))
     service.unassign(assignment)
     db.session.commit()
     flash(f"Unassigned {team_name} from {group.name}.", "success")
@@ -77,6 +103,15 @@ def _links_changed(group: Group, was_blocked: str | None):
     if (was_blocked is None) != (context["editing_blocker"] is None):
         body += htmx.partial("#group-members", render_detail_block("members", context))
     return htmx.fragment_response(body)
+
+
+def _confirm(group: Group, change: LinkChange, **extra):
+    """The links section (or the page) with the confirm step of `change` in it."""
+    change = replace(change, cancel_url=detail_url(group))
+    context = detail_context(group, link_change=change, **extra)
+    if htmx.is_partial():
+        return render_detail_block("teams", context)
+    return render_template(PAGE, **context)
 
 
 def _form_failed(group: Group, form):

@@ -175,7 +175,9 @@ def describe_mode(group: Group) -> str:
 
 
 def _links_changed(group: Group, team_ids: list[int]) -> None:
+    """Counts and mode follow the links; the next sync pauses before any removal (§4.5)."""
     db.session.refresh(group, ["assignments"])
+    group.removals_need_approval = True
     group.teams_count = len(group.assignments)
     mode = effective_mode(group)
     if mode != SyncMode.NONE:

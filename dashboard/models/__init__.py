@@ -15,7 +15,7 @@ from .enums import (
     SyncState,
 )
 from .groups import Assignment, Group, Membership, name_key
-from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncPush, SyncRun
+from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun
 from .types import utcnow
 from .webhooks import WebhookDelivery
 
@@ -37,7 +37,6 @@ __all__ = [
     "SyncBaseMember",
     "SyncEvent",
     "SyncMode",
-    "SyncPush",
     "SyncRun",
     "SyncState",
     "Team",

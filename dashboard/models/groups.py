@@ -38,6 +38,8 @@ class Group(db.Model):
     # Sync bookkeeping (DESIGN §2, §3 status badge):
     sync_state: Mapped[SyncState] = mapped_column(enum_type(SyncState), default=SyncState.IDLE)
     pending_changes: Mapped[bool] = mapped_column(Boolean, default=False)
+    # a link was made, changed or removed: the next sync pauses before any removal (§4.5)
+    removals_need_approval: Mapped[bool] = mapped_column(Boolean, default=False)
     open_manual_actions: Mapped[int] = mapped_column(Integer, default=0)
     last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -27,24 +27,6 @@ class SyncBaseMember(db.Model):
     )
 
 
-class SyncPush(db.Model):
-    """A member the sync added to a Thinkific group and has not yet seen listed there.
-
-    Thinkific may list an addition late; until it does (or a grace period passes) the planner
-    counts the member as present, so the sync never reads its own addition back as a removal.
-    """
-
-    __tablename__ = "sync_pushes"
-
-    group_id: Mapped[int] = mapped_column(
-        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
-    )
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    pushed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class SyncRun(db.Model):
     __tablename__ = "sync_runs"
 

@@ -88,7 +88,6 @@ class GroupApply:
             on_batch()
             db.session.commit()
         self._write_base(self.plan.agreed | self.view.base)
-        self._write_pushes()
 
     # -- one batch -------------------------------------------------------------------------
 
@@ -195,8 +194,7 @@ class GroupApply:
         return Result(change, EventOutcome.FAILED, action, user_id, error)
 
     def _resolution(self, key: str) -> str:
-        listed = key in self.view.remote or key in self.plan.pushed
-        return "no_longer_wanted" if listed else "gone_from_thinkific"
+        return "no_longer_wanted" if key in self.view.remote else "gone_from_thinkific"
 
     def _record(self, results: list[Result]) -> None:
         rows = [
@@ -218,16 +216,3 @@ class GroupApply:
                 (keep if agreed else drop).append(user.id)
                 self._base_written ^= {key}
         store.write_base(self.group, keep, drop)
-
-    def _write_pushes(self) -> None:
-        pushed = dict(self.plan.pushed)
-        for key in self.failed & pushed.keys():
-            if key in self.view.pushed:
-                pushed[key] = self.view.pushed[key]
-            else:
-                del pushed[key]
-        users = self.view.users
-        drop = [users[key].id for key in self.view.pushed if key not in pushed and key in users]
-        store.write_pushes(
-            self.group, {users[k].id: at for k, at in pushed.items() if k in users}, drop
-        )

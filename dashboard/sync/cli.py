@@ -78,7 +78,10 @@ def _print_group_preview(item: GroupPreview) -> None:
     if item.note:
         click.echo(f"  note: {item.note}")
     if item.needs_approval():
-        click.secho("  the removals are above the limit: the sync would pause for approval")
+        if item.group.removals_need_approval:
+            click.secho("  a team link changed: the sync would pause for approval")
+        else:
+            click.secho("  the removals are above the limit: the sync would pause for approval")
     for change in item.plan.changes if item.plan else ():
         click.echo(f"  {change.key}: {change.reason}")
     if item.access:

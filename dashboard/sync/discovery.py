@@ -16,7 +16,7 @@ from enum import StrEnum
 from sqlalchemy import delete, select, update
 
 from ..extensions import db
-from ..models import Group, ManualAction, SyncBaseMember, SyncMode, SyncPush, name_key
+from ..models import Group, ManualAction, SyncBaseMember, SyncMode, name_key
 from ..thinkific.resources import Group as RemoteGroup
 
 
@@ -190,8 +190,7 @@ def _link(group: Group, remote: RemoteGroup, now: datetime) -> None:
 
 
 def _forget_sync_history(group: Group, now: datetime) -> None:
-    for model in (SyncBaseMember, SyncPush):
-        db.session.execute(delete(model).where(model.group_id == group.id))
+    db.session.execute(delete(SyncBaseMember).where(SyncBaseMember.group_id == group.id))
     db.session.execute(
         update(ManualAction)
         .where(ManualAction.group_id == group.id, ManualAction.resolved_at.is_(None))

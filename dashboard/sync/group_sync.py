@@ -22,7 +22,7 @@ from . import store
 from .apply import GroupApply, Tally
 from .locks import Heartbeat
 from .planner import Action, Plan, plan_group
-from .reading import GroupView, ReadFailed, load_local_side, read_remote_side
+from .reading import GroupView, ReadFailed, load_links, load_local_side, read_remote_side
 from .runs import interrupted
 from .words import count
 
@@ -50,10 +50,11 @@ class RunContext:
     def removals(self) -> str:
         return current_app.config.get("THINKIFIC_REMOVALS", "manual")
 
-    def needs_approval(self, plan: Plan, decision: Decision) -> bool:
+    def needs_approval(self, plan: Plan, decision: Decision, group: Group) -> bool:
         limit = current_app.config.get("SYNC_REMOVAL_LIMIT", 10)
         percent = current_app.config.get("SYNC_REMOVAL_LIMIT_PERCENT", 20)
-        return plan.needs_approval(limit, percent, decision.approved)
+        first = group.removals_need_approval  # the first sync since a team link changed
+        return plan.needs_approval(limit, percent, decision.approved, any_removal=first)
 
     def save_counts(self) -> None:
         """Copy the run's counters (and the client's call counters) onto the run row."""
@@ -91,7 +92,7 @@ def _sync_locked(ctx: RunContext, group: Group, decision: Decision) -> None:
     now = utcnow()
     group.last_read_at = now
     plan = plan_group(view.snapshot(), view.links, now=now, kept=decision.kept)
-    if ctx.needs_approval(plan, decision):
+    if ctx.needs_approval(plan, decision, group):
         pause(ctx, view, plan)
         return
     verify_absences(ctx, view, plan)
@@ -119,6 +120,8 @@ def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
         ctx.problems.append(f"{group.name}: {group.last_error}")
     else:
         group.sync_state, group.last_error, group.last_synced_at = SyncState.IDLE, None, utcnow()
+    if load_links(group) == applier.view.links:  # not changed again while this sync ran
+        group.removals_need_approval = False  # the plan went through: no removal left to hold
     ctx.save_counts()
     db.session.commit()
 
@@ -143,7 +146,9 @@ def pause(ctx: RunContext, view: GroupView, plan: Plan) -> None:
                email=change.key, user_id=user.id if user else None)  # fmt: skip
     removals = count(len(plan.removals), "removal")
     group.sync_state = SyncState.PAUSED
-    group.last_error = f"{removals} wait for an admin's approval (above the removal limit)."
+    first = group.removals_need_approval
+    why = "the first sync since a team link changed" if first else "above the removal limit"
+    group.last_error = f"{removals} wait for an admin's approval ({why})."
     ctx.save_counts()
     db.session.commit()
 

@@ -4,26 +4,22 @@ Members are keys: lower-cased emails, resolved by the reader (a Thinkific user m
 dashboard user by Thinkific id takes that user's email). Nothing here touches Flask, HTTP or
 the database, so one plan serves Preview, the CLI and a real run alike.
 
-Two facts beyond L, R and B keep the merge honest:
-- an open manual removal (§4.4) counts as removed on Thinkific's side, so a bidirectional link
-  does not read the member back as a Thinkific addition;
-- a member the sync added to Thinkific but has not seen listed there yet (Thinkific may show
-  additions late) counts as present for a grace period, so the sync never reads its own change
-  back as a removal in Thinkific, nor resolves a manual removal that Thinkific cannot show yet;
-  after the grace period it is added again if still wanted.
+One fact beyond L, R and B keeps the merge honest: an open manual removal (§4.4) counts as
+removed on Thinkific's side, so a bidirectional link does not read the member back as a
+Thinkific addition. Nothing else is assumed about Thinkific (DESIGN §4.5): a member is there
+when Thinkific lists it, and a member missing from a complete read is missing, however
+recently the sync added it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from ..models import Direction, MemberSource, SyncMode
 from .words import ADDED_BY_SOURCE, links_phrase, when
-
-PUSH_GRACE = timedelta(minutes=30)
 
 
 class Action(StrEnum):
@@ -67,7 +63,6 @@ class Snapshot:
     local: Mapping[str, LocalMember]
     remote: frozenset[str]
     base: frozenset[str] = frozenset()
-    pushed: Mapping[str, datetime] = field(default_factory=dict)  # added by us, not listed yet
     open_removals: Mapping[str, datetime] = field(default_factory=dict)  # key → opened at
     last_synced_at: datetime | None = None
 
@@ -84,7 +79,6 @@ class Plan:
     mode: SyncMode
     changes: tuple[Change, ...]
     agreed: frozenset[str]  # the new base once every change is applied
-    pushed: Mapping[str, datetime] = field(default_factory=dict)  # to remember once applied
     size: int = 0  # members known on either side
 
     def of(self, action: Action) -> list[Change]:
@@ -94,10 +88,15 @@ class Plan:
     def removals(self) -> list[Change]:
         return [change for change in self.changes if change.action.removes]
 
-    def needs_approval(self, limit: int, percent: int, approved: Iterable[str] = ()) -> bool:
-        """More removals (not yet approved) than `limit` and than `percent` % of the group."""
+    def needs_approval(
+        self, limit: int, percent: int, approved: Iterable[str] = (), *, any_removal: bool = False
+    ) -> bool:
+        """More removals (not yet approved) than `limit` and than `percent` % of the group;
+        with `any_removal` (a team link just changed), any removal not yet approved."""
         allowed = set(approved)
         waiting = sum(1 for change in self.removals if change.key not in allowed)
+        if any_removal:
+            return waiting > 0
         return waiting > limit and waiting * 100 > percent * self.size
 
     def summary(self) -> str:
@@ -112,24 +111,17 @@ class Plan:
 @dataclass(frozen=True)
 class _Sides:
     local: frozenset[str]
-    seen: frozenset[str]  # in Thinkific as far as we know (read, or added by us a moment ago)
+    seen: frozenset[str]  # in Thinkific: what the complete read listed
     merge_remote: frozenset[str]  # Thinkific's side for the merge: seen minus open removals
-    base: frozenset[str]  # the base, minus additions Thinkific never showed
-    stale: frozenset[str]
-    in_flight: Mapping[str, datetime]  # our additions not listed yet, within the grace period
+    base: frozenset[str]
 
     @classmethod
-    def of(cls, snapshot: Snapshot, now: datetime) -> _Sides:
-        unseen = {key: at for key, at in snapshot.pushed.items() if key not in snapshot.remote}
-        in_flight = {key: at for key, at in unseen.items() if now - at < PUSH_GRACE}
-        seen = snapshot.remote | frozenset(in_flight)
+    def of(cls, snapshot: Snapshot) -> _Sides:
         return cls(
             local=frozenset(snapshot.local),
-            seen=seen,
-            merge_remote=seen - frozenset(snapshot.open_removals),
-            base=snapshot.base - frozenset(unseen.keys() - in_flight.keys()),
-            stale=frozenset(unseen.keys() - in_flight.keys()),
-            in_flight=in_flight,
+            seen=snapshot.remote,
+            merge_remote=snapshot.remote - frozenset(snapshot.open_removals),
+            base=snapshot.base,
         )
 
 
@@ -156,8 +148,8 @@ def plan_group(
     links = tuple(links)
     mode = SyncMode.of([link.direction for link in links])
     if mode == SyncMode.NONE:
-        return Plan(mode, (), snapshot.base, snapshot.pushed)
-    sides = _Sides.of(snapshot, now)
+        return Plan(mode, (), snapshot.base)
+    sides = _Sides.of(snapshot)
     kept = frozenset(kept) & (sides.local | sides.seen)
     target = target_set(mode, sides) | kept
     words = _Reasons(snapshot, sides, links, mode, now, kept)
@@ -168,9 +160,8 @@ def plan_group(
         *words.changes(Action.REMOVE_LOCAL, sides.local - target),
         *words.changes(Action.CLOSE_MANUAL, _closable(snapshot, sides, target)),
     ]
-    pushed = {**sides.in_flight, **{c.key: now for c in changes if c.action == Action.ADD_REMOTE}}
     size = len(sides.local | sides.seen)
-    return Plan(mode, tuple(changes), frozenset(target), pushed, size)
+    return Plan(mode, tuple(changes), frozenset(target), size)
 
 
 def _closable(snapshot: Snapshot, sides: _Sides, target: frozenset[str]) -> set[str]:
@@ -196,9 +187,6 @@ class _Reasons:
     def add_remote(self, key: str) -> str:
         if key in self.kept:
             why = "an admin rejected removing this member"
-        elif key in self.sides.stale:
-            pushed_at = self.snapshot.pushed[key]
-            why = f"added there {when(pushed_at)} but not seen since, so adding again"
         else:
             member = self.snapshot.local[key]
             why = f"{ADDED_BY_SOURCE[member.source]} {when(member.added_at)}"

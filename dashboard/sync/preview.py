@@ -38,7 +38,8 @@ class GroupPreview:
     def needs_approval(self) -> bool:
         config = current_app.config
         limit, percent = config["SYNC_REMOVAL_LIMIT"], config["SYNC_REMOVAL_LIMIT_PERCENT"]
-        return self.plan is not None and self.plan.needs_approval(limit, percent)
+        first = self.group.removals_need_approval
+        return self.plan is not None and self.plan.needs_approval(limit, percent, any_removal=first)
 
 
 @dataclass

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from sqlalchemy import select, true
 
@@ -21,7 +20,6 @@ from ..models import (
     ManualAction,
     Membership,
     SyncBaseMember,
-    SyncPush,
     Team,
     User,
 )
@@ -51,7 +49,6 @@ class GroupView:
     links: tuple[Link, ...]
     local: dict[str, LocalMember] = field(default_factory=dict)
     base: frozenset[str] = frozenset()
-    pushed: dict[str, datetime] = field(default_factory=dict)
     open_actions: dict[str, ManualAction] = field(default_factory=dict)
     users: dict[str, UserRef] = field(default_factory=dict)  # dashboard users by key
     remote: dict[str, RemoteUser] = field(default_factory=dict)  # Thinkific's members by key
@@ -61,7 +58,6 @@ class GroupView:
             local=self.local,
             remote=frozenset(self.remote),
             base=self.base,
-            pushed=self.pushed,
             open_removals={key: a.opened_at for key, a in self.open_actions.items()},
             last_synced_at=self.group.last_synced_at,
         )
@@ -78,13 +74,11 @@ def load_links(group: Group) -> tuple[Link, ...]:
 
 
 def load_local_side(group: Group) -> GroupView:
-    """The dashboard's members, the base, our unseen additions and open manual removals."""
+    """The dashboard's members, the base and open manual removals."""
     view = GroupView(group, load_links(group))
     members = _rows(Membership, Membership.added_at, Membership.source, group=group)
     view.local = {_remember(view, u): LocalMember(added, source) for u, added, source in members}
     view.base = frozenset(_remember(view, u) for (u,) in _rows(SyncBaseMember, group=group))
-    pushes = _rows(SyncPush, SyncPush.pushed_at, group=group)
-    view.pushed = {_remember(view, user): pushed_at for user, pushed_at in pushes}
     is_open = ManualAction.resolved_at.is_(None)
     actions = _rows(ManualAction, ManualAction, group=group, also=is_open)
     view.open_actions = {_remember(view, user): action for user, action in actions}

@@ -139,6 +139,8 @@ def answer_paused(events: list[SyncEvent], approve: bool, by: Account | None) ->
     verdict = "approved" if approve else "rejected"
     for event in events:
         event.outcome, event.error = EventOutcome.SKIPPED, f"{verdict} by {who}"
+        if event.group is not None:
+            event.group.removals_need_approval = False  # answered: the limit applies again
     if events:
         kind = activity.Kind.PLAN_APPROVED if approve else activity.Kind.PLAN_REJECTED
         activity.record(kind, events[0].group, after=answer_summary(events))

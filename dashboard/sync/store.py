@@ -22,7 +22,6 @@ from ..models import (
     Membership,
     MemberSource,
     SyncBaseMember,
-    SyncPush,
     User,
 )
 from .reading import GroupView, UserRef
@@ -125,18 +124,6 @@ def write_base(group: Group, keep: Iterable[int], drop: Iterable[int]) -> None:
     insert_ignoring_duplicates(
         SyncBaseMember, [{"group_id": group.id, "user_id": user_id} for user_id in keep]
     )
-
-
-def write_pushes(group: Group, pushed: Mapping[int, datetime], drop: Iterable[int]) -> None:
-    """Remember additions not listed by Thinkific yet; forget the ones in `drop`."""
-    gone = list(drop) + list(pushed)
-    if gone:
-        db.session.execute(
-            delete(SyncPush).where(SyncPush.group_id == group.id, SyncPush.user_id.in_(gone))
-        )
-    rows = [{"group_id": group.id, "user_id": u, "pushed_at": at} for u, at in pushed.items()]
-    if rows:
-        db.session.execute(SyncPush.__table__.insert(), rows)
 
 
 def count_open_manual_actions(group: Group) -> int:

@@ -8,7 +8,6 @@ import pytest
 
 from dashboard.models import Direction, MemberSource, SyncMode
 from dashboard.sync.planner import (
-    PUSH_GRACE,
     Action,
     Link,
     LocalMember,
@@ -235,39 +234,39 @@ def test_switching_to_pull_only_closes_manual_removals_and_pulls_the_member_back
     assert moves(result) == {"add_local": {"b"}, "close_manual": {"b"}}
 
 
-# --- our own additions, seen late by Thinkific -----------------------------------------------
+# --- our own additions, removed in Thinkific (DESIGN §4.5: no grace) -----------------------
 
 
-def test_an_addition_thinkific_does_not_show_yet_is_not_read_back_as_a_removal():
-    pushed = {"d": NOW - timedelta(minutes=2)}
-    for links in (BOTH, PUSH):
-        result = plan(links, local={"a", "d"}, remote={"a"}, base={"a", "d"}, pushed=pushed)
-        assert result.changes == ()
-        assert result.agreed == {"a", "d"}
-
-
-def test_an_addition_never_shown_is_sent_again_after_the_grace_period():
-    pushed = {"d": NOW - PUSH_GRACE - timedelta(minutes=1)}
-    result = plan(BOTH, local={"a", "d"}, remote={"a"}, base={"a", "d"}, pushed=pushed)
-    assert moves(result) == {"add_remote": {"d"}}
-    assert "not seen since, so adding again" in result.changes[0].reason
-
-
-def test_an_addition_seen_in_thinkific_is_no_longer_remembered_as_in_flight():
-    pushed = {"d": NOW - timedelta(minutes=2), "e": NOW - timedelta(minutes=1)}
-    result = plan(
-        BOTH, local={"a", "d", "e"}, remote={"a", "d"}, base={"a", "d", "e"}, pushed=pushed
+@pytest.mark.parametrize("minutes", [1, 29, 31, 24 * 60])
+def test_a_member_pushed_then_removed_in_thinkific_is_removed_from_the_dashboard(minutes):
+    last_sync = NOW - timedelta(minutes=minutes)
+    result = plan_group(
+        snapshot(local={"a", "d"}, remote={"a"}, base={"a", "d"}, last_synced_at=last_sync),
+        BOTH,
+        now=NOW,
     )
-    assert result.changes == ()
-    assert result.pushed == {"e": NOW - timedelta(minutes=1)}
+    assert moves(result) == {"remove_local": {"d"}}
+    assert "removed in Thinkific since the last sync" in result.changes[0].reason
+    assert [change.key for change in result.removals] == ["d"]
 
 
-def test_a_manual_removal_of_an_addition_not_listed_yet_stays_open():
-    # d was added by the sync, removed in the dashboard before Thinkific listed it
-    pushed = {"d": NOW - timedelta(minutes=2)}
+@pytest.mark.parametrize("minutes", [1, 29, 31, 24 * 60])
+def test_a_member_pushed_then_removed_in_thinkific_is_added_again_by_push_only(minutes):
+    last_sync = NOW - timedelta(minutes=minutes)
+    result = plan_group(
+        snapshot(local={"a", "d"}, remote={"a"}, base={"a", "d"}, last_synced_at=last_sync),
+        PUSH,
+        now=NOW,
+    )
+    assert moves(result) == {"add_remote": {"d"}}
+    assert result.removals == []
+
+
+def test_an_open_manual_removal_of_a_member_thinkific_no_longer_lists_is_resolved():
     opened = {"d": NOW - timedelta(minutes=1)}
-    result = plan(BOTH, local={"a"}, remote={"a"}, base={"a"}, pushed=pushed, open_removals=opened)
-    assert result.changes == ()
+    result = plan(BOTH, local={"a"}, remote={"a"}, base={"a"}, open_removals=opened)
+    assert moves(result) == {"close_manual": {"d"}}
+    assert "no longer in the Thinkific group" in result.changes[0].reason
 
 
 # --- approvals and rejections (DESIGN §4.5) --------------------------------------------------

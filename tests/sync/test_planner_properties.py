@@ -1,13 +1,10 @@
 """Random histories of changes on both sides, with syncs in between, end where §4.3 says.
 
-A small model world stands in for the two sides: the dashboard's members, Thinkific's members
-(with additions that show up late), open manual removals that an admin carries out at some
-later point, and the base. A "sync" plans with the real planner and carries out the plan the
-way the applier does. After every sync the properties of DESIGN §4.3/§4.4 must hold.
-
-One limit is modelled, not tested: until a read lists an addition the sync made, the planner
-cannot tell "not listed yet" from "listed and removed again before the next read", so people
-in Thinkific here remove only members a sync has already seen listed.
+A small model world stands in for the two sides: the dashboard's members, Thinkific's members,
+open manual removals that an admin carries out at some later point, and the base. A "sync"
+plans with the real planner and carries out the plan the way the applier does. After every
+sync the properties of DESIGN §4.3/§4.4/§4.5 must hold. People in Thinkific remove any member
+at any time, also one a sync added a moment ago: Thinkific's list is the truth (§4.5).
 """
 
 from __future__ import annotations
@@ -26,16 +23,13 @@ DIRECTIONS = [Direction.BIDIRECTIONAL, Direction.DASHBOARD_TO_THINKIFIC]
 DIRECTIONS += [Direction.THINKIFIC_TO_DASHBOARD]
 START = datetime(2026, 1, 1, tzinfo=UTC)
 STEP = timedelta(minutes=5)
-SHOWN_WITHIN = timedelta(minutes=20)  # Thinkific lists an addition within the planner's grace
 
 
 @dataclass
 class World:
     local: set[str] = field(default_factory=set)
     remote: set[str] = field(default_factory=set)  # what Thinkific lists
-    late: dict[str, datetime] = field(default_factory=dict)  # added by the sync, not listed yet
     base: set[str] = field(default_factory=set)
-    pushed: dict[str, datetime] = field(default_factory=dict)
     open: set[str] = field(default_factory=set)  # manual removals waiting for an admin
     now: datetime = START
     synced: bool = False
@@ -45,25 +39,18 @@ class World:
             local={key: LocalMember(self.now, MemberSource.DASHBOARD) for key in self.local},
             remote=frozenset(self.remote),
             base=frozenset(self.base),
-            pushed=dict(self.pushed),
             open_removals=dict.fromkeys(self.open, self.now),
             last_synced_at=self.now if self.synced else None,
         )
-
-    def in_thinkific(self) -> set[str]:
-        return self.remote | set(self.late)
-
-    def catch_up(self, key: str) -> None:
-        if self.late.pop(key, None) is not None:
-            self.remote.add(key)
 
     def apply(self, plan: Plan) -> None:
         """Carry out a plan as the applier does (removals in Thinkific become manual)."""
         for change in plan.changes:
             key = change.key
-            if change.action == Action.ADD_REMOTE and key not in self.remote:
-                self.late.setdefault(key, self.now)
+            if change.action == Action.ADD_REMOTE:
+                self.remote.add(key)  # the write answered success
             elif change.action == Action.REMOVE_REMOTE:
+                assert key in self.remote, "a manual removal only for someone Thinkific lists"
                 self.open.add(key)
             elif change.action == Action.ADD_LOCAL:
                 self.local.add(key)
@@ -71,16 +58,15 @@ class World:
                 self.local.discard(key)
             elif change.action == Action.CLOSE_MANUAL:
                 self.open.discard(key)
-        self.pushed = dict(plan.pushed)
         self.base = set(plan.agreed)
         self.synced = True
 
 
 def expected_target(world: World, mode: SyncMode) -> set[str]:
     """§4.3 stated per member, from the state just before the sync."""
-    thinkific = world.in_thinkific() - world.open
+    thinkific = world.remote - world.open
     if mode == SyncMode.PULL:
-        return world.in_thinkific()
+        return world.remote
     if mode == SyncMode.PUSH:
         return set(world.local)
     target = set()
@@ -95,16 +81,13 @@ def expected_target(world: World, mode: SyncMode) -> set[str]:
 
 def sync(world: World, links: list[Link]) -> Plan:
     world.now += STEP
-    for key, since in list(world.late.items()):
-        if world.now - since >= SHOWN_WITHIN:
-            world.catch_up(key)
     plan = plan_group(world.snapshot(), links, now=world.now)
     expected = expected_target(world, plan.mode)
     world.apply(plan)
     assert plan.agreed == expected
     assert world.local == expected, "the dashboard ends with the target"
-    assert world.in_thinkific() - world.open == expected, "Thinkific ends with the target"
-    assert world.open <= world.in_thinkific(), "a manual removal is only open while needed"
+    assert world.remote - world.open == expected, "Thinkific ends with the target"
+    assert world.open <= world.remote, "a manual removal is only open while needed"
     again = plan_group(world.snapshot(), links, now=world.now)
     assert again.changes == (), "a sync never reads its own changes back (no echo)"
     return plan
@@ -116,7 +99,6 @@ step = st.one_of(
     st.tuples(st.just("remove_local"), person),
     st.tuples(st.just("add_remote"), person),
     st.tuples(st.just("remove_remote"), person),
-    st.tuples(st.just("thinkific_catches_up"), person),
     st.tuples(st.just("admin_removes_in_thinkific"), person),
     st.tuples(st.just("sync"), st.lists(st.sampled_from(DIRECTIONS), min_size=1, max_size=2)),
 )
@@ -129,12 +111,7 @@ def play(world: World, move: str, arg) -> None:
         world.local.discard(arg)
     elif move == "add_remote":
         world.remote.add(arg)
-        world.late.pop(arg, None)
-    elif move == "remove_remote" and arg not in world.pushed:
-        world.remote.discard(arg)
-    elif move == "thinkific_catches_up":
-        world.catch_up(arg)
-    elif move == "admin_removes_in_thinkific" and arg in world.open and arg not in world.pushed:
+    elif move == "remove_remote" or (move == "admin_removes_in_thinkific" and arg in world.open):
         world.remote.discard(arg)
 
 
@@ -157,4 +134,33 @@ def test_an_addition_on_either_side_survives_a_bidirectional_sync(local, remote,
     added = (world.local - world.base) | (world.remote - world.base)
     sync(world, [Link("Acme", Direction.BIDIRECTIONAL)])
     assert added <= world.local
-    assert added <= world.in_thinkific()
+    assert added <= world.remote
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sets(person, min_size=1),
+    st.sampled_from(PEOPLE),
+    st.sampled_from([Direction.BIDIRECTIONAL, Direction.DASHBOARD_TO_THINKIFIC]),
+    st.integers(min_value=0, max_value=24 * 60),
+)
+def test_a_removal_in_thinkific_right_after_a_push_is_acted_on_at_the_next_sync(
+    members, pushed, direction, minutes_later
+):
+    """Push p, a Thinkific admin removes p, sync: Bidirectional removes p from the dashboard,
+    push-only adds p again, at the next sync however soon or late it comes."""
+    links = [Link("Acme", direction)]
+    world = World(local=set(members) | {pushed}, remote=set(members) - {pushed})
+    sync(world, links)
+    assert pushed in world.remote, "the push reached Thinkific"
+    world.remote.discard(pushed)  # Thinkific's admin removes the member again
+    world.now += timedelta(minutes=minutes_later)
+    plan = sync(world, links)
+    if direction == Direction.BIDIRECTIONAL:
+        assert [(c.action, c.key) for c in plan.changes] == [(Action.REMOVE_LOCAL, pushed)]
+        assert plan.removals == list(plan.changes), "counted toward the removal limit"
+        assert pushed not in world.local
+    else:
+        assert [(c.action, c.key) for c in plan.changes] == [(Action.ADD_REMOTE, pushed)]
+        assert pushed in world.remote
+    assert not world.open, "no manual removal for someone no longer in Thinkific"
