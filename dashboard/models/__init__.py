@@ -1,7 +1,7 @@
 """The data model of DESIGN §2, one module per area."""
 
 from .access import AccessEnrollment
-from .account import Account
+from .account import Account, AccountSession
 from .catalog import Course, Team, User, team_courses
 from .enums import (
     Direction,
@@ -21,6 +21,7 @@ from .webhooks import WebhookDelivery
 __all__ = [
     "AccessEnrollment",
     "Account",
+    "AccountSession",
     "Assignment",
     "Course",
     "Direction",
