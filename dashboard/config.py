@@ -38,6 +38,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         **thinkific_settings(env),
         **sync_settings(env),
         **sign_in_settings(env),
+        "PROXY_COUNT": _int(env, "PROXY_COUNT", 1 if production else 0, minimum=0),
         "ADMIN_EMAIL": env.get("ADMIN_EMAIL") or None,
         "ADMIN_PASSWORD": env.get("ADMIN_PASSWORD") or None,
         "PORT": _int(env, "PORT", 5000, minimum=1),
