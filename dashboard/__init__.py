@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import database, htmx, redis_client
+from . import database, htmx, redis_client, security_headers
 from .config import PROJECT_ROOT, settings_from_env
 from .extensions import csrf, db, login_manager, migrate
 
@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     redis_client.init_app(app)
     htmx.init_app(app)
+    security_headers.init_app(app)
 
 
 BLUEPRINTS = (  # one package per screen or door, each exposing `bp` and `blueprint()`
