@@ -133,3 +133,41 @@ def test_the_account_page_lists_only_this_accounts_live_sessions(web, make):
     assert page.text.count("<tr>") == 2  # the header row and this browser's
     assert mine.email in page.text
     assert theirs.email not in page.text
+
+
+def test_changing_the_password_on_the_account_page_ends_the_other_sessions(web, make):
+    account = make.account(Role.VIEWER)
+    here, elsewhere = signed_in_client(web[0], account), signed_in_client(web[1], account)
+    response = here.post(
+        "/account/password",
+        data={"current": PASSWORD, "new": "a brand new secret", "confirm": "a brand new secret"},
+        follow_redirects=True,
+    )
+    assert "Password changed. You are signed out everywhere else." in response.text
+    assert here.get("/admin/groups/").status_code == 200
+    assert elsewhere.get("/admin/groups/").status_code == 302
+    db.session.refresh(account)
+    assert account.check_password("a brand new secret")
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "message"),
+    [
+        ("wrong password", "a brand new secret", "a brand new secret", "not your current password"),
+        (PASSWORD, "short", "short", "must have at least 8 characters"),
+        (PASSWORD, "a brand new secret", "another secret!", "The two new passwords differ."),
+    ],
+)
+def test_a_refused_password_change_says_why_and_changes_nothing(
+    web, make, current, new, confirm, message
+):
+    account = make.account()
+    here, elsewhere = signed_in_client(web[0], account), signed_in_client(web[1], account)
+    response = here.post(
+        "/account/password", data={"current": current, "new": new, "confirm": confirm}
+    )
+    assert response.status_code == 422
+    assert message in response.text
+    assert elsewhere.get("/admin/groups/").status_code == 200
+    db.session.refresh(account)
+    assert account.check_password(PASSWORD)

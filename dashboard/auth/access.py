@@ -14,7 +14,7 @@ from ..models import Account
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "health.healthz", "webhooks.thinkific"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-ANY_SIGNED_IN_MAY_POST = {"auth.logout", "auth.sign_out_others"}
+ANY_SIGNED_IN_MAY_POST = {"auth.logout", "auth.sign_out_others", "auth.change_password"}
 
 
 def init_app(app: Flask) -> None:
