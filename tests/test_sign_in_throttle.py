@@ -107,3 +107,14 @@ def test_a_success_before_the_limit_does_not_lock(web, make):
     for n in range(4):
         assert attempt(web[n % 2], account.email, "wrong password").status_code == 422
     assert attempt(web[0], account.email, PASSWORD).status_code == 302
+
+
+def test_with_redis_unreachable_sign_in_still_works_unthrottled(app_config, make):
+    """The throttle needs Redis; without it, signing in is not blocked (the log says so)."""
+    web_app = create_app({**app_config, "REDIS_URL": "redis://127.0.0.1:1/0"})
+    account = make.account()
+    codes = [attempt(web_app, account.email, "wrong password").status_code for _ in range(6)]
+    assert codes == [422] * 6
+    assert attempt(web_app, account.email, PASSWORD).status_code == 302
+    with web_app.app_context():
+        db.engine.dispose()
