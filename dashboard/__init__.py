@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import database, htmx, redis_client
+from . import database, htmx, redis_client, security_headers
 from .config import PROJECT_ROOT, settings_from_env
 from .extensions import csrf, db, login_manager, migrate
 
@@ -29,6 +30,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_commands(app)
+    if app.config.get("PROXY_COUNT"):  # the client's address from X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])
     return app
 
 
@@ -44,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     redis_client.init_app(app)
     htmx.init_app(app)
+    security_headers.init_app(app)
 
 
 BLUEPRINTS = (  # one package per screen or door, each exposing `bp` and `blueprint()`

@@ -35,5 +35,6 @@ def upsert_account(email: str, password: str, role: Role) -> tuple[Account, bool
         db.session.add(account)
     account.role = role
     account.active = True
-    account.set_password(password)
+    if created or not account.check_password(password):
+        account.set_password(password)  # a new password ends the account's sessions
     return account, created

@@ -17,6 +17,7 @@ from .thinkific.cli import thinkific_emulator
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(ensure_admin)
+    app.cli.add_command(unlock_account)
     app.cli.add_command(worker)
     app.cli.add_command(seed_demo)
     app.cli.add_command(clock)
@@ -70,3 +71,19 @@ def ensure_admin() -> None:
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"{'Created' if created else 'Updated'} admin account {account.email}.")
+
+
+@click.command("unlock-account")
+@click.argument("email")
+@click.option("--address", help="Also unlock this client address (IP) of the sign-in page.")
+def unlock_account(email: str, address: str | None) -> None:
+    """End the sign-in lock-out of EMAIL (and of an address) and forget its failed sign-ins."""
+    from .auth.throttle import Target, throttle
+
+    targets = [Target("account", email.strip().lower())]
+    if address:
+        targets.append(Target("address", address.strip()))
+    for target in targets:
+        was_locked = throttle().unlock(target)
+        state = "unlocked" if was_locked else "was not locked out; its failures are forgotten"
+        click.echo(f"{target.value}: {state}.")

@@ -38,6 +38,8 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         **thinkific_settings(env),
         **sync_settings(env),
         "ACTIVITY_RETENTION_DAYS": _int(env, "ACTIVITY_RETENTION_DAYS", 365, minimum=1),
+        **sign_in_settings(env),
+        "PROXY_COUNT": _int(env, "PROXY_COUNT", 1 if production else 0, minimum=0),
         "ADMIN_EMAIL": env.get("ADMIN_EMAIL") or None,
         "ADMIN_PASSWORD": env.get("ADMIN_PASSWORD") or None,
         "PORT": _int(env, "PORT", 5000, minimum=1),
@@ -81,6 +83,18 @@ def sync_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "SYNC_REMOVAL_LIMIT_PERCENT": _int(
             env, "SYNC_REMOVAL_LIMIT_PERCENT", 20, minimum=0, maximum=100
         ),
+    }
+
+
+def sign_in_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """How long a sign-in lasts, how many failed sign-ins lock out, how often one may preview."""
+    return {
+        "SESSION_IDLE_HOURS": _int(env, "SESSION_IDLE_HOURS", 12, minimum=1),
+        "SESSION_MAX_DAYS": _int(env, "SESSION_MAX_DAYS", 7, minimum=1),
+        "SIGN_IN_MAX_FAILURES": _int(env, "SIGN_IN_MAX_FAILURES", 5, minimum=1),
+        "SIGN_IN_WINDOW_MINUTES": _int(env, "SIGN_IN_WINDOW_MINUTES", 15, minimum=1),
+        "PREVIEWS_PER_ACCOUNT": _int(env, "PREVIEWS_PER_ACCOUNT", 5, minimum=1),
+        "PREVIEW_WINDOW_MINUTES": _int(env, "PREVIEW_WINDOW_MINUTES", 5, minimum=1),
     }
 
 

@@ -171,7 +171,7 @@ def test_a_row_being_synced_makes_the_page_poll(client, auth, make):
     html = client.get(URL).text
     assert "Queued" in html
     assert polls(html)
-    assert "ids:" in progress_tag(html)  # the page sends its rows' ids
+    assert "data-send-row-ids=" in progress_tag(html)  # the page sends its rows' ids
 
 
 def test_the_poll_sends_only_rows_changed_since_the_last_answer(client, auth, make):

@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from dashboard.extensions import db
 from dashboard.models import User, WebhookDelivery
@@ -167,3 +168,66 @@ def test_delivery_for_a_user_the_dashboard_does_not_know_creates_nobody(app, cli
     run_worker(app, burst=True)
     assert db.session.query(User).count() == 0
     assert db.session.get(WebhookDelivery, "20261127120000000000001").outcome == "no_local_user"
+
+
+def nested(levels: int) -> bytes:
+    return (
+        b'{"id": "9", "resource": "user", "action": "updated", "payload": '
+        + (b'{"a": ' * levels + b"1" + b"}" * levels)
+        + b"}"
+    )
+
+
+@pytest.mark.parametrize("levels", [40, 5_000, 30_000])
+def test_a_deeply_nested_body_is_400_and_writes_nothing(client, levels):
+    response = post(client, nested(levels))
+    assert response.status_code == 400
+    assert "nests more than 32 levels" in response.json["error"]
+    assert deliveries() == 0
+    assert queue("default").count == 0
+
+
+def test_a_body_nested_as_deep_as_thinkifics_is_accepted(client):
+    assert post(client, nested(3)).status_code == 202
+    assert deliveries() == 1
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+def test_a_wrong_content_type_is_415_and_writes_nothing(client, content_type):
+    body = envelope()
+    headers = {"X-Thinkific-Hmac-Sha256": sign(body, SECRET)}
+    if content_type:
+        headers["Content-Type"] = content_type
+    response = client.post(URL, data=body, headers=headers)
+    assert response.status_code == 415
+    assert "application/json" in response.json["error"]
+    assert deliveries() == 0
+
+
+def test_an_oversized_body_without_a_length_is_read_no_further_than_the_limit(app):
+    """A chunked upload (no Content-Length) of 10 MB: refused after 256 KB and a byte."""
+    body = CountingStream(10 * 1024 * 1024)
+    environ = EnvironBuilder(URL, method="POST", content_type="application/json").get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ.update({"wsgi.input": body, "wsgi.input_terminated": True})
+
+    _, status, _ = run_wsgi_app(app, environ, buffered=True)
+    assert status.startswith("413")
+    assert body.read_so_far <= 256 * 1024 + 1
+    assert deliveries() == 0
+
+
+class CountingStream:
+    """A request body of `size` spaces that counts how much of it the app read."""
+
+    def __init__(self, size: int):
+        self.size, self.read_so_far = size, 0
+
+    def read(self, limit: int = -1) -> bytes:
+        left = self.size - self.read_so_far
+        count = left if limit is None or limit < 0 else min(limit, left)
+        self.read_so_far += count
+        return b" " * count
+
+    def readline(self, limit: int = -1) -> bytes:
+        return self.read(limit)

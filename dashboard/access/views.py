@@ -8,12 +8,13 @@ from flask_login import current_user
 
 from .. import htmx
 from ..models import RunTrigger
+from ..preview_allowance import PreviewRefused, spend_preview
 from ..sync import service as sync  # a module: the sync engine imports this package too
 from ..sync.remote import thinkific_client
 from ..sync_runs.starting import StartFailed, start
 from . import bp
 from .loading import Scope
-from .preview import preview_access
+from .preview import AccessPreview, preview_access
 from .service import NoAccessPlanWaiting, paused_access
 
 PAGE = "access/index.html"
@@ -64,6 +65,11 @@ def sync_now():
 
 @bp.get("/preview")
 def preview():
+    try:
+        spend_preview(current_user.id)
+    except PreviewRefused as refusal:
+        plan = AccessPreview(Scope.everyone(), error=str(refusal))
+        return htmx.render_fragment("access/_preview.html", preview=plan), 429
     with thinkific_client() as client:
         plan = preview_access(client, Scope.everyone())
     return htmx.render_fragment("access/_preview.html", preview=plan)

@@ -5,16 +5,16 @@ The rules live here, once, for the whole app, so that no new route can forget th
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, redirect, request, url_for
+from flask import Flask, Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user
 
-from .. import htmx
-from ..extensions import db, login_manager
+from .. import account_sessions, htmx
+from ..extensions import login_manager
 from ..models import Account
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "health.healthz", "webhooks.thinkific"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-ANY_SIGNED_IN_MAY_POST = {"auth.logout"}
+ANY_SIGNED_IN_MAY_POST = {"auth.logout", "auth.sign_out_others", "auth.change_password"}
 
 
 def init_app(app: Flask) -> None:
@@ -35,10 +35,10 @@ def send_to_sign_in() -> Response:
 
 
 @login_manager.user_loader
-def load_account(account_id: str) -> Account | None:
-    if not account_id.isdigit():
-        return None
-    return db.session.get(Account, int(account_id))
+def load_account(token: str) -> Account | None:
+    """The account whose live server-side session the cookie's token names (None: sign in)."""
+    lifetime = account_sessions.Lifetime.from_config(current_app.config)
+    return account_sessions.resume(token, lifetime)
 
 
 def require_access():

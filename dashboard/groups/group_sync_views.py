@@ -11,6 +11,7 @@ from jobs.enqueue import NothingToDecide, approve_paused_plan, reject_paused_pla
 
 from .. import htmx
 from ..models import Group, SyncMode
+from ..preview_allowance import PreviewRefused, spend_preview
 from ..settings.connection import explain
 from ..sync.planner import ACTION_ORDER, SUMMARY_WORDS
 from ..sync.service import GroupPreview, preview_group
@@ -88,18 +89,23 @@ def _after_sync(group: Group) -> str:
 def preview_sync(group_id: int):
     """The plan a sync would carry out now, with every reason; nothing is written anywhere."""
     group = group_or_404(group_id)
-    preview = _preview(group)
+    preview, status = _preview(group)
     context = {"group": group, "preview": preview, "counts": plan_counts(preview)}
     if htmx.is_partial():
-        return htmx.render_fragment("groups/_sync_preview.html", closable=True, **context)
-    return render_template("groups/preview.html", **context)
+        body = htmx.render_fragment("groups/_sync_preview.html", closable=True, **context)
+        return body, status
+    return render_template("groups/preview.html", **context), status
 
 
-def _preview(group: Group) -> GroupPreview:
+def _preview(group: Group) -> tuple[GroupPreview, int]:
+    """The preview and the status to answer with (429 when this account used its previews)."""
     try:
-        return preview_group(group)
+        spend_preview(current_user.id)
+        return preview_group(group), 200
+    except PreviewRefused as refusal:
+        return GroupPreview(group, error=str(refusal)), 429
     except (ThinkificError, RedisError) as error:
-        return GroupPreview(group, error=explain(error))
+        return GroupPreview(group, error=explain(error)), 200
 
 
 def plan_counts(preview: GroupPreview) -> list[tuple[str, int]]:

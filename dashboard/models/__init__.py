@@ -3,6 +3,7 @@
 from .access import AccessEnrollment
 from .account import Account
 from .activity import Activity
+from .account import Account, AccountSession
 from .catalog import Course, Team, User, team_courses
 from .enums import (
     Direction,
@@ -23,6 +24,7 @@ __all__ = [
     "AccessEnrollment",
     "Account",
     "Activity",
+    "AccountSession",
     "Assignment",
     "Course",
     "Direction",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import has_request_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, ForeignKey, String, delete, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -25,6 +26,16 @@ class Account(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
+    # The sign-in this request came with (set by the user loader), and the token that
+    # `login_user` stores in the session cookie through `get_id` (set when signing in).
+    current_session = None  # AccountSession | None; not a column
+    session_token = None  # str | None; not a column
+
+    def get_id(self) -> str | None:
+        """Flask-Login's alternative id: the session token, so that the cookie names a
+        server-side session that can be ended, not the account."""
+        return self.session_token
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
 
@@ -41,3 +52,39 @@ class Account(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Account {self.email} {self.role}>"
+
+
+class AccountSession(db.Model):
+    """One sign-in: the cookie holds its token, the table keeps only the token's SHA-256."""
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(255), default="")
+    ip_address: Mapped[str] = mapped_column(String(45), default="")
+
+
+ENDS_SESSIONS = ("password_hash", "role", "active")
+
+
+@event.listens_for(Session, "before_flush")
+def end_sessions_of_changed_accounts(session: Session, _context, _instances) -> None:
+    """A new password, another role or deactivation ends the account's sessions, whichever
+    code made the change; only the session of the request that made it is kept."""
+    for account in session.dirty:
+        if isinstance(account, Account) and _credentials_changed(account):
+            query = delete(AccountSession).where(AccountSession.account_id == account.id)
+            if account.current_session is not None and has_request_context():
+                query = query.where(AccountSession.id != account.current_session.id)
+            session.execute(query)
+
+
+def _credentials_changed(account: Account) -> bool:
+    state = inspect(account)
+    return any(state.attrs[name].history.has_changes() for name in ENDS_SESSIONS)

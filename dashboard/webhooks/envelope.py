@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 MAX_BODY_BYTES = 256 * 1024
+MAX_DEPTH = 32  # Thinkific's envelopes nest three or four levels
 HANDLED_TOPICS = frozenset(
     {"user.signup", "user.updated", "enrollment.created", "enrollment.completed"}
 )
@@ -52,6 +53,10 @@ def parse_envelope(body: bytes, topic_header: str | None) -> Envelope:
         data = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
         raise WebhookRejected(400, "The body is not JSON.") from None
+    except RecursionError:
+        raise WebhookRejected(400, TOO_DEEP) from None
+    if depth(data) > MAX_DEPTH:
+        raise WebhookRejected(400, TOO_DEEP)
     if not isinstance(data, dict):
         raise WebhookRejected(400, "The body is not a webhook envelope (a JSON object).")
     delivery_id, topic = _delivery_id(data), _topic(data, topic_header)
@@ -59,6 +64,21 @@ def parse_envelope(body: bytes, topic_header: str | None) -> Envelope:
     if not isinstance(payload, dict):
         raise WebhookRejected(400, "The envelope has no payload object.")
     return Envelope(delivery_id, topic, payload)
+
+
+TOO_DEEP = f"The body nests more than {MAX_DEPTH} levels deep."
+
+
+def depth(data: Any) -> int:
+    """How many levels of objects and arrays `data` nests (counted without recursion)."""
+    deepest, stack = 0, [(data, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, level)
+            children = value.values() if isinstance(value, dict) else value
+            stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _delivery_id(data: dict[str, Any]) -> str:

@@ -7,6 +7,8 @@ from . import bp
 from .envelope import MAX_BODY_BYTES, WebhookRejected, parse_envelope, verify_signature
 from .service import record_delivery
 
+TOO_LARGE = f"The body is larger than a webhook may be ({MAX_BODY_BYTES // 1024} KB)."
+
 
 @bp.post("/thinkific")
 @csrf.exempt
@@ -28,9 +30,13 @@ def thinkific():
 
 
 def read_body() -> bytes:
+    """The raw body, if it is JSON and small: the size is checked before anything is read, and
+    a body without a length is read no further than one byte past the limit."""
+    if request.mimetype != "application/json":
+        raise WebhookRejected(415, "A webhook body must be sent as application/json.")
     if (request.content_length or 0) > MAX_BODY_BYTES:
-        raise WebhookRejected(413, "The body is too large for a webhook.")
-    body = request.get_data(cache=False)
+        raise WebhookRejected(413, TOO_LARGE)
+    body = request.stream.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
-        raise WebhookRejected(413, "The body is too large for a webhook.")
+        raise WebhookRejected(413, TOO_LARGE)
     return body

@@ -1,7 +1,7 @@
 """sync safety: no grace period for the sync's own additions (sync_pushes goes), and a group
 whose link was made, changed or removed pauses its next sync before any removal
 
-Revision ID: 0006h3
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-06 02:40:00.000000
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0006h3"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None

@@ -1,7 +1,7 @@
 """activities: the audit trail (who did what, when, from where, before → after)
 
-Revision ID: 0006h6
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-06 02:40:00.000000
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0006h6"
-down_revision = "0005"
+revision = "0007"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,101 @@
+"""Sign-in sessions kept in the database, so that each one can be ended for good.
+
+The session cookie holds a random token (Flask-Login's alternative id, `Account.get_id`); the
+table keeps its SHA-256 only. A token whose row is gone, idle too long or too old signs nobody
+in. Changing an account's password, role or activity ends its other sessions by itself
+(`models.account.end_sessions_of_changed_accounts`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from .extensions import db
+from .models import Account, AccountSession, utcnow
+
+TOUCH_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before it is written
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    idle: timedelta
+    absolute: timedelta
+
+    @classmethod
+    def from_config(cls, config) -> Lifetime:
+        return cls(
+            idle=timedelta(hours=config["SESSION_IDLE_HOURS"]),
+            absolute=timedelta(days=config["SESSION_MAX_DAYS"]),
+        )
+
+    def expired(self, row: AccountSession, now: datetime) -> bool:
+        return now - row.last_seen_at > self.idle or now - row.created_at > self.absolute
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def begin(account: Account, user_agent: str, ip_address: str) -> str:
+    """Record a new sign-in of `account` and return its token (for the cookie)."""
+    token = secrets.token_urlsafe(32)
+    row = AccountSession(
+        account_id=account.id,
+        token_hash=token_hash(token),
+        user_agent=user_agent[:255],
+        ip_address=ip_address[:45],
+    )
+    db.session.add(row)
+    db.session.commit()
+    account.session_token, account.current_session = token, row
+    return token
+
+
+def resume(token: str, lifetime: Lifetime) -> Account | None:
+    """The active account whose live session `token` names; an expired session is ended."""
+    row = db.session.scalar(select(AccountSession).filter_by(token_hash=token_hash(token)))
+    if row is None:
+        return None
+    now = utcnow()
+    if lifetime.expired(row, now):
+        end(row)
+        return None
+    account = db.session.get(Account, row.account_id)
+    if account is None or not account.active:
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
+    account.session_token, account.current_session = token, row
+    return account
+
+
+def end(row: AccountSession) -> None:
+    db.session.execute(delete(AccountSession).where(AccountSession.id == row.id))
+    db.session.commit()
+
+
+def end_others(account: Account) -> int:
+    """End every session of `account` but the current one; returns how many were ended."""
+    query = delete(AccountSession).where(AccountSession.account_id == account.id)
+    if account.current_session is not None:
+        query = query.where(AccountSession.id != account.current_session.id)
+    ended = db.session.execute(query).rowcount
+    db.session.commit()
+    return ended
+
+
+def active_sessions(account: Account, lifetime: Lifetime) -> list[AccountSession]:
+    """The account's sessions that still sign in, most recently used first."""
+    rows = db.session.scalars(
+        select(AccountSession)
+        .filter_by(account_id=account.id)
+        .order_by(AccountSession.last_seen_at.desc(), AccountSession.id.desc())
+    )
+    now = utcnow()
+    return [row for row in rows if not lifetime.expired(row, now)]

@@ -1,0 +1,31 @@
+// The page's own behaviour, kept out of the HTML so that the Content-Security-Policy can allow
+// no inline script and no eval: no onclick= handlers, no hx-on, no js: values, no trigger
+// filters (htmx evaluates those with Function).
+(() => {
+  // A button with data-dismiss="SELECTOR" removes its closest SELECTOR (a flash, a preview).
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest?.("[data-dismiss]");
+    if (button) button.closest(button.dataset.dismiss)?.remove();
+  });
+
+  // Escape inside a form that has a data-escape-cancels link clicks that link (Cancel).
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const cancel = event.target.closest?.("form")?.querySelector("[data-escape-cancels]");
+    if (cancel) {
+      event.preventDefault();
+      cancel.click();
+    }
+  });
+
+  // An element with data-send-row-ids="SELECTOR" sends the ids of the rows SELECTOR matches
+  // (`group-12` sends 12) as `ids` with each of its requests (the sync progress poll).
+  document.addEventListener("htmx:config:request", (event) => {
+    const source = event.detail.ctx.sourceElement;
+    const selector = source?.dataset?.sendRowIds;
+    if (!selector) return;
+    const rows = document.querySelectorAll(selector);
+    const ids = Array.from(rows, (row) => row.id.slice(row.id.indexOf("-") + 1)).join(",");
+    event.detail.ctx.request.body.set("ids", ids);
+  });
+})();
