@@ -12,6 +12,7 @@ NAVIGATION = (
     ("teams.index", "Teams"),
     ("users.index", "Users"),
     ("sync_runs.index", "Sync history"),
+    ("access.index", "Access"),
     ("settings.index", "Settings"),
 )
 
