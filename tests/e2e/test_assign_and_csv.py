@@ -167,7 +167,7 @@ def test_export_groups_and_a_groups_members_as_csv(page, sign_in, make):
     page.get_by_role("searchbox", name="Search groups by name").fill("a")
     expect(page.locator("tbody.group")).to_have_count(2)
     with page.expect_download() as download:
-        page.get_by_role("button", name="Export CSV").click()
+        page.get_by_role("link", name="Export CSV").click()
     assert download.value.suggested_filename == "groups-filtered.csv"
     rows = read_download(download.value)
     assert rows[0] == ["name", "token", "thinkific_id", "teams", "users", "status"]
@@ -176,7 +176,7 @@ def test_export_groups_and_a_groups_members_as_csv(page, sign_in, make):
 
     page.goto(f"/admin/groups/{acme.id}")
     with page.expect_download() as download:
-        page.locator("#group-members").get_by_role("button", name="Export CSV").click()
+        page.locator("#group-members").get_by_role("link", name="Export CSV").click()
     rows = read_download(download.value)
     assert rows[0] == ["email", "first_name", "last_name", "source", "added_utc"]
     assert [(r[0], r[3]) for r in rows[1:]] == [

@@ -128,6 +128,10 @@ def test_keyboard_only_quick_assign_and_direction_change(page, sign_in, make):
     make.team("Globex Corp")
     sign_in()
     page.goto("/admin/groups/?q=acme")
+    acme = page.locator(f"#group-{group.id}")
+    quick_assign = acme.get_by_role("button", name="Quick Assign Team")
+    without_skipping = tab_until(page, quick_assign)
+    page.reload()
 
     page.keyboard.press("Tab")
     skip = page.get_by_role("link", name="Skip to main content")
@@ -136,9 +140,8 @@ def test_keyboard_only_quick_assign_and_direction_change(page, sign_in, make):
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
 
-    acme = page.locator(f"#group-{group.id}")
-    quick_assign = acme.get_by_role("button", name="Quick Assign Team")
-    assert tab_until(page, quick_assign) < 12  # from the top of the page it took 19
+    # the skip link passes the top bar and the sidebar's links
+    assert tab_until(page, quick_assign) <= without_skipping - 8
     page.keyboard.press("Enter")
     team = acme.get_by_label("Team", exact=True)
     expect(team).to_be_focused()
