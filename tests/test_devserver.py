@@ -148,6 +148,9 @@ def test_a_signal_during_the_first_sync_stops_everything_quietly(devserver, sign
     server = devserver()
     server.wait_until_running()
     server.wait_for(r"worker +\|.*jobs\.sync\.poll\(\)")  # the clock's first sync, at boot
+    api_url = server.wait_for(r"emulator with demo data, at (\S+)").group(1)
+    seeded = {group.name for group in demo_data().thinkific_groups()}
+    _wait_for(lambda: _emulator_group_names(api_url) - seeded)  # it is pushing groups now
     tree = server.process_tree()
     assert int((server.instance / "redis" / "redis.pid").read_text()) in tree
     server.process.send_signal(signum)
@@ -327,6 +330,14 @@ def _wait_gone(pids: set[int], timeout: float = 15) -> set[int]:
     while time.monotonic() < deadline and any(_running(pid) for pid in pids):
         time.sleep(0.1)
     return {pid for pid in pids if _running(pid)}
+
+
+def _wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still not true after {timeout}s: {condition}")
+        time.sleep(0.2)
 
 
 def _kill(pid: int) -> None:
