@@ -1,4 +1,5 @@
 /* The dashboard's own behaviour, in one static file (no inline scripts or handlers):
+   - groups ticked for a bulk action stay ticked through live row updates;
    - keep the keyboard's place when htmx replaces what had focus (Quick Assign, a direction
      change): focus goes to the same control in the new content, or to the changed row;
    - flash messages: the × button closes one; success messages close by themselves after a few
@@ -52,15 +53,35 @@
     }
   }
 
+  /* Groups ticked for a bulk action stay ticked when a live update redraws their rows; the
+     bulk action's own answer redraws them unticked. */
+  var TICKS = "input[type=checkbox][form='bulk-assign']";
+  var ticked = [];
+
+  function tickedValues() {
+    return Array.prototype.map.call(document.querySelectorAll(TICKS + ":checked"), function (box) {
+      return box.value;
+    });
+  }
+
+  function restoreTicks(values) {
+    document.querySelectorAll(TICKS).forEach(function (box) {
+      if (values.indexOf(box.value) !== -1) { box.checked = true; }
+    });
+  }
+
   document.addEventListener("htmx:before:swap", function (event) {
     var ctx = event.detail && event.detail.ctx;
     focusBeforeSwap = describeFocus(ctx && ctx.target);
+    var source = ctx && ctx.sourceElement;
+    ticked = source && source.id === "bulk-assign" ? [] : tickedValues();
   });
 
   document.addEventListener("htmx:after:swap", function () {
     var place = focusBeforeSwap;
     focusBeforeSwap = null;
     restoreFocus(place);
+    restoreTicks(ticked);
   });
 
   /* ---- flash messages ---- */

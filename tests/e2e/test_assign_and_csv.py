@@ -94,6 +94,13 @@ def test_assign_one_team_to_several_ticked_groups(page, sign_in, make):
     bulk.get_by_role("button", name="Assign to ticked groups").click()  # nothing ticked now
     expect(page.get_by_role("alert")).to_contain_text("Tick the groups to assign the team to.")
 
+    umbrella = row(page, "Umbrella")
+    umbrella.get_by_role("checkbox", name="Tick Umbrella").check()
+    umbrella.get_by_role("button", name="Quick Assign Team").click()
+    umbrella.get_by_role("button", name="Cancel").click()  # the row is drawn again
+    expect(umbrella.get_by_role("form")).to_have_count(0)
+    expect(umbrella.get_by_role("checkbox", name="Tick Umbrella")).to_be_checked()
+
 
 CSV_FILE = """email,first_name,last_name
 ann@example.com,Ann,Able
