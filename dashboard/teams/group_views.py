@@ -45,7 +45,7 @@ def assign_group(team_id: int):
     flash(assigned_message(assignment), "success")
     if not htmx.is_partial():
         return htmx.redirect(url_for("teams.detail", team_id=team.id))
-    section = htmx.render_fragment(SECTION, team=team, **groups_context(team))
+    section = htmx.render_fragment(SECTION, team=team, just_assigned=True, **groups_context(team))
     return htmx.fragment_response(section)
 
 

@@ -52,6 +52,8 @@ def test_assign_a_group_from_the_teams_page(page, sign_in, make):
     expect(
         page.get_by_role("status").filter(has_text="Assigned Globex Corp to Acme")
     ).to_be_visible()
+    expect(form.get_by_label("Group", exact=True)).to_be_focused()  # ready for the next one
+    expect(form.get_by_label("Group", exact=True)).to_have_value("")
     assert page.evaluate("window.__noReload") is True
 
     acme = fresh(acme)
