@@ -7,6 +7,7 @@ it, and is stopped by whoever started it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -61,12 +62,14 @@ def start(directory: Path | str, timeout: float = 10.0) -> str:
 
 
 def stop(directory: Path | str) -> None:
-    """Stop the server started by `start(directory)`, if it runs."""
-    pidfile = Path(directory).resolve() / "redis.pid"
+    """Stop the server started by `start(directory)`, if it runs (also when it was stopped
+    so early that it has not written its pid file yet)."""
+    directory = Path(directory).resolve()
     try:
-        pid = int(pidfile.read_text().strip())
+        pid = int((directory / "redis.pid").read_text().strip())
         os.kill(pid, signal.SIGTERM)
     except (FileNotFoundError, ValueError, ProcessLookupError):
+        _shutdown_through_socket(directory)
         return
     for _ in range(100):
         try:
@@ -74,6 +77,13 @@ def stop(directory: Path | str) -> None:
         except ProcessLookupError:
             return
         time.sleep(0.05)
+
+
+def _shutdown_through_socket(directory: Path) -> None:
+    if not is_running(directory):
+        return
+    with contextlib.suppress(redis.ConnectionError, OSError):
+        redis.Redis.from_url(url_for_directory(directory)).shutdown(nosave=True)
 
 
 def _server_command(directory: Path, sock: Path) -> list[str]:

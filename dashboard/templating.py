@@ -13,6 +13,7 @@ NAVIGATION = (
     ("teams.index", "Teams"),
     ("users.index", "Users"),
     ("sync_runs.index", "Sync history"),
+    ("access.index", "Access"),
     ("settings.index", "Settings"),
     ("activity.index", "Activity"),
 )

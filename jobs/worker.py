@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask
+from rq.exceptions import ShutDownImminentException
+from rq.job_lifecycle import call_exception_handlers
 from rq.worker import HerokuWorker
 
 from dashboard.extensions import db
@@ -16,6 +18,16 @@ class AppWorker(HerokuWorker):
     def main_work_horse(self, *args, **kwargs):
         db.engine.dispose(close=False)
         return super().main_work_horse(*args, **kwargs)
+
+    def handle_exception(self, job, *exc_info):
+        """A job cut short by a shutdown (Ctrl-C, SIGTERM) is said in one line, not a traceback:
+        nothing went wrong in it, and the run it was doing is ended as interrupted."""
+        if not isinstance(exc_info[1], ShutDownImminentException):
+            return super().handle_exception(job, *exc_info)
+        self.log.warning(
+            "Worker %s: job %s stopped: the worker is shutting down", self.name, job.id
+        )
+        call_exception_handlers(self._exc_handlers, job, *exc_info)
 
 
 def run_worker(app: Flask, *, burst: bool = False) -> bool:

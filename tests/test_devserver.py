@@ -143,6 +143,25 @@ def test_make_run_serves_the_demo_and_stops_everything_on_ctrl_c(devserver):
     assert server.output.rstrip().endswith("Stopped.")
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_a_signal_during_the_first_sync_stops_everything_quietly(devserver, signum):
+    server = devserver()
+    server.wait_until_running()
+    server.wait_for(r"worker +\|.*jobs\.sync\.poll\(\)")  # the clock's first sync, at boot
+    api_url = server.wait_for(r"emulator with demo data, at (\S+)").group(1)
+    seeded = {group.name for group in demo_data().thinkific_groups()}
+    _wait_for(lambda: _emulator_group_names(api_url) - seeded)  # it is pushing groups now
+    tree = server.process_tree()
+    assert int((server.instance / "redis" / "redis.pid").read_text()) in tree
+    server.process.send_signal(signum)
+    server.process.send_signal(signum)  # twice: make forwards SIGTERM, a user presses Ctrl-C again
+    assert server.wait() == 0
+    assert _wait_gone(tree) == set()
+    server.wait_for(r"worker +\|.* job \S+ stopped: the worker is shutting down")
+    assert "Traceback" not in server.output
+    assert server.output.rstrip().endswith("Stopped.")
+
+
 def test_second_start_keeps_data_and_a_dying_child_stops_the_rest(devserver):
     first = devserver()
     first.wait_until_running()
@@ -311,6 +330,14 @@ def _wait_gone(pids: set[int], timeout: float = 15) -> set[int]:
     while time.monotonic() < deadline and any(_running(pid) for pid in pids):
         time.sleep(0.1)
     return {pid for pid in pids if _running(pid)}
+
+
+def _wait_for(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"still not true after {timeout}s: {condition}")
+        time.sleep(0.2)
 
 
 def _kill(pid: int) -> None:

@@ -43,8 +43,16 @@ class ReadPlan:
     def words(self) -> str:
         if self.by == "nothing":
             return "no course to read"
-        other = "user" if self.by == "course" else "course"
-        return f"read enrollments by {self.by} (≥ {self.calls} calls; by {other}: ≥ {self.other})"
+        way = "one user at a time" if self.by == "user" else "one course at a time"
+        other = "course by course" if self.by == "user" else "user by user"
+        return (
+            f"checked in Thinkific {way}: at least {_requests(self.calls)} to Thinkific "
+            f"({other} would take at least {self.other})"
+        )
+
+
+def _requests(count: int) -> str:
+    return f"{count} request" if count == 1 else f"{count} requests"
 
 
 def choose_reads(view: AccessView, known: Mapping[int, int]) -> ReadPlan:

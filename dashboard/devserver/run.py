@@ -62,6 +62,10 @@ def main() -> int:
 
 
 def _shutdown(signum, _frame):
+    """The first Ctrl-C or SIGTERM stops everything; a second one (make forwards SIGTERM to a
+    process that may already have it) must not cut that shutdown short."""
+    for each in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(each, signal.SIG_IGN)
     raise Shutdown(signum)
 
 

@@ -8,8 +8,11 @@ def blueprint() -> Blueprint:
     app is created, so importing any other module of this package does not import every screen."""
     from . import (  # noqa: F401
         assign_views,
+        bulk_views,
         detail_views,
+        export,
         group_sync_views,
+        import_views,
         link_views,
         member_views,
         sync_views,

@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     EmailField,
     Field,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..models import Direction, Team
+from ..models import Direction, Group, Team
 from ..teams.service import find_team_by_name
 from ..text import strip_controls
-from .service import NAME_MAX
+from .service import NAME_MAX, find_group_by_name
 
 DESCRIPTION_MAX = 2000
+BULK_MAX = 200  # groups ticked at once: a page of the table holds 50
 NAME_PART_ERROR = "At most 100 characters."
 
 # Each direction in words: its label, and which system is the source of truth.
@@ -111,6 +115,45 @@ class QuickAssignForm(FlaskForm):
             )
 
 
+class BulkAssignForm(QuickAssignForm):
+    """Assign one team to the groups ticked in the Groups table."""
+
+    group_ids = SelectMultipleField("Groups", coerce=int, choices=[], validate_choice=False)
+
+    def validate_group_ids(self, field: Field) -> None:
+        if not field.data:
+            raise ValidationError("Tick the groups to assign the team to.")
+        if len(field.data) > BULK_MAX:
+            raise ValidationError(f"Assign at most {BULK_MAX} groups at once.")
+
+
+class TeamGroupForm(FlaskForm):
+    """Assign a group to a team, from the team's page."""
+
+    group = StringField(
+        "Group",
+        filters=[strip],
+        validators=[
+            DataRequired("Choose a group."),
+            Length(
+                max=NAME_MAX, message="No group has a name that long; choose one from the list."
+            ),
+            no_control_characters,
+        ],
+    )
+    direction = RadioField(
+        "Sync direction", choices=DIRECTION_CHOICES, invalid_choice_message=DIRECTION_ERROR
+    )
+    chosen_group: Group | None = None
+
+    def validate_group(self, field: Field) -> None:
+        self.chosen_group = find_group_by_name(field.data)
+        if self.chosen_group is None:
+            raise ValidationError(
+                f"There is no group named “{field.data}”; choose one from the list."
+            )
+
+
 class DirectionForm(FlaskForm):
     direction = SelectField(
         "Sync direction", choices=DIRECTION_CHOICES, invalid_choice_message=DIRECTION_ERROR
@@ -135,4 +178,18 @@ class MemberForm(FlaskForm):
         "Last name",
         filters=[strip],
         validators=[Optional(), Length(max=100, message=NAME_PART_ERROR), no_control_characters],
+    )
+
+
+class CsvUploadForm(FlaskForm):
+    file = FileField(
+        "CSV file of emails", validators=[FileRequired("Choose a CSV file to import.")]
+    )
+
+
+class CsvConfirmForm(FlaskForm):
+    """The previewed file, sent back as text: confirming re-checks it and adds what it can."""
+
+    csv_text = HiddenField(
+        validators=[DataRequired("The file to import is missing; upload it again.")]
     )

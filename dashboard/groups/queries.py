@@ -100,6 +100,23 @@ def team_choices(group_id: int, text: str = "", limit: int = TEAM_CHOICES) -> li
     return list(db.session.scalars(statement.order_by(Team.name_key).limit(limit)))
 
 
+def group_choices(team_id: int, text: str = "", limit: int = TEAM_CHOICES) -> list[str]:
+    """Names of groups not yet assigned to the team, alphabetically, matching `text`."""
+    assigned = select(Assignment.group_id).where(Assignment.team_id == team_id)
+    statement = select(Group.name).where(Group.id.not_in(assigned))
+    if text:
+        statement = statement.where(contains(Group.name_key, name_key(text)))
+    return list(db.session.scalars(statement.order_by(Group.name_key).limit(limit)))
+
+
+def all_team_choices(text: str = "", limit: int = TEAM_CHOICES) -> list[str]:
+    """Names of teams matching `text`, alphabetically (for an action on several groups)."""
+    statement = select(Team.name)
+    if text:
+        statement = statement.where(contains(Team.name_key, name_key(text)))
+    return list(db.session.scalars(statement.order_by(Team.name_key).limit(limit)))
+
+
 # --- members ----------------------------------------------------------------------------------
 
 

@@ -30,9 +30,9 @@ def filename(run: SyncRun, filters: EventFilters) -> str:
 
 
 def csv_lines(run: SyncRun, filters: EventFilters) -> Iterator[str]:
-    yield _line(HEADER)
+    yield csv_line(HEADER)
     for event, group_name in iter_events(run, filters):
-        yield _line(safe_cell(value) for value in _cells(event, group_name))
+        yield csv_line(safe_cell(value) for value in _cells(event, group_name))
 
 
 def _cells(event: SyncEvent, group_name: str | None) -> tuple[object, ...]:
@@ -47,7 +47,7 @@ def _cells(event: SyncEvent, group_name: str | None) -> tuple[object, ...]:
     )
 
 
-def _line(cells: Iterable[str]) -> str:
+def csv_line(cells: Iterable[str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer).writerow(cells)
     return buffer.getvalue()

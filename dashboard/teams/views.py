@@ -22,6 +22,7 @@ from ..listing import ListArgs, list_args
 from ..models import Course, Team
 from . import bp, queries
 from .forms import ConfigurationForm, DetailsForm, TeamForm
+from .group_views import groups_context
 from .queries import TEAM_SORTS, TEAM_USER_SORTS
 from .service import configure_team, create_team, edit_team, rename_team
 
@@ -80,11 +81,11 @@ def users_context(team: Team, args: ListArgs) -> dict[str, Any]:
 
 
 def page_context(team: Team) -> dict[str, Any]:
-    return {
-        "assignments": queries.team_assignments(team),
-        "activity": recent_for_page("team", team.id),
-        **configuration_context(team),
-    }
+    return (
+        groups_context(team)
+        | configuration_context(team)
+        | {"activity": recent_for_page("team", team.id)}
+    )
 
 
 # --- parts edited in place ---------------------------------------------------------------------
