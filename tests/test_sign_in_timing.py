@@ -23,9 +23,11 @@ def web(app_config):
 
 
 def timed_refusal(client, email) -> tuple[float, str]:
-    started = time.perf_counter()
+    """The refusal and the processor time it took: the request runs in this thread, and its
+    processor time, unlike the wall clock, does not grow when the machine is busy."""
+    started = time.thread_time()
     response = client.post("/login", data={"email": email, "password": "wrong password"})
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert response.status_code == 422
     return elapsed, re.search(r'<small[^>]*id="password-error"[^>]*>(.*?)</small>', response.text,
                               re.S).group(1)  # fmt: skip
