@@ -1,9 +1,9 @@
 """Discovering groups (DESIGN §4.1): Thinkific's groups list against the dashboard's groups.
 
-`plan_discovery` compares the two lists and says what to do, in words; `apply_discovery`
-does it. A dry run only plans. Thinkific adds members to groups *by name*, so a Thinkific
-group and a dashboard group with the same name (ignoring case) are the same group: it is
-linked, never duplicated.
+`plan_discovery` compares the two lists and says what to do, in words; `apply_step` does each
+step (creating a group in Thinkific with no transaction open). A dry run only plans. Thinkific
+adds members to groups *by name*, so a Thinkific group and a dashboard group with the same name
+(ignoring case) are the same group: it is linked, never duplicated.
 """
 
 from __future__ import annotations
@@ -166,7 +166,9 @@ def apply_step(step: GroupStep, client, now: datetime) -> Group | None:
     elif step.step == Step.DELETED:
         group.deleted_in_thinkific_at = now
     elif step.step == Step.CREATE:
-        created = client.create_group(group.name)
+        name = group.name
+        db.session.commit()  # nothing is pending; no transaction is open during the call
+        created = client.create_group(name)  # killed after it: the next discovery links it
         group.thinkific_id, group.token = created.id, created.token
     db.session.flush()
     return group

@@ -1,5 +1,8 @@
 """Syncing one group inside a run: lock, read, plan, pause or apply, and say how it went.
 
+Every write here is committed before Thinkific is called, and the reads' transactions are ended
+too: no transaction is open while the run waits on Thinkific (see apply.py for the batches).
+
 The group's status fields are kept true at every step: `syncing` while it runs (committed, so
 the UI sees it), then `idle`, `error` (with the reason) or `paused` (with the plan stored as
 pending events for an admin to approve or reject).
@@ -86,18 +89,28 @@ def sync_group(ctx: RunContext, group: Group, decision: Decision = Decision()) -
 
 def _sync_locked(ctx: RunContext, group: Group, decision: Decision) -> None:
     begin(group)
-    view = load_local_side(group)
-    read_remote_side(ctx.client, view)
+    view = read_both_sides(ctx, group)
     now = utcnow()
-    group.last_read_at = now
     plan = plan_group(view.snapshot(), view.links, now=now, kept=decision.kept)
     if ctx.needs_approval(plan, decision):
+        group.last_read_at = now
         pause(ctx, view, plan)
         return
+    db.session.commit()  # ends the read: no transaction is open while Thinkific is asked
     verify_absences(ctx, view, plan)
+    group.last_read_at = now
     applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, ctx.removals, ctx.tally)
     applier.run(on_batch=ctx.save_counts)
     finish(ctx, group, applier)
+
+
+def read_both_sides(ctx: RunContext, group: Group) -> GroupView:
+    """The dashboard's side, then Thinkific's, read with no transaction open during the calls."""
+    thinkific_id = group.thinkific_id
+    view = load_local_side(group)
+    db.session.commit()
+    read_remote_side(ctx.client, view, thinkific_id)
+    return view
 
 
 def begin(group: Group) -> None:
