@@ -19,6 +19,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from ..database import end_transaction
 from ..extensions import db
 from ..models import AccessEnrollment, EventOutcome, SyncEvent, User
 from ..sync.apply import PLACEHOLDER_LAST_NAME, Tally
@@ -80,7 +81,7 @@ class AccessApply:
         for start in range(0, len(changes), BATCH):
             batch = changes[start : start + BATCH]
             self._claim_creations(batch)
-            db.session.commit()  # the intent, before any call
+            end_transaction()  # the intent, committed before any call
             results = [self._apply(change) for change in batch]  # no transaction open
             self._write_later()
             self._record(results)

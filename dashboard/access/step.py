@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import update
 
+from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, SyncEvent, utcnow
 from ..sync.group_sync import RunContext
@@ -41,7 +42,7 @@ class AccessRequest:
 
 def refresh_courses_step(ctx: RunContext) -> None:
     """Pull the school's courses; a failure is recorded and the run goes on."""
-    db.session.commit()  # no transaction is open while Thinkific lists the courses
+    end_transaction()
     try:
         changes = refresh_courses(ctx.client, utcnow())
     except ThinkificError as error:
@@ -80,7 +81,7 @@ def sync_access(ctx: RunContext, scope: Scope, approved: frozenset[str] = frozen
 def _sync_locked(ctx: RunContext, scope: Scope, approved: frozenset[str]) -> None:
     view = load_view(scope)
     reads = choose_reads(view, records_per_course())
-    db.session.commit()  # the local side is read: no transaction is open during the calls
+    end_transaction()
     remote = read_remote(ctx.client, view, reads)  # all of it, or AccessReadFailed
     now = utcnow()
     held, fixes = reconcile(view.records, remote.enrollments, view.courses_to_read(), now)

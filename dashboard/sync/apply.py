@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, Group, SyncEvent, User
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
@@ -89,7 +90,7 @@ class GroupApply:
         """Apply the plan batch by batch; the caller commits the last writes."""
         changes = list(self.plan.changes)
         self._names = _names(self.view, [c.key for c in self.plan.of(Action.ADD_REMOTE)])
-        db.session.commit()  # no transaction stays open while Thinkific is called
+        end_transaction()
         for start in range(0, len(changes), BATCH):
             batch = changes[start : start + BATCH]
             called = self._call_thinkific(batch)

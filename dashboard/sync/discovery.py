@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 
+from ..database import end_transaction
 from ..extensions import db
 from ..models import Group, ManualAction, SyncBaseMember, SyncMode, SyncPush, name_key
 from ..thinkific.resources import Group as RemoteGroup
@@ -167,7 +168,7 @@ def apply_step(step: GroupStep, client, now: datetime) -> Group | None:
         group.deleted_in_thinkific_at = now
     elif step.step == Step.CREATE:
         name = group.name
-        db.session.commit()  # nothing is pending; no transaction is open during the call
+        end_transaction()
         created = client.create_group(name)  # killed after it: the next discovery links it
         group.thinkific_id, group.token = created.id, created.token
     db.session.flush()

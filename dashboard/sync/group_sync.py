@@ -17,6 +17,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import update
 
+from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, Group, SyncEvent, SyncRun, SyncState, utcnow
 from ..thinkific.errors import ThinkificError
@@ -96,7 +97,7 @@ def _sync_locked(ctx: RunContext, group: Group, decision: Decision) -> None:
         group.last_read_at = now
         pause(ctx, view, plan)
         return
-    db.session.commit()  # ends the read: no transaction is open while Thinkific is asked
+    end_transaction()
     verify_absences(ctx, view, plan)
     group.last_read_at = now
     applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, ctx.removals, ctx.tally)
@@ -108,7 +109,7 @@ def read_both_sides(ctx: RunContext, group: Group) -> GroupView:
     """The dashboard's side, then Thinkific's, read with no transaction open during the calls."""
     thinkific_id = group.thinkific_id
     view = load_local_side(group)
-    db.session.commit()
+    end_transaction()
     read_remote_side(ctx.client, view, thinkific_id)
     return view
 

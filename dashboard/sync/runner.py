@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..access.loading import Scope, describe_users
 from ..access.step import AccessRequest, refresh_courses_step, sync_access
+from ..database import end_transaction
 from ..extensions import db
 from ..models import (
     EventOutcome,
@@ -119,7 +120,7 @@ def sync_access_only(ctx: RunContext, access: AccessRequest) -> None:
 
 def discover(ctx: RunContext) -> set[int]:
     """Discovery of DESIGN §4.1; returns the ids of groups in a naming conflict."""
-    db.session.commit()  # no transaction is open while Thinkific lists its groups
+    end_transaction()
     try:
         remote = list(ctx.client.iter_groups())
     except ThinkificError as error:
@@ -173,14 +174,14 @@ def ensure_in_thinkific(ctx: RunContext, group: Group) -> str | None:
     if group.thinkific_id is not None:
         return None
     name, pulls = group.name, group.sync_mode == SyncMode.PULL
-    db.session.commit()  # no transaction is open while Thinkific is asked
+    end_transaction()
     found = ctx.client.find_group_by_name(name)
     if found is None and pulls:
         return "This group does not exist in Thinkific, and its links only pull from there."
     taken = found and db.session.scalar(select(Group.id).filter_by(thinkific_id=found.id))
     if taken:
         return f"Thinkific's group “{found.name}” is already linked to another dashboard group."
-    db.session.commit()
+    end_transaction()
     created = found or ctx.client.create_group(name)  # killed after it: found by name next
     group.thinkific_id, group.token = created.id, created.token
     group.name = created.name  # Thinkific adds members by its exact spelling of the name

@@ -33,7 +33,8 @@ def test_a_call_inside_a_write_transaction_is_reported(app, make, transaction_gu
     db.session.rollback()
     found = caught(transaction_guard)
     assert len(found) == 1
-    assert "GET " in found[0] and "/groups" in found[0]
+    assert "GET " in found[0]
+    assert "/groups" in found[0]
     assert "inside a write transaction" in found[0]
 
 
