@@ -65,14 +65,6 @@ class AccessApply:
     _learned: dict[int, int] = field(default_factory=dict)  # user id: Thinkific id
     _later: list[Callable[[], None]] = field(default_factory=list)  # the batch's writes
 
-    def _write_later(self) -> None:
-        """The writes the batch's calls asked for, and the Thinkific ids they taught."""
-        remember_thinkific_ids(self.view, self._learned)
-        self._learned = {}
-        for write in self._later:
-            write()
-        self._later = []
-
     def run(self, on_batch: Callable[[], None] = lambda: None) -> None:
         """Apply the plan batch by batch; everything is committed when it returns."""
         changes = [c for c in self.plan.changes if not self._held_back(c)]
@@ -90,6 +82,14 @@ class AccessApply:
         if self.hold_endings:
             self._record([Result(c, EventOutcome.PENDING) for c in self.plan.endings])
         db.session.commit()
+
+    def _write_later(self) -> None:
+        """The writes the batch's calls asked for, and the Thinkific ids they taught."""
+        remember_thinkific_ids(self.view, self._learned)
+        self._learned = {}
+        for write in self._later:
+            write()
+        self._later = []
 
     def _held_back(self, change: AccessChange) -> bool:
         return self.hold_endings and change.action == AccessAction.END

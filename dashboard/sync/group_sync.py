@@ -97,7 +97,6 @@ def _sync_locked(ctx: RunContext, group: Group, decision: Decision) -> None:
         group.last_read_at = now
         pause(ctx, view, plan)
         return
-    end_transaction()
     verify_absences(ctx, view, plan)
     group.last_read_at = now
     applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, ctx.removals, ctx.tally)
@@ -184,8 +183,10 @@ def verify_absences(ctx: RunContext, view: GroupView, plan: Plan) -> None:
         return  # one page is one consistent answer
     absent = [c.key for c in plan.of(Action.REMOVE_LOCAL)]
     absent += [c.key for c in plan.of(Action.CLOSE_MANUAL) if c.key not in view.remote]
+    thinkific_id = view.group.thinkific_id
+    end_transaction()  # no transaction is open while Thinkific is asked
     for key in absent:
-        if next(iter(ctx.client.iter_users(email=key, group_id=view.group.thinkific_id)), None):
+        if next(iter(ctx.client.iter_users(email=key, group_id=thinkific_id)), None):
             raise ReadFailed(
                 f"Thinkific's member list changed while it was read ({key} was missing but "
                 "is a member); nothing was changed, the next sync reads it again."
