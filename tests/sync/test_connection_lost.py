@@ -1,5 +1,6 @@
-"""The database connection lost in the middle of a batch: the run stops, and the next run
-records what Thinkific already did (re-discovering it) without doing anything there twice."""
+"""The database connection or Redis lost in the middle of a batch: the run goes on, or stops
+and the next run records what Thinkific already did (re-discovering it) without doing anything
+there twice."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import sqlite3
 
 import psycopg
 import pytest
+import redis
 from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
+from dashboard import embedded_redis
 from dashboard.extensions import db
 from dashboard.models import Direction, RunState
 from dashboard.thinkific import transport
@@ -18,6 +21,20 @@ from tests.access.helpers import configure, enrollments, records, school, team_w
 from .helpers import add_local, members, sync
 
 EMAILS = [f"new{i}@example.com" for i in range(4)]
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    """A redis-server of the test's own (its folder), which a test may stop and start."""
+    folder = tmp_path / "redis"
+    url = embedded_redis.start(folder)
+    yield folder, url
+    embedded_redis.stop(folder)
+
+
+@pytest.fixture
+def app_config(app_config, own_redis) -> dict:
+    return {**app_config, "REDIS_URL": own_redis[1]}
 
 
 @pytest.fixture
@@ -139,3 +156,21 @@ def test_enrollments_whose_record_was_lost_stay_the_dashboards(site, make, emula
     assert len(emulator.control.enrollments()) == len(EMAILS)
     assert {r.created_by_dashboard for r in records()} == {True}
     assert all(r.thinkific_id for r in records())
+
+
+def test_a_redis_outage_mid_batch_leaves_nothing_to_do_twice(
+    site, make, emulator, own_redis, monkeypatch
+):
+    group = pushes(make)
+    folder, _ = own_redis
+    stop = _counter(2, lambda: embedded_redis.stop(folder))
+    hook = lambda method, url: stop(method == "POST" and url.endswith("/group_users"))  # noqa: E731
+    monkeypatch.setattr(transport, "BEFORE_SEND", [*transport.BEFORE_SEND, hook])
+    with pytest.raises(redis.ConnectionError):
+        sync(group)  # the request budget lives in Redis: no call goes out without it
+    monkeypatch.setattr(transport, "BEFORE_SEND", [h for h in transport.BEFORE_SEND if h != hook])
+    embedded_redis.start(folder)
+    assert len(site.members(site.group_id("Sales"))) == 2
+
+    assert sync(group).state == RunState.SUCCEEDED
+    assert_pushed_once(site, emulator, group)
