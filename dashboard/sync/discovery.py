@@ -155,7 +155,8 @@ def _create(group: LocalGroup) -> GroupStep:
 
 
 def apply_step(step: GroupStep, client, now: datetime) -> Group | None:
-    """Carry out one step (creating a group calls Thinkific); returns the group. Callers commit."""
+    """Carry out one step; returns the group. Creating a group calls Thinkific, after the
+    session's transaction is ended (the steps before it are committed). Callers commit."""
     group = db.session.get(Group, step.group_id) if step.group_id is not None else None
     if step.step == Step.IMPORT:
         group = _import(step.remote)
