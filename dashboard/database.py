@@ -1,4 +1,4 @@
-"""Database settings that differ by engine."""
+"""Database settings that differ by engine, and the rule for waiting on Thinkific."""
 
 from __future__ import annotations
 
@@ -28,3 +28,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def is_postgresql(engine: Engine | None = None) -> bool:
     return (engine or db.engine).dialect.name == "postgresql"
+
+
+def end_transaction() -> None:
+    """End the session's transaction before the process waits on Thinkific (a call, the shared
+    request budget, a back-off): on SQLite an open write blocks every other writer, and on
+    PostgreSQL even a read left open shows as idle in transaction. Anything the session holds
+    is committed; loaded objects reload on their next use."""
+    db.session.commit()

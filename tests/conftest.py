@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.browser",
     "tests.fixtures.thinkific",
     "tests.fixtures.workers",
+    "tests.fixtures.transactions",
 ]

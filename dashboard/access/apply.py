@@ -1,10 +1,14 @@
 """Carry out an access plan: Thinkific calls, the records of what the dashboard created, and
 an event per change.
 
-Changes go in batches. Before a batch's `POST /enrollments`, a record of each creation is
-committed with no Thinkific id yet; a job killed after the POST therefore still finds the
-enrollment its own on the next run (`reading._is_ours`), instead of mistaking it for one made
-outside the dashboard. Ending and extending are `PUT`s of the expiry: repeating one is harmless.
+Changes go in batches, each in three steps, and no transaction is open while Thinkific is
+called: a record of each creation the batch will make is committed first (with no Thinkific id
+yet); then the batch's Thinkific calls are made, their database writes kept aside; then those
+writes and an event per change are committed together in one short transaction. A job killed
+after a `POST /enrollments` therefore still finds the enrollment its own on the next run
+(`reading._is_ours`), instead of mistaking it for one made outside the dashboard; a user it
+created is found by email. Ending and extending are `PUT`s of the expiry: repeating one is
+harmless.
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from ..database import end_transaction
 from ..extensions import db
 from ..models import AccessEnrollment, EventOutcome, SyncEvent, User
 from ..sync.apply import PLACEHOLDER_LAST_NAME, Tally
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
-from .loading import AccessView
+from .loading import CHUNK, AccessView
 from .planner import AccessAction, AccessChange, AccessPlan, Held
 from .reading import Fix, Remote
 
@@ -56,19 +61,35 @@ class AccessApply:
     hold_endings: bool = False  # paused: endings wait for an admin as pending events
     errors: list[str] = field(default_factory=list)
     _in_a_row: int = 0
+    _names: dict[int, tuple[str, str | None, str | None]] = field(default_factory=dict)
+    _learned: dict[int, int] = field(default_factory=dict)  # user id: Thinkific id
+    _later: list[Callable[[], None]] = field(default_factory=list)  # the batch's writes
 
     def run(self, on_batch: Callable[[], None] = lambda: None) -> None:
+        """Apply the plan batch by batch; everything is committed when it returns."""
         changes = [c for c in self.plan.changes if not self._held_back(c)]
+        grants = [c.user_id for c in changes if c.action == AccessAction.GRANT]
+        self._names = _names(grants)
         for start in range(0, len(changes), BATCH):
             batch = changes[start : start + BATCH]
             self._claim_creations(batch)
-            db.session.commit()
-            self._record([self._apply(change) for change in batch])
+            end_transaction()  # the intent, committed before any call
+            results = [self._apply(change) for change in batch]  # no transaction open
+            self._write_later()
+            self._record(results)
             on_batch()
             db.session.commit()
         if self.hold_endings:
             self._record([Result(c, EventOutcome.PENDING) for c in self.plan.endings])
         db.session.commit()
+
+    def _write_later(self) -> None:
+        """The writes the batch's calls asked for, and the Thinkific ids they taught."""
+        remember_thinkific_ids(self.view, self._learned)
+        self._learned = {}
+        for write in self._later:
+            write()
+        self._later = []
 
     def _held_back(self, change: AccessChange) -> bool:
         return self.hold_endings and change.action == AccessAction.END
@@ -100,7 +121,7 @@ class AccessApply:
         except ValidationError:
             self._already_enrolled(change, user_id, course_id)
             raise
-        _write(change, thinkific_id=made.id, expires_at=made.expiry_date, ended_at=None)
+        self._write(change, thinkific_id=made.id, expires_at=made.expiry_date, ended_at=None)
         return extra
 
     def _extend_access(self, change: AccessChange) -> None:
@@ -116,37 +137,40 @@ class AccessApply:
         try:
             self.client.update_enrollment(change.enrollment_id, expiry_date=change.expires_at)
         except NotFoundError:
-            _forget(change)
+            self._later.append(lambda: _forget(change))
             raise
-        _write(change, expires_at=change.expires_at, ended_at=ended_at, kept_at=None)
+        self._write(change, expires_at=change.expires_at, ended_at=ended_at, kept_at=None)
+
+    def _write(self, change: AccessChange, **values) -> None:
+        self._later.append(lambda: _write(change, **values))
 
     # -- Thinkific users -------------------------------------------------------------------
 
     def _thinkific_user(self, user_id: int) -> tuple[int, str]:
         """The user's Thinkific id; a user Thinkific does not have yet is created there."""
-        known = self.view.users[user_id].thinkific_id
+        known = self.view.users[user_id].thinkific_id or self._learned.get(user_id)
         if known is not None:
             return known, ""
-        user = db.session.get(User, user_id)
-        found = self.client.find_user_by_email(user.email)
+        email, first, last = self._names[user_id]
+        found = self.client.find_user_by_email(email)
         extra = "; found the user in Thinkific by email first"
         if found is None:
-            first = user.first_name or user.email.split("@")[0]
             found = self.client.create_user(
-                user.email, first, user.last_name or PLACEHOLDER_LAST_NAME, send_welcome_email=False
-            )
+                email, first or email.split("@")[0], last or PLACEHOLDER_LAST_NAME,
+                send_welcome_email=False,
+            )  # fmt: skip
             extra = "; created the user in Thinkific first (no welcome email)"
-        remember_thinkific_ids(self.view, {user_id: found.id})
+        self._learned[user_id] = found.id
         return found.id, extra
 
     def _already_enrolled(self, change: AccessChange, user_id: int, course_id: int) -> None:
         """A refused creation: if Thinkific has an enrollment for the pair, it is not ours."""
         found = next(iter(self.client.iter_enrollments(user_id=user_id, course_id=course_id)), None)
         if found is None:
-            _forget(change)
+            self._later.append(lambda: _forget(change))
             return
-        _write(change, thinkific_id=found.id, expires_at=found.expiry_date,
-               created_by_dashboard=False)  # fmt: skip
+        self._write(change, thinkific_id=found.id, expires_at=found.expiry_date,
+                    created_by_dashboard=False)  # fmt: skip
         raise AlreadyEnrolled(
             "already enrolled in Thinkific outside the dashboard: that enrollment is left alone"
         )
@@ -178,6 +202,20 @@ class AccessApply:
             for r in results
         ]  # fmt: skip
         db.session.execute(SyncEvent.__table__.insert(), rows)
+
+
+def _names(user_ids: list[int]) -> dict[int, tuple[str, str | None, str | None]]:
+    """Email, first and last name of users who may have to be created in Thinkific."""
+    ids = sorted(set(user_ids))
+    names = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = db.session.execute(
+            select(User.id, User.email, User.first_name, User.last_name).where(
+                User.id.in_(ids[start : start + CHUNK])
+            )
+        )
+        names.update({row[0]: tuple(row[1:]) for row in rows})
+    return names
 
 
 def settle_records(view: AccessView, remote: Remote, fixes: list[Fix]) -> None:

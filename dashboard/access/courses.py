@@ -15,7 +15,8 @@ from ..sync.words import count
 
 def refresh_courses(client, now: datetime) -> str:
     """Upsert every course Thinkific lists; returns what changed in words ("" for nothing).
-    Callers commit."""
+    Thinkific is read in full before the first query, so a caller that ended its transaction
+    holds none during the calls. Callers commit."""
     remote = {course.id: course for course in client.iter_courses()}  # all pages or an error
     known = {course.thinkific_id: course for course in db.session.scalars(select(Course))}
     added = renamed = restored = 0

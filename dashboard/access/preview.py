@@ -1,10 +1,12 @@
 """What an access sync would do now, with every change's reason: reads only, nothing written
-(not even the records' bookkeeping)."""
+(not even the records' bookkeeping); the database read's transaction is ended before Thinkific
+is read."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..database import end_transaction
 from ..models import utcnow
 from .loading import AccessView, Scope, load_view, records_per_course
 from .planner import AccessPlan, plan_access
@@ -54,6 +56,7 @@ class AccessPreview:
 def preview_access(client, scope: Scope) -> AccessPreview:
     view = load_view(scope)
     reads = choose_reads(view, records_per_course())
+    end_transaction()  # the read is over: no transaction is open while Thinkific is read
     try:
         remote = read_remote(client, view, reads)
     except AccessReadFailed as error:

@@ -3,7 +3,8 @@ admin), and say how it went in the run's events.
 
 The runner calls `sync_access` after the groups of a run (everyone after a sync of all groups,
 the group's members after a sync of one group), and `refresh_courses_step` after discovery.
-Failures are recorded on the run, never raised (except shutdown).
+Failures are recorded on the run, never raised (except shutdown). The session's transaction is
+ended before Thinkific is read, and `AccessApply` calls it between short transactions.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import update
 
+from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, SyncEvent, utcnow
 from ..sync.group_sync import RunContext
@@ -40,6 +42,7 @@ class AccessRequest:
 
 def refresh_courses_step(ctx: RunContext) -> None:
     """Pull the school's courses; a failure is recorded and the run goes on."""
+    end_transaction()
     try:
         changes = refresh_courses(ctx.client, utcnow())
     except ThinkificError as error:
@@ -78,6 +81,7 @@ def sync_access(ctx: RunContext, scope: Scope, approved: frozenset[str] = frozen
 def _sync_locked(ctx: RunContext, scope: Scope, approved: frozenset[str]) -> None:
     view = load_view(scope)
     reads = choose_reads(view, records_per_course())
+    end_transaction()
     remote = read_remote(ctx.client, view, reads)  # all of it, or AccessReadFailed
     now = utcnow()
     held, fixes = reconcile(view.records, remote.enrollments, view.courses_to_read(), now)

@@ -1,9 +1,8 @@
 """The data model of DESIGN §2, one module per area."""
 
 from .access import AccessEnrollment
-from .account import Account
-from .activity import Activity
 from .account import Account, AccountSession
+from .activity import Activity
 from .catalog import Course, Team, User, team_courses
 from .enums import (
     Direction,
@@ -23,8 +22,8 @@ from .webhooks import WebhookDelivery
 __all__ = [
     "AccessEnrollment",
     "Account",
-    "Activity",
     "AccountSession",
+    "Activity",
     "Assignment",
     "Course",
     "Direction",

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from redis.exceptions import RedisError
 
+from ..database import end_transaction
 from ..thinkific.client import client_from_app
 from ..thinkific.errors import (
     AuthenticationError,
@@ -115,6 +116,7 @@ class ConnectionCheck:
 def check_connection(app: Flask) -> ConnectionCheck:
     """One cheap read (`GET /groups?limit=1`), with a short timeout and no retries."""
     started = time.monotonic()
+    end_transaction()  # no transaction is open while the budget or Thinkific is waited on
     try:
         with client_from_app(app, timeout=TEST_TIMEOUT, retry=RetryPolicy(attempts=1)) as client:
             wait = client.budget.seconds_until_turn()

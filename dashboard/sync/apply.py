@@ -1,10 +1,13 @@
 """Carry out one group's plan: Thinkific calls, database writes, an event per change.
 
-Changes go in batches; each batch's database writes, the base and the events of the changes
-in it are committed together, right after the batch's Thinkific calls. A job killed at any
+Changes go in batches. A batch's Thinkific calls are made first, with no database transaction
+open (what they need from the database is read, and that read's transaction ended, before the
+batch); then the batch's local changes, what the calls taught (users' Thinkific ids), the base
+and an event per change are written and committed in one short transaction. A job killed at any
 point therefore leaves a group that the next run finishes: Thinkific's side is idempotent (a
-member added twice is added once; a user is looked up by email before being created) and the
-database never holds a local change without the base that explains it.
+member added twice is added once; a user is looked up by email before being created; a member
+already removed is simply not listed) and the database never holds a local change without the
+base that explains it.
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
+
+from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, Group, SyncEvent, User
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
 from . import store
 from .planner import Action, Change, Plan
-from .reading import GroupView
+from .reading import CHUNK, GroupView
 
 BATCH = 100
 MAX_FAILURES_IN_A_ROW = 3  # then Thinkific is in trouble: stop calling it for this group
@@ -71,19 +77,24 @@ class GroupApply:
     _in_a_row: int = 0
     _base_written: set[str] = field(default_factory=set)  # the base rows as they now stand
 
-    def __post_init__(self) -> None:
-        self._base_written = set(self.view.base)
-
     @property
     def group(self) -> Group:
         return self.view.group
 
+    def __post_init__(self) -> None:
+        self._base_written = set(self.view.base)
+        self._group_name = self.group.name
+        self._group_thinkific_id = self.group.thinkific_id
+
     def run(self, on_batch: Callable[[], None] = lambda: None) -> None:
+        """Apply the plan batch by batch; the caller commits the last writes."""
         changes = list(self.plan.changes)
+        self._names = _names(self.view, [c.key for c in self.plan.of(Action.ADD_REMOTE)])
+        end_transaction()
         for start in range(0, len(changes), BATCH):
             batch = changes[start : start + BATCH]
-            results = self._apply_batch(batch)
-            self._record(results)
+            called = self._call_thinkific(batch)
+            self._record(self._write_batch(batch, called))
             self._write_base({change.key for change in batch})
             on_batch()
             db.session.commit()
@@ -91,12 +102,38 @@ class GroupApply:
 
     # -- one batch -------------------------------------------------------------------------
 
-    def _apply_batch(self, batch: list[Change]) -> list[Result]:
+    def _call_thinkific(self, batch: list[Change]) -> dict[Action, list[Result]]:
+        """The batch's Thinkific calls, made outside any transaction: their results."""
+        self._learned: dict[str, int] = {}
+        called = {}
+        pushes = [change for change in batch if change.action == Action.ADD_REMOTE]
+        if pushes:
+            called[Action.ADD_REMOTE] = [self._call(c, "add_remote", self._push) for c in pushes]
+        removals = [change for change in batch if change.action == Action.REMOVE_REMOTE]
+        if removals and self.removals == "graphql":
+            called[Action.REMOVE_REMOTE] = self._remove_by_graphql(removals)
+        return called
+
+    def _write_batch(self, batch: list[Change], called: dict[Action, list[Result]]) -> list:
+        """The batch's database writes, in the plan's order of actions: its results."""
+        for key, thinkific_id in self._learned.items():
+            store.remember_thinkific_id(self.view, key, thinkific_id)
         results: list[Result] = []
         for action in Action:
             changes = [change for change in batch if change.action == action]
-            if changes:
+            if action in called:
+                results += self._recorded(action, called[action])
+            elif changes:
                 results += getattr(self, f"_{action.value}")(changes)
+        return results
+
+    def _recorded(self, action: Action, results: list[Result]) -> list[Result]:
+        """Results of calls, with what their success means written here too."""
+        if action == Action.REMOVE_REMOTE:
+            self._note_removed([r for r in results if r.outcome == EventOutcome.APPLIED])
+        for result in results:
+            if result.user_id is None and result.change.key in self.view.users:
+                result.user_id = self.view.users[result.change.key].id
         return results
 
     def _add_local(self, changes: list[Change]) -> list[Result]:
@@ -116,8 +153,6 @@ class GroupApply:
 
     def _remove_remote(self, changes: list[Change]) -> list[Result]:
         ids = store.ensure_users(self.view, [c.key for c in changes])
-        if self.removals == "graphql":
-            return self._remove_by_graphql(changes, ids)
         reasons = {ids[c.key]: c.reason for c in changes}
         store.open_manual_removals(self.group, reasons, self.run_id, store.MANUAL_REMOVAL, self.now)
         self.tally.manual_actions += len(changes)
@@ -148,37 +183,41 @@ class GroupApply:
     def _push(self, key: str) -> None:
         known = self.view.users[key].thinkific_id
         try:
-            self.client.add_user_to_groups(known or self._find_or_create(key), [self.group.name])
+            self.client.add_user_to_groups(known or self._find_or_create(key), [self._group_name])
         except (NotFoundError, ValidationError):
             if known is None:
                 raise
             # the Thinkific user we knew may be gone (deleted, re-created): look again by email
-            self.client.add_user_to_groups(self._find_or_create(key), [self.group.name])
+            self.client.add_user_to_groups(self._find_or_create(key), [self._group_name])
         self.tally.added_remote += 1
 
     def _find_or_create(self, key: str) -> int:
         found = self.client.find_user_by_email(key)
         if found is None:
-            user = db.session.get(User, self.view.users[key].id)
-            first = user.first_name or key.split("@")[0]
+            first, last = self._names.get(key, (None, None))
             found = self.client.create_user(
-                key, first, user.last_name or PLACEHOLDER_LAST_NAME, send_welcome_email=False
-            )
-        store.remember_thinkific_id(self.view, key, found.id)
+                key, first or key.split("@")[0], last or PLACEHOLDER_LAST_NAME,
+                send_welcome_email=False,
+            )  # fmt: skip
+        self._learned[key] = found.id  # stored with the batch's writes
         return found.id
 
-    def _remove_by_graphql(self, changes: list[Change], ids: dict[str, int]) -> list[Result]:
+    def _remove_by_graphql(self, changes: list[Change]) -> list[Result]:
         members = [self.view.remote[c.key].id for c in changes]
         try:
-            self.client.remove_users_from_groups(members, [self.group.thinkific_id])
+            self.client.remove_users_from_groups(members, [self._group_thinkific_id])
         except ThinkificError as error:
-            return [self._fail(c, "remove_remote", ids.get(c.key), str(error)) for c in changes]
-        reasons = {ids[c.key]: c.reason for c in changes}
+            return [self._fail(c, "remove_remote", None, str(error)) for c in changes]
+        self.tally.removed_remote += len(changes)
+        return [Result(c, EventOutcome.APPLIED, "remove_remote") for c in changes]
+
+    def _note_removed(self, results: list[Result]) -> None:
+        """Members removed in Thinkific wait, as manual actions, to be seen gone there."""
+        ids = store.ensure_users(self.view, [r.change.key for r in results])
+        reasons = {ids[r.change.key]: r.change.reason for r in results}
         store.open_manual_removals(
             self.group, reasons, self.run_id, store.AWAITING_REMOVAL, self.now
         )
-        self.tally.removed_remote += len(changes)
-        return [Result(c, EventOutcome.APPLIED, "remove_remote", ids[c.key]) for c in changes]
 
     # -- bookkeeping -----------------------------------------------------------------------
 
@@ -216,3 +255,18 @@ class GroupApply:
                 (keep if agreed else drop).append(user.id)
                 self._base_written ^= {key}
         store.write_base(self.group, keep, drop)
+
+
+def _names(view: GroupView, keys: list[str]) -> dict[str, tuple[str | None, str | None]]:
+    """First and last names of the dashboard users among `keys`, for creating them in
+    Thinkific."""
+    ids = [view.users[key].id for key in keys if key in view.users]
+    names = {}
+    for start in range(0, len(ids), CHUNK):
+        rows = db.session.execute(
+            select(User.email, User.first_name, User.last_name).where(
+                User.id.in_(ids[start : start + CHUNK])
+            )
+        )
+        names.update({email: (first, last) for email, first, last in rows})
+    return names

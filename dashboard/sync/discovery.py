@@ -1,9 +1,9 @@
 """Discovering groups (DESIGN §4.1): Thinkific's groups list against the dashboard's groups.
 
-`plan_discovery` compares the two lists and says what to do, in words; `apply_discovery`
-does it. A dry run only plans. Thinkific adds members to groups *by name*, so a Thinkific
-group and a dashboard group with the same name (ignoring case) are the same group: it is
-linked, never duplicated.
+`plan_discovery` compares the two lists and says what to do, in words; `apply_step` does each
+step (creating a group in Thinkific with no transaction open). A dry run only plans. Thinkific
+adds members to groups *by name*, so a Thinkific group and a dashboard group with the same name
+(ignoring case) are the same group: it is linked, never duplicated.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 
+from ..database import end_transaction
 from ..extensions import db
 from ..models import Group, ManualAction, SyncBaseMember, SyncMode, name_key
 from ..thinkific.resources import Group as RemoteGroup
@@ -154,7 +155,8 @@ def _create(group: LocalGroup) -> GroupStep:
 
 
 def apply_step(step: GroupStep, client, now: datetime) -> Group | None:
-    """Carry out one step (creating a group calls Thinkific); returns the group. Callers commit."""
+    """Carry out one step; returns the group. Creating a group calls Thinkific, after the
+    session's transaction is ended (the steps before it are committed). Callers commit."""
     group = db.session.get(Group, step.group_id) if step.group_id is not None else None
     if step.step == Step.IMPORT:
         group = _import(step.remote)
@@ -166,7 +168,9 @@ def apply_step(step: GroupStep, client, now: datetime) -> Group | None:
     elif step.step == Step.DELETED:
         group.deleted_in_thinkific_at = now
     elif step.step == Step.CREATE:
-        created = client.create_group(group.name)
+        name = group.name
+        end_transaction()
+        created = client.create_group(name)  # killed after it: the next discovery links it
         group.thinkific_id, group.token = created.id, created.token
     db.session.flush()
     return group

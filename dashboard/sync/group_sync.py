@@ -1,5 +1,8 @@
 """Syncing one group inside a run: lock, read, plan, pause or apply, and say how it went.
 
+Every write here is committed before Thinkific is called, and the reads' transactions are ended
+too: no transaction is open while the run waits on Thinkific (see apply.py for the batches).
+
 The group's status fields are kept true at every step: `syncing` while it runs (committed, so
 the UI sees it), then `idle`, `error` (with the reason) or `paused` (with the plan stored as
 pending events for an admin to approve or reject).
@@ -14,6 +17,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import update
 
+from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, Group, SyncEvent, SyncRun, SyncState, utcnow
 from ..thinkific.errors import ThinkificError
@@ -87,18 +91,27 @@ def sync_group(ctx: RunContext, group: Group, decision: Decision = Decision()) -
 
 def _sync_locked(ctx: RunContext, group: Group, decision: Decision) -> None:
     begin(group)
-    view = load_local_side(group)
-    read_remote_side(ctx.client, view)
+    view = read_both_sides(ctx, group)
     now = utcnow()
-    group.last_read_at = now
     plan = plan_group(view.snapshot(), view.links, now=now, kept=decision.kept)
     if ctx.needs_approval(plan, decision, group):
+        group.last_read_at = now
         pause(ctx, view, plan)
         return
     verify_absences(ctx, view, plan)
+    group.last_read_at = now
     applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, ctx.removals, ctx.tally)
     applier.run(on_batch=ctx.save_counts)
     finish(ctx, group, applier)
+
+
+def read_both_sides(ctx: RunContext, group: Group) -> GroupView:
+    """The dashboard's side, then Thinkific's, read with no transaction open during the calls."""
+    thinkific_id = group.thinkific_id
+    view = load_local_side(group)
+    end_transaction()
+    read_remote_side(ctx.client, view, thinkific_id)
+    return view
 
 
 def begin(group: Group) -> None:
@@ -175,8 +188,10 @@ def verify_absences(ctx: RunContext, view: GroupView, plan: Plan) -> None:
         return  # one page is one consistent answer
     absent = [c.key for c in plan.of(Action.REMOVE_LOCAL)]
     absent += [c.key for c in plan.of(Action.CLOSE_MANUAL) if c.key not in view.remote]
+    thinkific_id = view.group.thinkific_id
+    end_transaction()  # no transaction is open while Thinkific is asked
     for key in absent:
-        if next(iter(ctx.client.iter_users(email=key, group_id=view.group.thinkific_id)), None):
+        if next(iter(ctx.client.iter_users(email=key, group_id=thinkific_id)), None):
             raise ReadFailed(
                 f"Thinkific's member list changed while it was read ({key} was missing but "
                 "is a member); nothing was changed, the next sync reads it again."

@@ -15,7 +15,7 @@ import threading
 from contextlib import suppress
 
 from flask import current_app
-from redis.exceptions import LockError
+from redis.exceptions import LockError, RedisError
 from redis.lock import Lock
 
 from ..redis_client import get_redis
@@ -115,12 +115,16 @@ class Heartbeat:
 
     def _beat(self) -> None:
         while not self._stop.wait(self.ttl / 3):
-            self._touch()
-            with self._guard:
-                locks = list(self._locks.values())
-            for lock in locks:
-                with suppress(LockError):
-                    lock.reacquire()
+            with suppress(RedisError):  # Redis away for a moment: the next beat tries again
+                self._beat_once()
+
+    def _beat_once(self) -> None:
+        self._touch()
+        with self._guard:
+            locks = list(self._locks.values())
+        for lock in locks:
+            with suppress(LockError):
+                lock.reacquire()
 
     def _touch(self) -> None:
         self._redis.set(f"sync:alive:{self.run_id}", 1, ex=self.ttl)

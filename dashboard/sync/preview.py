@@ -4,7 +4,8 @@ Each preview carries the team access plan too (`.access`, see `dashboard.access.
 one group, its members' access; for all groups, everyone's.
 
 Only reads happen: the database is read, Thinkific is read (GET requests only), nothing is
-added, committed or posted — not even a SyncRun row.
+added or posted — not even a SyncRun row. Each database read's transaction is ended before
+Thinkific is read, so no transaction stays open while a preview waits on Thinkific.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from ..access.loading import Scope
 from ..access.preview import AccessPreview, preview_access
+from ..database import end_transaction
 from ..extensions import db
 from ..models import Group, SyncMode, utcnow
 from ..thinkific.errors import ThinkificError
@@ -73,6 +75,7 @@ def preview_group(group: Group, client=None) -> GroupPreview:
 def preview_all() -> RunPreview:
     """What a sync of all groups would do now: discovery steps and every synced group's plan."""
     with thinkific_client() as client:
+        end_transaction()
         try:
             remote = list(client.iter_groups())
         except ThinkificError as error:
@@ -89,25 +92,28 @@ def _preview(group: Group, client) -> GroupPreview:
         return GroupPreview(group, note="No team link of this group syncs: nothing to do.")
     if group.deleted_in_thinkific_at is not None:
         return GroupPreview(group, error="Deleted in Thinkific: its links are paused.")
+    thinkific_id, name = group.thinkific_id, group.name
     view = load_local_side(group)
+    end_transaction()
     note = None
     try:
-        if group.thinkific_id is None:
-            note = _not_in_thinkific(group, client, view)
+        if thinkific_id is None:
+            note = _not_in_thinkific(name, client, view)
         else:
-            read_remote_side(client, view)
+            read_remote_side(client, view, thinkific_id)
     except (ReadFailed, ThinkificError) as error:
         return GroupPreview(group, error=str(error), view=view)
     plan = plan_group(view.snapshot(), view.links, now=utcnow())
     return GroupPreview(group, plan=plan, view=view, note=note)
 
 
-def _not_in_thinkific(group: Group, client, view: GroupView) -> str:
-    found = client.find_group_by_name(group.name)
+def _not_in_thinkific(name: str, client, view: GroupView) -> str:
+    found = client.find_group_by_name(name)
     if found is None:
         return "The group does not exist in Thinkific yet: the sync creates it first."
     taken = db.session.scalar(select(Group.id).filter_by(thinkific_id=found.id))
     if taken:
         raise ReadFailed(f"Thinkific's group “{found.name}” is linked to another dashboard group.")
+    end_transaction()
     read_remote_side(client, view, thinkific_id=found.id)
     return "The group exists in Thinkific by this name: the sync links it."

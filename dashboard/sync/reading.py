@@ -3,7 +3,8 @@
 The dashboard's side comes from the database in a few set queries; Thinkific's side is read in
 full (every page) before anything is planned, so a failed read plans nothing. Thinkific users
 are matched to dashboard users by Thinkific id first, then by lower-cased email; the key of a
-member is the dashboard user's email when there is one.
+member is the dashboard user's email when there is one. Callers end the session's transaction
+between the two reads (`group_sync.read_both_sides`), so none is open while Thinkific is read.
 """
 
 from __future__ import annotations

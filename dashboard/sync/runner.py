@@ -2,7 +2,8 @@
 
 `execute(run_id)` is what the RQ jobs and `flask sync run` call. It may be called again for
 the same run (a re-delivered job): a finished run is left alone, an unfinished one continues.
-Whatever happens, the run ends in a final state and releases its claim (`finally`).
+Whatever happens, the run ends in a final state and releases its claim (`finally`). Every
+Thinkific call is made with the session's transaction ended: what came before it is committed.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import select
 
 from ..access.loading import Scope, describe_users
 from ..access.step import AccessRequest, refresh_courses_step, sync_access
+from ..database import end_transaction
 from ..extensions import db
 from ..models import (
     EventOutcome,
@@ -97,6 +99,7 @@ def sync_one(ctx: RunContext, decision: Decision) -> None:
     if group is None:
         raise RunFailed("The group of this run no longer exists.")
     ctx.run.groups_total = 1
+    db.session.commit()
     problem = ensure_in_thinkific(ctx, group)
     if problem:
         fail_group(ctx, group, problem)
@@ -117,6 +120,7 @@ def sync_access_only(ctx: RunContext, access: AccessRequest) -> None:
 
 def discover(ctx: RunContext) -> set[int]:
     """Discovery of DESIGN §4.1; returns the ids of groups in a naming conflict."""
+    end_transaction()
     try:
         remote = list(ctx.client.iter_groups())
     except ThinkificError as error:
@@ -169,13 +173,16 @@ def ensure_in_thinkific(ctx: RunContext, group: Group) -> str | None:
         return "No team link of this group syncs."
     if group.thinkific_id is not None:
         return None
-    found = ctx.client.find_group_by_name(group.name)
-    if found is None and group.sync_mode == SyncMode.PULL:
+    name, pulls = group.name, group.sync_mode == SyncMode.PULL
+    end_transaction()
+    found = ctx.client.find_group_by_name(name)
+    if found is None and pulls:
         return "This group does not exist in Thinkific, and its links only pull from there."
     taken = found and db.session.scalar(select(Group.id).filter_by(thinkific_id=found.id))
     if taken:
         return f"Thinkific's group “{found.name}” is already linked to another dashboard group."
-    created = found or ctx.client.create_group(group.name)
+    end_transaction()
+    created = found or ctx.client.create_group(name)  # killed after it: found by name next
     group.thinkific_id, group.token = created.id, created.token
     group.name = created.name  # Thinkific adds members by its exact spelling of the name
     why = "linked by name" if found else "created in Thinkific"

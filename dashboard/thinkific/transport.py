@@ -7,6 +7,11 @@ for idempotent requests (GET, PUT, DELETE, and POSTs that only add to a set, lik
 certainly did not act on it: a 429, or a connection that was never made. Any other failure may
 have reached the server, so it is raised and the caller decides (see `ThinkificClient`'s
 create methods, which look the record up before sending again).
+
+`BEFORE_SEND` is the one hook point on the way out: every callable in it is called with the
+method and URL just before each HTTP request is sent. Production leaves it empty; the test
+suite's transaction guard (tests/fixtures/transactions.py) uses it to fail any test that calls
+Thinkific while a database transaction holds writes.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from .errors import (
 )
 
 T = TypeVar("T")
+BEFORE_SEND: list[Callable[[str, str], None]] = []
 
 
 @dataclass
@@ -163,6 +169,8 @@ class Transport:
         return self._interpret(response, call)
 
     def _http(self, method: str, url: str, params: Any, body: Any) -> requests.Response:
+        for hook in BEFORE_SEND:
+            hook(method, url)
         try:
             return self.session.request(method, url, params=params, json=body, timeout=self.timeout)
         except requests.ConnectTimeout as exc:
