@@ -21,7 +21,7 @@ from dashboard.models import RunState, RunTrigger, User, WebhookDelivery
 from dashboard.redis_client import get_redis
 
 from .connection import queue
-from .enqueue import schedule_webhook_follow_up, start_access_sync, start_group_sync
+from .enqueue import WEBHOOK_QUEUE, schedule_webhook_follow_up, start_access_sync, start_group_sync
 
 PENDING_GROUPS = "webhooks:pending:groups"
 PENDING_USERS = "webhooks:pending:users"
@@ -32,7 +32,7 @@ BUSY_RETRY = 1  # seconds at least before a group whose run was under way is loo
 
 
 def enqueue_delivery(delivery_id: str) -> None:
-    queue("default").enqueue(process_delivery, delivery_id, job_id=f"webhook-{delivery_id}")
+    queue(WEBHOOK_QUEUE).enqueue(process_delivery, delivery_id, job_id=f"webhook-{delivery_id}")
 
 
 def process_delivery(delivery_id: str) -> str | None:
@@ -78,7 +78,8 @@ def follow_up() -> None:
     try:
         start_runs(group_ids, user_ids)
     except Exception:
-        add_pending(group_ids, user_ids)  # the next follow-up tries them again
+        add_pending(group_ids, user_ids)  # a follow-up tries them again
+        schedule(max(coalesce_seconds(), BUSY_RETRY))
         raise
 
 
