@@ -1,6 +1,7 @@
 """Benchmark: an admin's writes over real HTTP while the first sync of the demo school runs.
 
     .venv/bin/python bench/admin_during_sync.py [--every 2] [--max-seconds 0] [--workers 2]
+        [--rate 120]
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/...
 
 The product runs as `make run` runs it (bench/stack.py): the emulator at its default rate limit
@@ -46,7 +47,9 @@ TIMEOUT = 60  # seconds a request may take before it counts as failed (gunicorn'
 
 def main() -> int:
     args = parse_args()
-    with running_stack(os.environ.get("DATABASE_URL"), workers=args.workers) as stack:
+    with running_stack(
+        os.environ.get("DATABASE_URL"), workers=args.workers, rate=args.rate
+    ) as stack:
         admin = Admin(stack.web_url)
         targets = member_groups(stack)
         sampler = IdleSampler(stack.database_url) if stack.label == "PostgreSQL" else None
@@ -69,6 +72,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--every", type=float, default=2.0, help="seconds between writes")
     parser.add_argument("--max-seconds", type=float, default=0, help="stop early (0: never)")
     parser.add_argument("--workers", type=int, default=2, help="RQ worker processes")
+    rate = "Thinkific requests a minute (default 120, the emulator's); more: a shorter sync"
+    parser.add_argument("--rate", type=int, help=rate)
     return parser.parse_args()
 
 
