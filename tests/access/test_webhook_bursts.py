@@ -10,7 +10,8 @@ from dashboard.extensions import db
 from dashboard.groups import service
 from dashboard.models import Direction, Group, RunState, RunTrigger, SyncRun, User, WebhookDelivery
 from dashboard.redis_client import get_redis
-from jobs.enqueue import start_group_sync
+from jobs.connection import queue
+from jobs.enqueue import WEBHOOK_QUEUE, start_group_sync
 from jobs.webhooks import FOLLOW_UP, PENDING_GROUPS, PENDING_USERS
 from tests.fixtures.workers import wait_for
 from tests.sync.helpers import members
@@ -72,9 +73,12 @@ def processed() -> int:
 
 
 def follow_up_done() -> list[SyncRun] | None:
-    """The webhook runs, once every one has ended and no follow-up is pending."""
-    redis = get_redis()
-    if redis.exists(FOLLOW_UP, PENDING_GROUPS, PENDING_USERS):
+    """The webhook runs, once nothing is left to do: no delivery or follow-up queued, under
+    way or scheduled, nothing pending, and every run ended."""
+    webhooks = queue(WEBHOOK_QUEUE)
+    left = webhooks.count + webhooks.started_job_registry.count
+    left += webhooks.scheduled_job_registry.count
+    if left or get_redis().exists(FOLLOW_UP, PENDING_GROUPS, PENDING_USERS):
         return None
     done = webhook_runs()
     live = (RunState.QUEUED, RunState.RUNNING)
