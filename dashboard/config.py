@@ -72,6 +72,9 @@ def thinkific_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "THINKIFIC_REMOVALS": removals,
         "THINKIFIC_RATE_LIMIT": _int(env, "THINKIFIC_RATE_LIMIT", 120, minimum=1),
         "THINKIFIC_WEBHOOK_SECRET": env.get("THINKIFIC_WEBHOOK_SECRET") or api_key,
+        # Webhook deliveries less than this many seconds apart share their follow-up runs
+        # (0: each delivery is followed up at once).
+        "WEBHOOK_COALESCE_SECONDS": _int(env, "WEBHOOK_COALESCE_SECONDS", 5, minimum=0),
     }
 
 

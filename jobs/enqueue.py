@@ -10,6 +10,7 @@ when the queue cannot be reached, the plan stays waiting for an answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 from dashboard.access.service import answer_endings, request_for, waiting_endings
 from dashboard.extensions import db
@@ -20,6 +21,7 @@ from dashboard.sync.service import answer_paused, decision_of, paused_plan
 from .connection import queue
 
 SYNC_QUEUE = "sync"
+WEBHOOK_QUEUE = "default"
 ALL_TIMEOUT = 6 * 3600  # seconds a sync of all groups may run
 GROUP_TIMEOUT = 3600
 RESULT_TTL = 24 * 3600
@@ -40,6 +42,15 @@ def start_group_sync(
 ) -> SyncRun:
     """Sync one group in the background, or return its sync already running."""
     return _start("jobs.sync.sync_group", group, trigger, by, GROUP_TIMEOUT)
+
+
+def schedule_webhook_follow_up(delay: float) -> None:
+    """The follow-up of a burst of webhook deliveries, run once `delay` seconds have passed
+    (RQ's scheduler, which the workers run, moves it onto the queue then)."""
+    queue(WEBHOOK_QUEUE).enqueue_in(
+        timedelta(seconds=delay), "jobs.webhooks.follow_up", result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL, description="webhook follow-up",
+    )  # fmt: skip
 
 
 def approve_paused_plan(group: Group, by: Account | None) -> SyncRun:

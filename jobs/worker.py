@@ -34,4 +34,4 @@ def run_worker(app: Flask, *, burst: bool = False) -> bool:
     with app.app_context():
         queues = all_queues()
         worker = AppWorker(queues, connection=queues[0].connection)
-        return worker.work(burst=burst, with_scheduler=False)
+        return worker.work(burst=burst, with_scheduler=True)  # runs enqueue_in jobs

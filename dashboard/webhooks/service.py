@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import exists, or_, select
@@ -22,6 +23,12 @@ from ..models import (
     utcnow,
 )
 from .envelope import Envelope
+
+SYNCED = (  # a group whose links sync, not paused for an admin, not deleted in Thinkific
+    Group.sync_mode != SyncMode.NONE,
+    Group.sync_state != SyncState.PAUSED,
+    Group.deleted_in_thinkific_at.is_(None),
+)
 
 
 def record_delivery(envelope: Envelope) -> str:
@@ -65,15 +72,16 @@ def groups_to_sync(user: User) -> list[Group]:
         db.session.scalars(
             select(Group)
             .join(Membership, Membership.group_id == Group.id)
-            .where(
-                Membership.user_id == user.id,
-                Group.sync_mode != SyncMode.NONE,
-                Group.sync_state != SyncState.PAUSED,
-                Group.deleted_in_thinkific_at.is_(None),
-            )
+            .where(Membership.user_id == user.id, *SYNCED)
             .order_by(Group.name_key)
         )
     )
+
+
+def still_synced(group_ids: Iterable[int]) -> list[Group]:
+    """Those of the groups that still sync, when their follow-up starts."""
+    query = select(Group).where(Group.id.in_(list(group_ids)), *SYNCED)
+    return list(db.session.scalars(query.order_by(Group.name_key)))
 
 
 def has_access_to_refresh(user: User) -> bool:

@@ -24,7 +24,10 @@ ANN = "ann@example.com"
 
 @pytest.fixture
 def app_config(app_config, emulator):
-    return {**app_config, "THINKIFIC_WEBHOOK_SECRET": emulator.api_key}
+    """Each delivery followed up at once: these tests are about the runs a delivery starts
+    (test_webhook_bursts.py, about how a burst's deliveries share them)."""
+    return {**app_config, "THINKIFIC_WEBHOOK_SECRET": emulator.api_key,
+            "WEBHOOK_COALESCE_SECONDS": 0}  # fmt: skip
 
 
 def delivery(topic: str, payload: dict, delivery_id: str = "20261127120000000000001") -> bytes:

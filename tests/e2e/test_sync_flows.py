@@ -12,7 +12,9 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunTrigger
 from jobs.enqueue import start_sync_all
+from tests.access.helpers import configure, enrollments, school
 from tests.fixtures.thinkific import against_emulator
+from tests.fixtures.workers import wait_for
 from tests.sync.helpers import add_local, database_rows, members, sync
 
 pytestmark = pytest.mark.e2e
@@ -219,3 +221,35 @@ def test_test_connection_answers_in_place(page, sign_in, emulator):
         "Connection works. Thinkific answered and lists 1 group."
     )
     assert_no_reload(page)
+
+
+def test_quick_assign_answers_while_a_sync_is_running(page, sign_in, make, site, emulator, workers):
+    school(emulator.control, "Safety 101")
+    acme = imported(site, "Acme", *EMAILS[:10])
+    team = make.team("Acme Corp")
+    make.assignment(acme, team, Direction.BIDIRECTIONAL)
+    configure(team, "Safety 101")  # ten enrollments for the sync to create in Thinkific
+    make.group("Other")
+    make.team("Globex Corp")
+    # Thinkific takes 8 s over the second one: the sync is then under way, in its writes
+    emulator.control.add_fault("slow", method="POST", path="*enrollments", nth=[2], delay=8)
+    workers.start()
+    sign_in()
+    open_marked(page, "/admin/groups/")
+    page.get_by_role("button", name="Sync Groups").click()
+    progress = page.locator("#sync-progress")
+    expect(progress).to_contain_text("Syncing all groups.")
+    wait_for(lambda: enrollments(emulator.control), what="the sync's first enrollment")
+
+    other = row(page, "Other")
+    other.get_by_role("button", name="Quick Assign Team").click()
+    form = other.get_by_role("form", name="Assign a team to Other")
+    form.get_by_label("Team", exact=True).fill("Globex Corp")
+    form.get_by_role("button", name="Assign").click()
+    expect(other.locator("td").nth(3)).to_have_text("1", timeout=3_000)  # not behind the sync
+    expect(
+        page.get_by_role("status").filter(has_text="Assigned Globex Corp to Other")
+    ).to_be_visible()
+    expect(progress).to_contain_text("Syncing all groups.")  # the sync is still under way
+    assert_no_reload(page)
+    expect(progress).to_contain_text("Last sync of all groups: Succeeded", timeout=30_000)
