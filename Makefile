@@ -15,7 +15,7 @@ test: $(VENV)/.installed  ## lint, then the whole test suite (browser flows incl
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed  ## the benchmarks in bench/: they print numbers, nothing passes or fails
-	@for script in bench/*.py; do \
+	@for script in bench/[!_]*.py; do \
 	  [ -e "$$script" ] || continue; \
 	  echo "== $$script"; PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
 	done

@@ -4,7 +4,7 @@
         [--rate 120]
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/...
 
-The product runs as `make run` runs it (bench/stack.py): the emulator at its default rate limit
+The product runs as `make run` runs it (bench/_stack.py): the emulator at its default rate limit
 (120 requests a minute) holding the demo school's Thinkific side, the dashboard seeded with the
 demo, RQ worker processes and gunicorn. A sync of all groups starts; meanwhile a signed-in admin
 performs one write every --every seconds, in turn: create a team, Quick Assign it to a group, change
@@ -32,8 +32,8 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _stack import ADMIN_EMAIL, ADMIN_PASSWORD, Stack, running_stack
 from sqlalchemy import create_engine, select, text
-from stack import ADMIN_EMAIL, ADMIN_PASSWORD, Stack, running_stack
 
 from dashboard.extensions import db
 from dashboard.models import Group, RunState, SyncMode, SyncRun, Team, User, name_key
