@@ -286,3 +286,21 @@ def test_the_status_url_without_htmx_goes_to_the_groups_page(client, auth):
     response = client.get(STATUS)
     assert response.status_code == 303
     assert response.headers["Location"] == URL
+
+
+def test_a_run_that_stopped_reporting_is_checked_then_the_pressed_sync_starts(client, auth, make):
+    auth.login()
+    run = heartbeat(start_sync_all())
+    get_redis().set(f"sync:alive:{run.id}", "worker-on-another-host:7", px=1500)  # overdue
+    html = client.post("/admin/groups/sync", headers=HTMX).text
+    assert f"(run #{run.id}) has stopped reporting" in unescape(html)
+    assert "Checking… a new sync starts as soon as that is confirmed." in unescape(html)
+    assert "It seems to have stopped unexpectedly; checking…" in unescape(html)
+    assert polls(html)
+    assert run_count() == 1
+    get_redis().delete(f"sync:alive:{run.id}")  # its heartbeat lapses: it is dead
+    html = unescape(client.get(STATUS, query_string={"run": run.id}, headers=HTMX).text)
+    assert "The worker stopped during this run" in html
+    assert f"Started a sync of all groups (run #{run.id + 1})." in html
+    assert run_count() == 2
+    assert polls(html)

@@ -7,8 +7,12 @@ Whatever happens, the run ends in a final state and releases its claim (`finally
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..access.loading import Scope, describe_users
 from ..access.step import AccessRequest, refresh_courses_step, sync_access
@@ -51,6 +55,9 @@ def execute(
     except (RunFailed, ThinkificError) as error:
         db.session.rollback()
         end(run, RunState.FAILED, str(error))
+    except DBAPIError as error:
+        _end_without_database(run, error)
+        raise
     except BaseException as error:
         db.session.rollback()
         end(run, RunState.FAILED, f"Stopped: {error or type(error).__name__}", interrupted=True)
@@ -58,6 +65,18 @@ def execute(
     finally:
         locks.release(locks.scope_of(run.group_id), run.id)
     return run
+
+
+def _end_without_database(run: SyncRun, error: DBAPIError) -> None:
+    """The database failed mid-run: say so (in Redis first, as it may stay unreachable)."""
+    detail = str(error.orig).strip().splitlines()[0][:200] if error.orig else type(error).__name__
+    lost = error.connection_invalidated or isinstance(error, OperationalError)
+    why = (runs.DATABASE_LOST if lost else runs.DATABASE_FAILED).format(detail)
+    with suppress(RedisError):
+        runs.note_death(run.id, why)
+    with suppress(DBAPIError):
+        db.session.rollback()
+        end(run, RunState.FAILED, why, interrupted=True)
 
 
 def start(run: SyncRun) -> None:

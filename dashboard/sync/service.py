@@ -151,6 +151,7 @@ class Progress:
     groups_total: int
     active: bool
     error: str | None
+    silent_for: float = 0.0  # seconds its heartbeat is overdue: it may have stopped
 
     @property
     def percent(self) -> int:
@@ -171,7 +172,10 @@ def run_progress(run: SyncRun) -> Progress:
     label = LABELS[run.state]
     if active and run.groups_total:
         label = f"{label} {run.groups_done}/{run.groups_total}"
-    return Progress(run.id, run.state, label, run.groups_done, run.groups_total, active, run.error)
+    silent = runs.silent_for(run) if active else 0.0
+    return Progress(
+        run.id, run.state, label, run.groups_done, run.groups_total, active, run.error, silent
+    )
 
 
 def coverage() -> budget.Coverage:

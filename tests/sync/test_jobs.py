@@ -136,3 +136,18 @@ def test_sigterm_stops_the_run_cleanly(site, make, workers, emulator):
 def _progress(run_id: int) -> int:
     db.session.expire_all()
     return db.session.get(SyncRun, run_id).groups_done
+
+
+def test_a_killed_worker_is_found_dead_at_once_not_a_heartbeat_later(site, make, workers, emulator):
+    groups_with_work(site, make, count=3, size=3)
+    emulator.control.configure(latency=0.2)
+    run = start_sync_all()
+    worker = workers.start()
+    wait_for(lambda: _progress(run.id) >= 1, what="the run to get going")
+    workers.kill(worker)
+    assert get_redis().exists(f"sync:alive:{run.id}")  # its heartbeat has not lapsed yet
+    assert current_run() is None
+    db.session.expire_all()
+    assert run.state == RunState.FAILED
+    assert "worker stopped" in run.error
+    assert not get_redis().keys("sync:lock:*"), "its group locks are freed with it"
