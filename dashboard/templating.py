@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Flask, current_app, url_for
 
+from .plurals import count
+
 NAVIGATION = (
     ("groups.index", "Groups"),
     ("teams.index", "Teams"),
@@ -26,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["ago"] = time_ago
     app.jinja_env.filters["stamp"] = stamp
+    app.jinja_env.filters["count"] = count
 
 
 def navigation() -> list[tuple[str, str]]:

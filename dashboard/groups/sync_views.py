@@ -22,6 +22,7 @@ from jobs.enqueue import start_sync_all
 from .. import htmx
 from ..extensions import db
 from ..models import Group, RunState, RunTrigger, SyncRun
+from ..plurals import count
 from ..sync import runs
 from ..sync.service import latest_run
 from ..sync_runs.live import live_progress, poll_interval, recover_now_and_then, sync_trigger
@@ -131,7 +132,7 @@ def _say_finished(run: SyncRun) -> None:
     summary = changes_in_words(run)
     waiting = groups_waiting(run)
     if waiting:
-        summary += f"; {waiting} group(s) paused, waiting for an admin to approve removals"
+        summary += f"; {count(waiting, 'group')} paused, waiting for an admin to approve removals"
     link = Markup(' <a href="{}">See run #{}</a>.').format(
         url_for("sync_runs.detail", run_id=run.id), run.id
     )

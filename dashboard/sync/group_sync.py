@@ -111,6 +111,7 @@ def begin(group: Group) -> None:
 
 def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
     group.open_manual_actions = store.count_open_manual_actions(group)
+    group.last_attempt_at = utcnow()  # a success is never shown later than the last attempt
     if applier.failed:
         ctx.groups_failed += 1
         group.sync_state, group.pending_changes = SyncState.ERROR, True
@@ -118,7 +119,8 @@ def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
         group.last_error = f"{failed} failed; the next sync retries. First: {applier.errors[0]}"
         ctx.problems.append(f"{group.name}: {group.last_error}")
     else:
-        group.sync_state, group.last_error, group.last_synced_at = SyncState.IDLE, None, utcnow()
+        group.sync_state, group.last_error = SyncState.IDLE, None
+        group.last_synced_at = group.last_attempt_at
     ctx.save_counts()
     db.session.commit()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from ..models import EventOutcome, RunState, RunTrigger, SyncRun, utcnow
+from ..plurals import count
 
 QUEUED_LONG = timedelta(seconds=30)
 MINUS = "\N{MINUS SIGN}"
@@ -104,20 +105,16 @@ def changes_in_words(run: SyncRun) -> str:
             f"course access +{run.access_granted} ~{run.access_changed} {MINUS}{run.access_ended}"
         )
     if run.manual_actions:
-        parts.append(_count(run.manual_actions, "manual action") + " to do")
+        parts.append(count(run.manual_actions, "manual action") + " to do")
     if run.failures:
-        parts.append(_count(run.failures, "failure"))
+        parts.append(count(run.failures, "failure"))
     return ", ".join(parts)
 
 
 def _member_changes(run: SyncRun) -> list[str]:
-    parts = [_count(run.groups_done, "group") + " synced"]
+    parts = [count(run.groups_done, "group") + " synced"]
     if run.groups_imported or run.groups_created:
         parts.append(f"{run.groups_imported} imported, {run.groups_created} created")
     parts.append(f"Thinkific +{run.added_remote} {MINUS}{run.removed_remote}")
     parts.append(f"dashboard +{run.added_local} {MINUS}{run.removed_local}")
     return parts
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"

@@ -151,3 +151,11 @@ def test_a_killed_worker_is_found_dead_at_once_not_a_heartbeat_later(site, make,
     assert run.state == RunState.FAILED
     assert "worker stopped" in run.error
     assert not get_redis().keys("sync:lock:*"), "its group locks are freed with it"
+
+
+def test_a_groups_last_success_is_never_later_than_its_last_attempt(site, make):
+    ((group, _),) = groups_with_work(site, make, count=1, size=1)
+    assert sync().state == RunState.SUCCEEDED
+    db.session.expire_all()
+    assert group.last_synced_at is not None
+    assert group.last_synced_at <= group.last_attempt_at
