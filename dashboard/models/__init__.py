@@ -14,7 +14,7 @@ from .enums import (
     SyncState,
 )
 from .groups import Assignment, Group, Membership, name_key
-from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncPush, SyncRun
+from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncPush, SyncRun, SyncRunGroup
 from .types import utcnow
 from .webhooks import WebhookDelivery
 
@@ -37,6 +37,7 @@ __all__ = [
     "SyncMode",
     "SyncPush",
     "SyncRun",
+    "SyncRunGroup",
     "SyncState",
     "Team",
     "User",

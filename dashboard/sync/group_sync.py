@@ -44,6 +44,7 @@ class RunContext:
     beat: Heartbeat
     tally: Tally = field(default_factory=Tally)
     groups_failed: int = 0
+    groups_paused: int = 0
     problems: list[str] = field(default_factory=list)  # "group: what went wrong"
 
     @property
@@ -61,6 +62,7 @@ class RunContext:
             setattr(self.run, name, value)
         stats = self.client.stats
         self.run.calls, self.run.rate_limited = stats.calls, stats.rate_limited
+        self.run.groups_failed, self.run.groups_paused = self.groups_failed, self.groups_paused
 
 
 def sync_group(ctx: RunContext, group: Group, decision: Decision = Decision()) -> None:
@@ -85,6 +87,7 @@ def sync_group(ctx: RunContext, group: Group, decision: Decision = Decision()) -
 
 
 def _sync_locked(ctx: RunContext, group: Group, decision: Decision) -> None:
+    store.note_synced(ctx.run.id, group.id)
     begin(group)
     view = load_local_side(group)
     read_remote_side(ctx.client, view)
@@ -144,6 +147,7 @@ def pause(ctx: RunContext, view: GroupView, plan: Plan) -> None:
         record(ctx, group, change.action.value, EventOutcome.PENDING, change.reason,
                email=change.key, user_id=user.id if user else None)  # fmt: skip
     removals = count(len(plan.removals), "removal")
+    ctx.groups_paused += 1
     group.sync_state = SyncState.PAUSED
     group.last_error = f"{removals} wait for an admin's approval (above the removal limit)."
     ctx.save_counts()

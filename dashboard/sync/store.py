@@ -23,6 +23,7 @@ from ..models import (
     MemberSource,
     SyncBaseMember,
     SyncPush,
+    SyncRunGroup,
     User,
 )
 from .reading import GroupView, UserRef
@@ -36,6 +37,11 @@ def insert_ignoring_duplicates(model, rows: list[dict]) -> None:
         return
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     db.session.execute(dialect.insert(model).on_conflict_do_nothing(), rows)
+
+
+def note_synced(run_id: int, group_id: int) -> None:
+    """Record that the run synced the group (whatever it changed)."""
+    insert_ignoring_duplicates(SyncRunGroup, [{"run_id": run_id, "group_id": group_id}])
 
 
 def ensure_users(view: GroupView, keys: Iterable[str]) -> dict[str, int]:

@@ -8,6 +8,7 @@ from ..models import EventOutcome, RunState, RunTrigger, SyncRun, utcnow
 from ..plurals import count
 
 QUEUED_LONG = timedelta(seconds=30)
+PAUSED = "Paused for approval"
 MINUS = "\N{MINUS SIGN}"
 TRIGGERS = {
     RunTrigger.MANUAL: "Manual",
@@ -90,6 +91,11 @@ def short_duration(span: timedelta | None) -> str:
         return f"{minutes} min {seconds:02d} s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours} h {minutes:02d} min"
+
+
+def paused(run: SyncRun) -> bool:
+    """The run ended holding at least one group's plan for an admin's approval."""
+    return bool(run.groups_paused) and run.state in (RunState.SUCCEEDED, RunState.PARTIAL)
 
 
 def waiting_long(run: SyncRun) -> bool:
