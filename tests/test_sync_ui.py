@@ -207,7 +207,7 @@ def test_badges_follow_the_groups_through_a_run(client, auth, make):
     db.session.commit()
     html = client.get(STATUS, query_string=query, headers=HTMX).text
     assert re.search(rf'id="group-{group.id}".*Full \(synced\)', html, re.S)
-    assert "The group is synced; now syncing course access" in html  # the run's last part
+    assert "The group is done (1 synced); now syncing course access" in html  # its last part
 
 
 def test_when_the_run_ends_the_poll_stops_with_a_summary_and_a_link(client, auth, make):

@@ -57,8 +57,12 @@ class AccessApply:
     errors: list[str] = field(default_factory=list)
     _in_a_row: int = 0
 
+    def to_make(self) -> list[AccessChange]:
+        """The changes this applier makes (endings held for approval left out)."""
+        return [c for c in self.plan.changes if not self._held_back(c)]
+
     def run(self, on_batch: Callable[[], None] = lambda: None) -> None:
-        changes = [c for c in self.plan.changes if not self._held_back(c)]
+        changes = self.to_make()
         for start in range(0, len(changes), BATCH):
             batch = changes[start : start + BATCH]
             self._claim_creations(batch)

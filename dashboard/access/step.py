@@ -16,6 +16,7 @@ from sqlalchemy import update
 
 from ..extensions import db
 from ..models import EventOutcome, SyncEvent, utcnow
+from ..sync import progress
 from ..sync.group_sync import RunContext
 from ..sync.words import count
 from ..thinkific.errors import ThinkificError
@@ -91,6 +92,7 @@ def _sync_locked(ctx: RunContext, scope: Scope, approved: frozenset[str]) -> Non
         words = describe(scope, reads.words(), plan, paused)
         _event(ctx, "sync_access", EventOutcome.APPLIED, words)
     applier = AccessApply(view, plan, ctx.client, ctx.run.id, now, ctx.tally, paused)
+    progress.begin_access(ctx.run.id, len(applier.to_make()), ctx.tally.failures)
     applier.run(on_batch=ctx.save_counts)
     if applier.errors:
         failed = count(len(applier.errors), "access change")

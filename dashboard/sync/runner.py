@@ -28,7 +28,7 @@ from ..models import (
     utcnow,
 )
 from ..thinkific.errors import ThinkificError
-from . import budget, locks, runs
+from . import budget, locks, progress, runs
 from .discovery import Step, apply_step, local_groups, plan_discovery
 from .group_sync import Decision, RunContext, fail_group, record, sync_group
 from .remote import thinkific_client
@@ -48,7 +48,7 @@ def execute(
     if run is None or run.state not in ACTIVE:
         return run
     try:
-        with locks.Heartbeat(run.id) as beat, thinkific_client() as client:
+        with locks.Heartbeat(run.id) as beat, thinkific_client(progress.on_wait(run.id)) as client:
             start(run)
             ctx = RunContext(run, client, beat)
             _execute(ctx, decision or Decision(), access)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..models import EventOutcome, RunState, RunTrigger, SyncRun, utcnow
 from ..plurals import count
@@ -96,6 +96,22 @@ def short_duration(span: timedelta | None) -> str:
 def paused(run: SyncRun) -> bool:
     """The run ended holding at least one group's plan for an admin's approval."""
     return bool(run.groups_paused) and run.state in (RunState.SUCCEEDED, RunState.PARTIAL)
+
+
+def time_left(seconds: int) -> str:
+    """An estimate of time left, rounded as an estimate should be."""
+    if seconds < 60:
+        return "less than a minute left"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"about {count(minutes, 'minute')} left"
+    return f"about {seconds / 3600:.1f} hours left"
+
+
+def waiting_words(waiting) -> str:
+    """What a run waits for on Thinkific, and until when ("… until 14:03:12 UTC, 12 s")."""
+    until = datetime.fromtimestamp(waiting.until, UTC)
+    return f"{waiting.why}, until {until:%H:%M:%S} UTC ({waiting.seconds_left} s)"
 
 
 def waiting_long(run: SyncRun) -> bool:
