@@ -77,6 +77,7 @@ def sync_access(ctx: RunContext, scope: Scope, approved: frozenset[str] = frozen
 
 
 def _sync_locked(ctx: RunContext, scope: Scope, approved: frozenset[str]) -> None:
+    progress.begin_access(ctx.run.id, None, ctx.tally.failures)
     view = load_view(scope)
     reads = choose_reads(view, records_per_course())
     remote = read_remote(ctx.client, view, reads)  # all of it, or AccessReadFailed

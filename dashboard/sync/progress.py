@@ -30,7 +30,7 @@ class Waiting:
 
 @dataclass(frozen=True)
 class AccessPhase:
-    planned: int  # enrollment changes to make
+    planned: int | None  # enrollment changes to make (None while enrollments are read)
     failures_before: int  # the run's failures when the phase began
 
 
@@ -55,7 +55,8 @@ def waiting(run_id: int) -> Waiting | None:
     return found if found.until > time.time() else None
 
 
-def begin_access(run_id: int, planned: int, failures_before: int) -> None:
+def begin_access(run_id: int, planned: int | None, failures_before: int) -> None:
+    """The run is in its course access phase: reading (`planned` None), then making changes."""
     value = json.dumps({"planned": planned, "failures_before": failures_before})
     get_redis().set(f"sync:access:{run_id}", value, ex=KEEP)
 

@@ -179,8 +179,8 @@ def run_progress(run: SyncRun) -> Progress:
     base = Progress(run.id, run.state, label, run.groups_done, run.groups_total, active, run.error)
     if not active:
         return base
-    phase = phase_of(run)
-    access = progress.access_phase(run.id) if phase == "access" else None
+    access = progress.access_phase(run.id) if run.state == RunState.RUNNING else None
+    phase = "access" if access is not None else phase_of(run)
     return replace(
         base, silent_for=runs.silent_for(run), phase=phase, access=access,
         waiting=progress.waiting(run.id), seconds_left=seconds_left(run, phase, access),
@@ -200,7 +200,7 @@ def seconds_left(run: SyncRun, phase: str, access: progress.AccessPhase | None) 
     at the run's calls per group so far, or the access changes not yet made (one call each)."""
     if phase == "groups" and run.groups_done:
         calls = run.calls / run.groups_done * (run.groups_total - run.groups_done)
-    elif phase == "access" and access is not None:
+    elif phase == "access" and access is not None and access.planned is not None:
         calls = access.planned - access_made(run) - access_failed(run, access)
     else:
         return None

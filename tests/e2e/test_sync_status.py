@@ -12,6 +12,7 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunState, SyncRun
 from jobs.enqueue import start_sync_all
+from tests.access.helpers import configure, learner, school, team_with_group
 from tests.fixtures.thinkific import against_emulator
 from tests.fixtures.workers import wait_for
 from tests.sync.helpers import sync
@@ -107,3 +108,33 @@ def test_plans_waiting_for_approval_are_a_state_of_their_own_and_a_banner_everyw
     expect(banner).to_contain_text("1 group waits for your approval")
     expect(banner.get_by_role("link")).to_have_text(["Globex"])
     assert re.search(r"\bwait\b", banner.inner_text()) is None
+
+
+def test_progress_counts_course_access_and_says_when_it_waits_on_thinkific(
+    page, sign_in, make, site, emulator, workers
+):
+    school(emulator.control, "Safety 101")
+    sync()  # the school's courses come in
+    team, group = team_with_group(make)
+    for number in range(24):
+        make.member(group, learner(site, make, f"learner{number:02}@example.com"))
+    configure(team, "Safety 101")
+    emulator.control.configure(latency=0.25)
+    emulator.control.add_fault("rate_limit", method="POST", path="*/enrollments", nth=[8],
+                               reset_after=6)  # fmt: skip
+    workers.start()
+    sign_in()
+    page.goto("/admin/groups/")
+    page.get_by_role("button", name="Sync Groups").click()
+
+    bar = page.locator("#sync-progress")
+    expect(bar).to_contain_text(re.compile(r"Syncing course access: \d+ of 24 enrollment changes"),
+                                timeout=20_000)  # fmt: skip
+    expect(bar.get_by_label("Course access changes made")).to_be_visible()
+    expect(bar).to_contain_text(re.compile(r"left at \d+ requests a minute"))
+    expect(bar).to_contain_text(
+        re.compile(r"Waiting on Thinkific: rate-limited: Thinkific answered 429, until "
+                   r"\d\d:\d\d:\d\d UTC \(\d+ s\)"), timeout=20_000,
+    )  # fmt: skip
+    expect(bar).to_contain_text("Last sync of all groups: Succeeded", timeout=40_000)
+    assert len(emulator.control.enrollments()) == 24
