@@ -12,7 +12,7 @@ from contextlib import suppress
 from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 
 from ..access.loading import Scope, describe_users
 from ..access.step import AccessRequest, refresh_courses_step, sync_access
@@ -70,8 +70,9 @@ def execute(
 def _end_without_database(run: SyncRun, error: DBAPIError) -> None:
     """The database failed mid-run: say so (in Redis first, as it may stay unreachable)."""
     detail = str(error.orig).strip().splitlines()[0][:200] if error.orig else type(error).__name__
-    lost = error.connection_invalidated or isinstance(error, OperationalError)
-    why = (runs.DATABASE_LOST if lost else runs.DATABASE_FAILED).format(detail)
+    why = (runs.DATABASE_LOST if error.connection_invalidated else runs.DATABASE_FAILED).format(
+        detail
+    )
     with suppress(RedisError):
         runs.note_death(run.id, why)
     with suppress(DBAPIError):

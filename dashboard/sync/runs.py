@@ -30,7 +30,7 @@ BEING_QUEUED = timedelta(seconds=60)  # a run row exists, its job is being put o
 DIED = "The worker stopped during this run (killed or restarted); the next sync continues."
 CHUNK = 500
 DATABASE_LOST = "The database connection was lost during this run ({}); the next sync continues."
-DATABASE_FAILED = "The database refused a write during this run ({}); the next sync continues."
+DATABASE_FAILED = "The database failed during this run ({}); the next sync continues."
 DEATH_NOTE_TTL = 7 * 24 * 3600
 GROUP_INTERRUPTED = "The last sync of this group was interrupted; the next sync retries it."
 
