@@ -304,3 +304,14 @@ def test_a_run_that_stopped_reporting_is_checked_then_the_pressed_sync_starts(cl
     assert f"Started a sync of all groups (run #{run.id + 1})." in html
     assert run_count() == 2
     assert polls(html)
+
+
+def test_failed_groups_show_as_failed_not_as_done(client, auth, make):
+    auth.login()
+    run = heartbeat(start_sync_all())
+    run.groups_total, run.groups_done, run.groups_failed, run.groups_paused = 25, 15, 4, 1
+    db.session.commit()
+    html = unescape(client.get(STATUS, query_string={"run": run.id}, headers=HTMX).text)
+    assert re.search(r"Syncing groups: 10 synced, .*4 failed.*, 1 paused for approval of 25\.",
+                     html)  # fmt: skip
+    assert polls(html)
