@@ -8,6 +8,8 @@ from typing import Any
 from flask import Flask, current_app, url_for
 from flask_login import current_user
 
+from .plurals import count
+
 NAVIGATION = (
     ("groups.index", "Groups"),
     ("teams.index", "Teams"),
@@ -30,6 +32,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["ago"] = time_ago
     app.jinja_env.filters["stamp"] = stamp
+    app.jinja_env.filters["count"] = count
 
 
 def navigation() -> list[tuple[str, str]]:

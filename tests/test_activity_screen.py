@@ -221,10 +221,10 @@ def test_purge_from_the_command_line_drops_what_is_older_than_the_retention(app)
     aged(31), aged(400)
     result = app.test_cli_runner().invoke(args=["activity", "purge"])
     assert result.exit_code == 0, result.output
-    assert "Deleted 2 activity record(s) older than 30 days." in result.output
+    assert "Deleted 2 activity records older than 30 days." in result.output
     assert remaining() == sorted(str(r.at.date()) for r in (keep, recent))
     result = app.test_cli_runner().invoke(args=["activity", "purge", "--days", "5"])
-    assert "Deleted 1 activity record(s) older than 5 days." in result.output
+    assert "Deleted 1 activity record older than 5 days." in result.output
 
 
 def test_purge_refuses_a_bad_number_of_days(app):

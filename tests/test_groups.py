@@ -344,7 +344,7 @@ def test_queries_per_page_do_not_grow_with_rows(client, auth, make):
         make.member(group)
     with counting_queries() as many:
         assert len(group_ids(client.get(URL + "?sort=users").text)) == 50
-    assert len(few) == len(many) <= 4
+    assert len(few) == len(many) <= 5  # 4, and the banner of plans waiting for approval
     assert not [s for s in many if "memberships" in s or "assignments" in s]
 
 

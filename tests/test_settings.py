@@ -80,6 +80,7 @@ def test_budget_schedule_coverage_and_removal_rules(client, auth, app, make):
     assert "every 5 minutes" in html
     assert "<strong>10 minutes</strong>" in html  # two polls of 5 minutes
     assert "spread over 2 polls" in html
+    assert "These counts cover reading only" in html  # writes come on top: not a run's total
     assert "more than 7 members and more than 15 % of the group" in html
     assert "GraphQL" in html
     assert "<dd>10, shared by every web, worker and clock process" in html

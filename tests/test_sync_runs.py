@@ -235,7 +235,7 @@ def test_running_run_polls_its_summary_and_stops_when_done(client, auth, app):
     run = running(make_run(state=RunState.RUNNING, finished_at=None, groups_total=4, groups_done=1))
     page = client.get(f"/admin/sync-runs/{run.id}").text
     assert f'hx-get="/admin/sync-runs/{run.id}/live" hx-trigger="every 1500ms"' in page
-    assert "Syncing groups: 1 of 4 done." in page
+    assert "Syncing groups: 1 synced of 4." in page
     poll = client.get(f"/admin/sync-runs/{run.id}/live?outcome=failed", headers=HTMX).text
     assert 'hx-trigger="every 1500ms"' in poll
     assert "run-events" not in poll

@@ -207,7 +207,7 @@ def test_badges_follow_the_groups_through_a_run(client, auth, make):
     db.session.commit()
     html = client.get(STATUS, query_string=query, headers=HTMX).text
     assert re.search(rf'id="group-{group.id}".*Full \(synced\)', html, re.S)
-    assert "The group is synced; now syncing course access" in html  # the run's last part
+    assert "The group is done (1 synced); now syncing course access" in html  # its last part
 
 
 def test_when_the_run_ends_the_poll_stops_with_a_summary_and_a_link(client, auth, make):
@@ -286,3 +286,32 @@ def test_the_status_url_without_htmx_goes_to_the_groups_page(client, auth):
     response = client.get(STATUS)
     assert response.status_code == 303
     assert response.headers["Location"] == URL
+
+
+def test_a_run_that_stopped_reporting_is_checked_then_the_pressed_sync_starts(client, auth, make):
+    auth.login()
+    run = heartbeat(start_sync_all())
+    get_redis().set(f"sync:alive:{run.id}", "worker-on-another-host:7", px=1500)  # overdue
+    html = client.post("/admin/groups/sync", headers=HTMX).text
+    assert f"(run #{run.id}) has stopped reporting" in unescape(html)
+    assert "Checking… a new sync starts as soon as that is confirmed." in unescape(html)
+    assert "It seems to have stopped unexpectedly; checking…" in unescape(html)
+    assert polls(html)
+    assert run_count() == 1
+    get_redis().delete(f"sync:alive:{run.id}")  # its heartbeat lapses: it is dead
+    html = unescape(client.get(STATUS, query_string={"run": run.id}, headers=HTMX).text)
+    assert "The worker stopped during this run" in html
+    assert f"Started a sync of all groups (run #{run.id + 1})." in html
+    assert run_count() == 2
+    assert polls(html)
+
+
+def test_failed_groups_show_as_failed_not_as_done(client, auth, make):
+    auth.login()
+    run = heartbeat(start_sync_all())
+    run.groups_total, run.groups_done, run.groups_failed, run.groups_paused = 25, 15, 4, 1
+    db.session.commit()
+    html = unescape(client.get(STATUS, query_string={"run": run.id}, headers=HTMX).text)
+    assert re.search(r"Syncing groups: 10 synced, .*4 failed.*, 1 paused for approval of 25\.",
+                     html)  # fmt: skip
+    assert polls(html)

@@ -65,9 +65,13 @@ class AccessApply:
     _learned: dict[int, int] = field(default_factory=dict)  # user id: Thinkific id
     _later: list[Callable[[], None]] = field(default_factory=list)  # the batch's writes
 
+    def to_make(self) -> list[AccessChange]:
+        """The changes this applier makes (endings held for approval left out)."""
+        return [c for c in self.plan.changes if not self._held_back(c)]
+
     def run(self, on_batch: Callable[[], None] = lambda: None) -> None:
         """Apply the plan batch by batch; everything is committed when it returns."""
-        changes = [c for c in self.plan.changes if not self._held_back(c)]
+        changes = self.to_make()
         grants = [c.user_id for c in changes if c.action == AccessAction.GRANT]
         self._names = _names(grants)
         for start in range(0, len(changes), BATCH):

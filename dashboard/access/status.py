@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Team, utcnow
+from ..plurals import count
 from .loading import AccessView, Scope, load_view
 from .planner import AccessAction, AccessPlan, Held, Seats, explainer, plan_access, seats_of
 from .reasons import Reasons, no_seat_words
@@ -93,7 +94,7 @@ class AccessReport:
         states = [self.state(user_id, course) for course in sorted(terms.course_ids)]
         active = sum(state.active for state in states)
         if active == len(states):
-            return TeamSeat("active", "Active", f"Enrolled in {len(states)} course(s).")
+            return TeamSeat("active", "Active", f"Enrolled in {count(len(states), 'course')}.")
         if active:
             return TeamSeat(
                 "partial", f"{active} of {len(states)} courses", "The next sync enrolls the rest."

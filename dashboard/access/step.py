@@ -18,6 +18,7 @@ from sqlalchemy import update
 from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, SyncEvent, utcnow
+from ..sync import progress
 from ..sync.group_sync import RunContext
 from ..sync.words import count
 from ..thinkific.errors import ThinkificError
@@ -79,6 +80,7 @@ def sync_access(ctx: RunContext, scope: Scope, approved: frozenset[str] = frozen
 
 
 def _sync_locked(ctx: RunContext, scope: Scope, approved: frozenset[str]) -> None:
+    progress.begin_access(ctx.run.id, None, ctx.tally.failures)
     view = load_view(scope)
     reads = choose_reads(view, records_per_course())
     end_transaction()
@@ -95,6 +97,7 @@ def _sync_locked(ctx: RunContext, scope: Scope, approved: frozenset[str]) -> Non
         words = describe(scope, reads.words(), plan, paused)
         _event(ctx, "sync_access", EventOutcome.APPLIED, words)
     applier = AccessApply(view, plan, ctx.client, ctx.run.id, now, ctx.tally, paused)
+    progress.begin_access(ctx.run.id, len(applier.to_make()), ctx.tally.failures)
     applier.run(on_batch=ctx.save_counts)
     if applier.errors:
         failed = count(len(applier.errors), "access change")

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from .. import htmx
 from ..models import RunTrigger
+from ..plurals import count
 from ..preview_allowance import PreviewRefused, spend_preview
 from ..sync import service as sync  # a module: the sync engine imports this package too
 from ..sync.remote import thinkific_client
@@ -100,7 +101,7 @@ def reject():
     except NoAccessPlanWaiting as error:
         flash(str(error), "warning")
     else:
-        flash(f"Rejected: the access of {kept} user(s) is kept; syncs leave it.", "success")
+        flash(f"Rejected: the access of {count(kept, 'user')} is kept; syncs leave it.", "success")
     return _block("waiting")
 
 

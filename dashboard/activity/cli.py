@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..extensions import db
+from ..plurals import count
 from .trail import purge
 
 activity_cli = AppGroup("activity", help="The audit trail (the Activity screen).")
@@ -21,4 +22,4 @@ def purge_command(days: int | None) -> None:
     days = days or current_app.config["ACTIVITY_RETENTION_DAYS"]
     removed = purge(days)
     db.session.commit()
-    click.echo(f"Deleted {removed} activity record(s) older than {days} days.")
+    click.echo(f"Deleted {count(removed, 'activity record')} older than {days} days.")

@@ -11,9 +11,10 @@ from jobs.enqueue import NothingToDecide, approve_paused_plan, reject_paused_pla
 
 from .. import htmx
 from ..models import Group, SyncMode
+from ..plurals import count
 from ..preview_allowance import PreviewRefused, spend_preview
 from ..settings.connection import explain
-from ..sync.planner import ACTION_ORDER, SUMMARY_WORDS
+from ..sync.planner import ACTION_ORDER, summary_words
 from ..sync.service import GroupPreview, preview_group
 from ..sync_runs.live import recover_now_and_then
 from ..sync_runs.starting import StartFailed, start
@@ -112,8 +113,8 @@ def plan_counts(preview: GroupPreview) -> list[tuple[str, int]]:
     """How many changes of each kind, in the planner's order ("3 to add in Thinkific")."""
     if preview.plan is None:
         return []
-    counts = [(SUMMARY_WORDS[action], len(preview.plan.of(action))) for action in ACTION_ORDER]
-    return [(words, count) for words, count in counts if count]
+    counts = [(action, len(preview.plan.of(action))) for action in ACTION_ORDER]
+    return [(summary_words(action, number), number) for action, number in counts if number]
 
 
 @bp.post("/<id:group_id>/sync/approve")
@@ -145,9 +146,9 @@ def _decide(group: Group, *, approve: bool):
 
 def _decided(group: Group, approve: bool, removals: int) -> str:
     if approve:
-        return (f"Approved: the sync of {group.name} now applies the {removals} removal(s) "
-                "it was holding.")  # fmt: skip
-    return (f"Rejected: the {removals} member(s) the plan would have removed stay in "
+        return (f"Approved: the sync of {group.name} now applies the "
+                f"{count(removals, 'removal')} it was holding.")  # fmt: skip
+    return (f"Rejected: the {count(removals, 'member')} the plan would have removed stay in "
             f"{group.name} on both sides.")  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, case
 
+from .. import plurals
 from ..models import Group, SyncMode, SyncState
 
 # The order of "sort by Status": what needs attention first.
@@ -44,7 +45,9 @@ def _settled_status(group: Group) -> Status:
         return Status("active", "Active (pending sync)", "Never synced yet.")
     if group.open_manual_actions:
         count = group.open_manual_actions
-        return Status("active", "Active (pending sync)", f"{count} manual action(s) open.")
+        return Status(
+            "active", "Active (pending sync)", f"{plurals.count(count, 'manual action')} open."
+        )
     if group.pending_changes:
         return Status("active", "Active (pending sync)", "Changes wait for the next sync.")
     return Status("full", "Full (synced)", "The last sync succeeded and nothing changed since.")

@@ -23,6 +23,7 @@ from ..models import (
     ManualAction,
     SyncEvent,
     SyncRun,
+    SyncRunGroup,
     SyncState,
     User,
 )
@@ -98,10 +99,12 @@ class GroupSyncInfo:
 
     @cached_property
     def recent_runs(self) -> list[SyncRun]:
-        """Runs of this group alone, and runs of all groups that recorded changes to it."""
+        """Runs of this group alone, and runs of all groups that synced it or recorded
+        changes to it (a group they could not sync leaves an event)."""
         touched = select(SyncEvent.run_id).where(SyncEvent.group_id == self.group.id)
+        synced = select(SyncRunGroup.run_id).where(SyncRunGroup.group_id == self.group.id)
         query = select(SyncRun).where(
-            or_(SyncRun.group_id == self.group.id, SyncRun.id.in_(touched))
+            or_(SyncRun.group_id == self.group.id, SyncRun.id.in_(touched), SyncRun.id.in_(synced))
         )
         return list(db.session.scalars(query.order_by(SyncRun.id.desc()).limit(RECENT_RUNS)))
 

@@ -22,11 +22,12 @@ from jobs.enqueue import start_sync_all
 from .. import htmx
 from ..extensions import db
 from ..models import Group, RunState, RunTrigger, SyncRun
+from ..plurals import count
 from ..sync import runs
 from ..sync.service import latest_run
 from ..sync_runs.live import live_progress, poll_interval, recover_now_and_then, sync_trigger
 from ..sync_runs.queries import groups_waiting
-from ..sync_runs.starting import StartFailed, start
+from ..sync_runs.starting import Started, StartFailed, start_all, start_wanted
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
@@ -46,19 +47,30 @@ bp.add_app_template_global(sync_trigger, "sync_trigger")
 @bp.post("/sync")
 def sync_all():
     try:
-        started = start(lambda: start_sync_all(RunTrigger.MANUAL, current_user), current_user)
+        started = start_all(lambda: start_sync_all(RunTrigger.MANUAL, current_user), current_user)
     except StartFailed as error:
         return htmx.refuse(str(error), url_for("groups.index"), status=503)
-    if started.new:
+    _say_started(started)
+    if not htmx.is_partial():
+        return htmx.redirect(url_for("groups.index"))
+    bar = BarState(started.run, live_progress(started.run))
+    return htmx.render_fragment(PROGRESS, bar=bar)
+
+
+def _say_started(started: Started) -> None:
+    for run in started.stopped:
+        flash(f"The last sync of all groups (run #{run.id}) stopped unexpectedly: {run.error}",
+              "warning")  # fmt: skip
+    if started.checking:
+        flash(f"The last sync of all groups (run #{started.run.id}) has stopped reporting: it "
+              "seems to have stopped unexpectedly. Checking… a new sync starts as soon as "
+              "that is confirmed.", "warning")  # fmt: skip
+    elif started.new:
         flash("Started a sync of all groups. It runs in the background: the badges below "
               "change as each group is synced.", "success")  # fmt: skip
     else:
         flash(f"A sync of all groups is already running (run #{started.run.id}); "
               "here is its progress.", "info")  # fmt: skip
-    if not htmx.is_partial():
-        return htmx.redirect(url_for("groups.index"))
-    bar = BarState(started.run, live_progress(started.run))
-    return htmx.render_fragment(PROGRESS, bar=bar)
 
 
 @bp.get("/sync/status")
@@ -89,11 +101,23 @@ def _poll(run_id: int | None) -> tuple[BarState, SyncRun | None]:
     progress = live_progress(run) if run else None
     if progress is not None and progress.active:
         return BarState(run, progress), None
-    newer = runs.live_run(None)
+    newer = runs.live_run(None) or _start_wanted()
     if newer is not None:
         return BarState(newer, live_progress(newer)), run
     last = run or latest_run()
     return BarState(last, live_progress(last) if last else None), run
+
+
+def _start_wanted() -> SyncRun | None:
+    """Start the sync pressed for while the last run was checked, once that run is dead."""
+    try:
+        run = start_wanted(lambda by: start_sync_all(RunTrigger.MANUAL, by))
+    except StartFailed as error:
+        flash(str(error), "error")
+        return None
+    if run is not None:
+        flash(f"Started a sync of all groups (run #{run.id}).", "success")
+    return run
 
 
 def _rows(ids: list[int]) -> list[Group]:
@@ -108,7 +132,7 @@ def _say_finished(run: SyncRun) -> None:
     summary = changes_in_words(run)
     waiting = groups_waiting(run)
     if waiting:
-        summary += f"; {waiting} group(s) paused, waiting for an admin to approve removals"
+        summary += f"; {count(waiting, 'group')} paused, waiting for an admin to approve removals"
     link = Markup(' <a href="{}">See run #{}</a>.').format(
         url_for("sync_runs.detail", run_id=run.id), run.id
     )

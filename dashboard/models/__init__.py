@@ -15,7 +15,7 @@ from .enums import (
     SyncState,
 )
 from .groups import Assignment, Group, Membership, name_key
-from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun
+from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun, SyncRunGroup
 from .types import utcnow
 from .webhooks import WebhookDelivery
 
@@ -39,6 +39,7 @@ __all__ = [
     "SyncEvent",
     "SyncMode",
     "SyncRun",
+    "SyncRunGroup",
     "SyncState",
     "Team",
     "User",

@@ -50,6 +50,8 @@ class SyncRun(db.Model):
     groups_done: Mapped[int] = mapped_column(Integer, default=0)
     groups_imported: Mapped[int] = mapped_column(Integer, default=0)
     groups_created: Mapped[int] = mapped_column(Integer, default=0)
+    groups_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    groups_paused: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     added_remote: Mapped[int] = mapped_column(Integer, default=0)
     removed_remote: Mapped[int] = mapped_column(Integer, default=0)
     added_local: Mapped[int] = mapped_column(Integer, default=0)
@@ -63,6 +65,20 @@ class SyncRun(db.Model):
     rate_limited: Mapped[int] = mapped_column(Integer, default=0)
 
     group: Mapped[Group | None] = relationship()
+
+
+class SyncRunGroup(db.Model):
+    """A group a run synced (read, planned, applied or paused), changes or not: the group's
+    page lists every run that synced it."""
+
+    __tablename__ = "sync_run_groups"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("sync_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    group_id: Mapped[int] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class SyncEvent(db.Model):

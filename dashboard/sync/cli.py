@@ -14,6 +14,7 @@ from ..access.preview import AccessPreview
 from ..extensions import db
 from ..groups.service import find_group_by_name
 from ..models import EventOutcome, Group, RunState, RunTrigger, SyncEvent, SyncRun
+from ..plurals import count
 from .preview import GroupPreview, RunPreview, preview_all, preview_group
 from .service import SyncBusy, run_in_foreground
 
@@ -109,11 +110,12 @@ def _print_run(run: SyncRun) -> None:
         f"  groups: {run.groups_done}/{run.groups_total} synced, {run.groups_imported} "
         f"imported, {run.groups_created} created in Thinkific\n"
         f"  Thinkific: {run.added_remote} added, {run.removed_remote} removed, "
-        f"{run.manual_actions} manual removal(s) to make by hand\n"
+        f"{count(run.manual_actions, 'manual removal')} to make by hand\n"
         f"  dashboard: {run.added_local} added, {run.removed_local} removed\n"
         f"  access: {run.access_granted} enrolled, {run.access_changed} expiry changed, "
         f"{run.access_ended} ended\n"
-        f"  {run.failures} failure(s); {run.calls} Thinkific calls, {run.rate_limited} answered 429"
+        f"  {count(run.failures, 'failure')}; {count(run.calls, 'Thinkific call')}, "
+        f"{run.rate_limited} answered 429"
     )
     _print_events(run)
 

@@ -48,6 +48,7 @@ class RunContext:
     beat: Heartbeat
     tally: Tally = field(default_factory=Tally)
     groups_failed: int = 0
+    groups_paused: int = 0
     problems: list[str] = field(default_factory=list)  # "group: what went wrong"
 
     @property
@@ -66,6 +67,7 @@ class RunContext:
             setattr(self.run, name, value)
         stats = self.client.stats
         self.run.calls, self.run.rate_limited = stats.calls, stats.rate_limited
+        self.run.groups_failed, self.run.groups_paused = self.groups_failed, self.groups_paused
 
 
 def sync_group(ctx: RunContext, group: Group, decision: Decision = Decision()) -> None:
@@ -90,6 +92,7 @@ def sync_group(ctx: RunContext, group: Group, decision: Decision = Decision()) -
 
 
 def _sync_locked(ctx: RunContext, group: Group, decision: Decision) -> None:
+    store.note_synced(ctx.run.id, group.id)
     begin(group)
     view = read_both_sides(ctx, group)
     now = utcnow()
@@ -125,6 +128,7 @@ def begin(group: Group) -> None:
 
 def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
     group.open_manual_actions = store.count_open_manual_actions(group)
+    group.last_attempt_at = utcnow()  # a success is never shown later than the last attempt
     if applier.failed:
         ctx.groups_failed += 1
         group.sync_state, group.pending_changes = SyncState.ERROR, True
@@ -132,7 +136,8 @@ def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
         group.last_error = f"{failed} failed; the next sync retries. First: {applier.errors[0]}"
         ctx.problems.append(f"{group.name}: {group.last_error}")
     else:
-        group.sync_state, group.last_error, group.last_synced_at = SyncState.IDLE, None, utcnow()
+        group.sync_state, group.last_error = SyncState.IDLE, None
+        group.last_synced_at = group.last_attempt_at
     if load_links(group) == applier.view.links:  # not changed again while this sync ran
         group.removals_need_approval = False  # the plan went through: no removal left to hold
     ctx.save_counts()
@@ -158,6 +163,7 @@ def pause(ctx: RunContext, view: GroupView, plan: Plan) -> None:
         record(ctx, group, change.action.value, EventOutcome.PENDING, change.reason,
                email=change.key, user_id=user.id if user else None)  # fmt: skip
     removals = count(len(plan.removals), "removal")
+    ctx.groups_paused += 1
     group.sync_state = SyncState.PAUSED
     first = group.removals_need_approval
     why = "the first sync since a team link changed" if first else "above the removal limit"

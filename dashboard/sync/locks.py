@@ -7,12 +7,18 @@
   and holds a *group lock* (a redis-py Lock, token = run id) while it syncs a group, and the
   *access lock* (`sync:lock:access`) while it changes enrollments. A killed worker stops
   refreshing them: they expire after `SYNC_HEARTBEAT_SECONDS`.
+- The heartbeat names the process that beats (`host:pid`). On the host that runs it, a run
+  whose process is gone is dead at once, whatever its key's time left; elsewhere its key must
+  lapse. A key not refreshed on time (`silent_for`) tells of a run that may have stopped.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from contextlib import suppress
+from pathlib import Path
 
 from flask import current_app
 from redis.exceptions import LockError, RedisError
@@ -55,8 +61,49 @@ def release(scope: str, run_id: int) -> None:
     get_redis().eval(RELEASE_IF_OWNER, 1, f"sync:claim:{scope}", str(run_id))
 
 
+def release_locks_of(run_id: int) -> None:
+    """Free the group and access locks a dead run still holds (found dead before they lapse)."""
+    redis = get_redis()
+    for key in redis.scan_iter(match="sync:lock:*", count=500):
+        redis.eval(RELEASE_IF_OWNER, 1, key, str(run_id))
+
+
 def is_alive(run_id: int) -> bool:
-    return bool(get_redis().exists(f"sync:alive:{run_id}"))
+    """The run's heartbeat key exists and does not name a process of this host that is gone."""
+    proof = get_redis().get(f"sync:alive:{run_id}")
+    return proof is not None and not _gone_here(proof)
+
+
+def silent_for(run_id: int) -> float:
+    """Seconds the run's heartbeat is overdue (0 while it beats on time, or has no key)."""
+    ttl, left = heartbeat_seconds(), get_redis().pttl(f"sync:alive:{run_id}") / 1000
+    since_beat = ttl - left if left > 0 else 0
+    return max(0.0, since_beat - ttl / 3)
+
+
+def proof_of_life() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _gone_here(proof: bytes) -> bool:
+    host, _, pid = proof.decode(errors="replace").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    return not process_exists(int(pid))
+
+
+def process_exists(pid: int) -> bool:
+    """A process of this host with that id is running (not a zombie left unreaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    with suppress(OSError, IndexError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rpartition(")")[2].split()[0] != "Z"
+    return True
 
 
 def group_lock_holder(group_id: int) -> int | None:
@@ -127,4 +174,4 @@ class Heartbeat:
                 lock.reacquire()
 
     def _touch(self) -> None:
-        self._redis.set(f"sync:alive:{self.run_id}", 1, ex=self.ttl)
+        self._redis.set(f"sync:alive:{self.run_id}", proof_of_life(), ex=self.ttl)

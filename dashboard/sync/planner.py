@@ -19,6 +19,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ..models import Direction, MemberSource, SyncMode
+from ..plurals import count
 from .words import ADDED_BY_SOURCE, links_phrase, when
 
 
@@ -40,8 +41,8 @@ SUMMARY_WORDS = {
     Action.REMOVE_REMOTE: "to remove from Thinkific",
     Action.ADD_LOCAL: "to add in the dashboard",
     Action.REMOVE_LOCAL: "to remove from the dashboard",
-    Action.CLOSE_MANUAL: "manual action(s) to close",
 }
+COUNTED_WORDS = {Action.CLOSE_MANUAL: ("manual action", "to close")}
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,21 @@ class Plan:
         return waiting > limit and waiting * 100 > percent * self.size
 
     def summary(self) -> str:
-        parts = [
-            f"{len(self.of(action))} {SUMMARY_WORDS[action]}"
-            for action in ACTION_ORDER
-            if self.of(action)
-        ]
+        parts = [_summary_part(action, len(self.of(action))) for action in ACTION_ORDER
+                 if self.of(action)]  # fmt: skip
         return ", ".join(parts) if parts else "nothing to change"
+
+
+def summary_words(action: Action, number: int) -> str:
+    """What `number` changes of `action` are, after the number ("to add in Thinkific")."""
+    if action in COUNTED_WORDS:
+        noun, what = COUNTED_WORDS[action]
+        return f"{count(number, noun).partition(' ')[2]} {what}"
+    return SUMMARY_WORDS[action]
+
+
+def _summary_part(action: Action, number: int) -> str:
+    return f"{number:,} {summary_words(action, number)}"
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,17 @@ client's `RetryPolicy` — override the client's defaults.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import current_app
 
 from ..thinkific.client import ThinkificClient, client_from_app
 from ..thinkific.transport import RetryPolicy
 
 
-def thinkific_client() -> ThinkificClient:
-    config, options = current_app.config, {}
+def thinkific_client(on_wait: Callable[[str, float], None] | None = None) -> ThinkificClient:
+    """The app's client; `on_wait` is told what each wait on Thinkific is for (a run's status)."""
+    config, options = current_app.config, {"on_wait": on_wait}
     if config.get("THINKIFIC_TIMEOUT"):
         options["timeout"] = tuple(config["THINKIFIC_TIMEOUT"])
     if config.get("THINKIFIC_RETRY"):

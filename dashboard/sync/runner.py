@@ -8,8 +8,12 @@ Thinkific call is made with the session's transaction ended: what came before it
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import current_app
+from redis.exceptions import RedisError
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from ..access.loading import Scope, describe_users
 from ..access.step import AccessRequest, refresh_courses_step, sync_access
@@ -26,7 +30,7 @@ from ..models import (
     utcnow,
 )
 from ..thinkific.errors import ThinkificError
-from . import budget, locks, runs
+from . import budget, locks, progress, runs
 from .discovery import Step, apply_step, local_groups, plan_discovery
 from .group_sync import Decision, RunContext, fail_group, record, sync_group
 from .remote import thinkific_client
@@ -46,13 +50,16 @@ def execute(
     if run is None or run.state not in ACTIVE:
         return run
     try:
-        with locks.Heartbeat(run.id) as beat, thinkific_client() as client:
+        with locks.Heartbeat(run.id) as beat, thinkific_client(progress.on_wait(run.id)) as client:
             start(run)
             ctx = RunContext(run, client, beat)
             _execute(ctx, decision or Decision(), access)
     except (RunFailed, ThinkificError) as error:
         db.session.rollback()
         end(run, RunState.FAILED, str(error))
+    except DBAPIError as error:
+        _end_without_database(run, error)
+        raise
     except BaseException as error:
         db.session.rollback()
         end(run, RunState.FAILED, f"Stopped: {error or type(error).__name__}", interrupted=True)
@@ -60,6 +67,19 @@ def execute(
     finally:
         locks.release(locks.scope_of(run.group_id), run.id)
     return run
+
+
+def _end_without_database(run: SyncRun, error: DBAPIError) -> None:
+    """The database failed mid-run: say so (in Redis first, as it may stay unreachable)."""
+    detail = str(error.orig).strip().splitlines()[0][:200] if error.orig else type(error).__name__
+    why = (runs.DATABASE_LOST if error.connection_invalidated else runs.DATABASE_FAILED).format(
+        detail
+    )
+    with suppress(RedisError):
+        runs.note_death(run.id, why)
+    with suppress(DBAPIError):
+        db.session.rollback()
+        end(run, RunState.FAILED, why, interrupted=True)
 
 
 def start(run: SyncRun) -> None:

@@ -1,17 +1,21 @@
 """Sync runs: creating them, telling a live run from a dead one, and cleaning up after death.
 
 A run is alive while it is queued in RQ (or was created a moment ago and is being queued), or
-while its heartbeat key exists. A run that is neither is dead: its worker was killed or the
-job was lost. `recover_stale()` marks such runs failed and puts the groups they left in
-"queued" or "syncing" back to a state that tells the truth, so no badge sticks forever.
+while its heartbeat key exists — unless RQ says its job has ended, or the process or worker it
+names is gone from this host (see `locks`): then it is dead at once, not a heartbeat later.
+A run that is neither is dead: its worker was killed or the job was lost.
+`recover_stale()` marks such runs failed and puts the groups they left in "queued" or
+"syncing" back to a state that tells the truth, so no badge sticks forever.
 """
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime, timedelta
 
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.worker import Worker
 from sqlalchemy import select, update
 
 from ..extensions import db
@@ -21,9 +25,13 @@ from . import locks
 
 ACTIVE = (RunState.QUEUED, RunState.RUNNING)
 WAITING_JOB = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
+ENDED_JOB = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 BEING_QUEUED = timedelta(seconds=60)  # a run row exists, its job is being put on the queue
 DIED = "The worker stopped during this run (killed or restarted); the next sync continues."
 CHUNK = 500
+DATABASE_LOST = "The database connection was lost during this run ({}); the next sync continues."
+DATABASE_FAILED = "The database failed during this run ({}); the next sync continues."
+DEATH_NOTE_TTL = 7 * 24 * 3600
 GROUP_INTERRUPTED = "The last sync of this group was interrupted; the next sync retries it."
 
 
@@ -68,7 +76,7 @@ def live_run(group_id: int | None = None) -> SyncRun | None:
 
 def is_alive(run: SyncRun) -> bool:
     if run.state == RunState.RUNNING:
-        return locks.is_alive(run.id)
+        return locks.is_alive(run.id) and not _job_ended(run)
     if run.state != RunState.QUEUED:
         return False
     if run.job_id is None:
@@ -76,20 +84,52 @@ def is_alive(run: SyncRun) -> bool:
     return _job_waiting(run) or locks.is_alive(run.id)
 
 
-def _job_waiting(run: SyncRun) -> bool:
+def _job(run: SyncRun) -> Job | None:
     try:
-        job = Job.fetch(run.job_id, connection=get_redis())
+        return Job.fetch(run.job_id, connection=get_redis())
     except NoSuchJobError:
+        return None
+
+
+def _job_ended(run: SyncRun) -> bool:
+    """RQ says the run's job is over (its work horse died and the worker noticed)."""
+    if run.job_id is None:
+        return False
+    job = _job(run)
+    return job is not None and job.get_status(refresh=False) in ENDED_JOB
+
+
+def _job_waiting(run: SyncRun) -> bool:
+    job = _job(run)
+    if job is None:
         return False
     status = job.get_status(refresh=False)
     if status == JobStatus.STARTED:  # dequeued a moment ago; its heartbeat starts shortly
         started = job.started_at
-        return started is not None and utcnow() - _aware(started) < BEING_QUEUED
+        fresh = started is not None and utcnow() - _aware(started) < BEING_QUEUED
+        return fresh and _worker_alive(job)
     return status in WAITING_JOB
 
 
-def recover_stale() -> int:
-    """Fail dead runs and free the groups they left behind; returns how many runs died."""
+def _worker_alive(job: Job) -> bool:
+    """The worker RQ says took the job is registered and, if on this host, running."""
+    if not job.worker_name:
+        return True
+    key = Worker.redis_worker_namespace_prefix + job.worker_name
+    worker = Worker.find_by_key(key, connection=get_redis())
+    if worker is None:
+        return False
+    here = worker.hostname == socket.gethostname() and worker.pid is not None
+    return not here or locks.process_exists(worker.pid)
+
+
+def silent_for(run: SyncRun) -> float:
+    """Seconds a running run's heartbeat is overdue: it may have stopped (0 when on time)."""
+    return locks.silent_for(run.id) if run.state == RunState.RUNNING else 0.0
+
+
+def recover_stale() -> list[SyncRun]:
+    """Fail dead runs and free the groups they left behind; returns the runs found dead."""
     active = db.session.scalars(select(SyncRun).where(SyncRun.state.in_(ACTIVE))).all()
     dead = [run for run in active if not is_alive(run)]
     for run in dead:
@@ -97,12 +137,21 @@ def recover_stale() -> int:
     live = [run for run in active if run not in dead]
     _free_groups(live)
     db.session.commit()
-    return len(dead)
+    return dead
 
 
 def finish_dead(run: SyncRun) -> None:
-    run.state, run.error, run.finished_at = RunState.FAILED, DIED, utcnow()
+    note = get_redis().get(f"sync:death:{run.id}")
+    run.state, run.finished_at = RunState.FAILED, utcnow()
+    run.error = note.decode() if note is not None else DIED
     locks.release(locks.scope_of(run.group_id), run.id)
+    locks.release_locks_of(run.id)
+
+
+def note_death(run_id: int, why: str) -> str:
+    """Say why a run died where its finder reads it, when the database cannot be written."""
+    get_redis().set(f"sync:death:{run_id}", why, ex=DEATH_NOTE_TTL)
+    return why
 
 
 def _free_groups(live: list[SyncRun]) -> None:

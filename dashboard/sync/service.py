@@ -7,7 +7,7 @@ the poll fits the request budget.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -23,7 +23,7 @@ from ..models import (
     SyncEvent,
     SyncRun,
 )
-from . import budget, runner, runs
+from . import budget, progress, runner, runs
 from .group_sync import AWAITING_APPROVAL, Decision
 from .planner import Action
 from .preview import GroupPreview, RunPreview, preview_all, preview_group
@@ -168,6 +168,11 @@ class Progress:
     groups_total: int
     active: bool
     error: str | None
+    silent_for: float = 0.0  # seconds its heartbeat is overdue: it may have stopped
+    phase: str = ""  # of a live run: queued, discovery, groups, access
+    access: progress.AccessPhase | None = None  # the access changes it plans, once planned
+    waiting: progress.Waiting | None = None  # what it waits for on Thinkific now
+    seconds_left: int | None = None  # estimated from the request budget
 
     @property
     def percent(self) -> int:
@@ -188,7 +193,43 @@ def run_progress(run: SyncRun) -> Progress:
     label = LABELS[run.state]
     if active and run.groups_total:
         label = f"{label} {run.groups_done}/{run.groups_total}"
-    return Progress(run.id, run.state, label, run.groups_done, run.groups_total, active, run.error)
+    base = Progress(run.id, run.state, label, run.groups_done, run.groups_total, active, run.error)
+    if not active:
+        return base
+    access = progress.access_phase(run.id) if run.state == RunState.RUNNING else None
+    phase = "access" if access is not None else phase_of(run)
+    return replace(
+        base, silent_for=runs.silent_for(run), phase=phase, access=access,
+        waiting=progress.waiting(run.id), seconds_left=seconds_left(run, phase, access),
+    )  # fmt: skip
+
+
+def phase_of(run: SyncRun) -> str:
+    if run.state == RunState.QUEUED:
+        return "queued"
+    if run.access_only or (run.groups_total and run.groups_done >= run.groups_total):
+        return "access"
+    return "groups" if run.groups_total else "discovery"
+
+
+def seconds_left(run: SyncRun, phase: str, access: progress.AccessPhase | None) -> int | None:
+    """Time left at THINKIFIC_RATE_LIMIT for the calls still planned: the rest of the groups
+    at the run's calls per group so far, or the access changes not yet made (one call each)."""
+    if phase == "groups" and run.groups_done:
+        calls = run.calls / run.groups_done * (run.groups_total - run.groups_done)
+    elif phase == "access" and access is not None and access.planned is not None:
+        calls = access.planned - access_made(run) - access_failed(run, access)
+    else:
+        return None
+    return progress.seconds_for(max(0, calls), current_app.config["THINKIFIC_RATE_LIMIT"])
+
+
+def access_made(run: SyncRun) -> int:
+    return run.access_granted + run.access_changed + run.access_ended
+
+
+def access_failed(run: SyncRun, access: progress.AccessPhase) -> int:
+    return max(0, run.failures - access.failures_before)
 
 
 def coverage() -> budget.Coverage:

@@ -22,6 +22,7 @@ from ..models import (
     Membership,
     MemberSource,
     SyncBaseMember,
+    SyncRunGroup,
     User,
 )
 from .reading import GroupView, UserRef
@@ -35,6 +36,11 @@ def insert_ignoring_duplicates(model, rows: list[dict]) -> None:
         return
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     db.session.execute(dialect.insert(model).on_conflict_do_nothing(), rows)
+
+
+def note_synced(run_id: int, group_id: int) -> None:
+    """Record that the run synced the group (whatever it changed)."""
+    insert_ignoring_duplicates(SyncRunGroup, [{"run_id": run_id, "group_id": group_id}])
 
 
 def ensure_users(view: GroupView, keys: Iterable[str]) -> dict[str, int]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ..models import Direction, MemberSource
+from ..plurals import count as count  # one way of counting in words, used across the sync
 
 DIRECTION_LABELS = {
     Direction.DISABLED: "Disabled",
@@ -33,7 +34,3 @@ def links_phrase(links: Iterable[tuple[str, Direction]]) -> str:
     if not named:
         return "no link"
     return ("link " if len(named) == 1 else "links ") + ", ".join(named)
-
-
-def count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

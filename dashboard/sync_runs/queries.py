@@ -170,3 +170,18 @@ def groups_waiting(run: SyncRun) -> int:
             SyncEvent.action.in_(AWAITING_APPROVAL),
         )
     )
+
+
+def waiting_groups(run: SyncRun) -> list[tuple[int, str]]:
+    """The groups (id, name) whose plan in this run still waits for an admin's approval."""
+    if not run.groups_paused:
+        return []
+    waiting = select(SyncEvent.group_id).where(
+        SyncEvent.run_id == run.id,
+        SyncEvent.outcome == EventOutcome.PENDING,
+        SyncEvent.action.in_(AWAITING_APPROVAL),
+    )
+    rows = db.session.execute(
+        select(Group.id, Group.name).where(Group.id.in_(waiting)).order_by(Group.name)
+    )
+    return [(group_id, name) for group_id, name in rows]

@@ -11,10 +11,12 @@ from ..models import SyncRun
 from . import bp, export, queries, words
 from .live import live_progress, poll_interval
 from .queries import EventFilters, RunRow
+from .waiting import waiting_banner
 
 PAGE = "sync_runs/detail.html"
 
 bp.add_app_template_global(words, "run_words")
+bp.app_context_processor(waiting_banner)  # every page: group plans waiting for approval
 
 
 @bp.get("/")
@@ -72,7 +74,8 @@ def run_context(row: RunRow) -> dict:
     except RedisError:
         problem = "Redis cannot be reached, so whether this run is still going is unknown."
     return {"row": row, "run": row.run, "progress": progress, "live_problem": problem,
-            "poll_every": poll_interval()}  # fmt: skip
+            "poll_every": poll_interval(),
+            "waiting_groups": queries.waiting_groups(row.run)}  # fmt: skip
 
 
 def events_context(run: SyncRun, filters: EventFilters) -> dict:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from ..models import EventOutcome, RunState, RunTrigger, SyncRun, utcnow
+from ..plurals import count
 
 QUEUED_LONG = timedelta(seconds=30)
+PAUSED = "Paused for approval"
 MINUS = "\N{MINUS SIGN}"
 TRIGGERS = {
     RunTrigger.MANUAL: "Manual",
@@ -91,6 +93,27 @@ def short_duration(span: timedelta | None) -> str:
     return f"{hours} h {minutes:02d} min"
 
 
+def paused(run: SyncRun) -> bool:
+    """The run ended holding at least one group's plan for an admin's approval."""
+    return bool(run.groups_paused) and run.state in (RunState.SUCCEEDED, RunState.PARTIAL)
+
+
+def time_left(seconds: int) -> str:
+    """An estimate of time left, rounded as an estimate should be."""
+    if seconds < 60:
+        return "less than a minute left"
+    minutes = round(seconds / 60)
+    if minutes < 90:
+        return f"about {count(minutes, 'minute')} left"
+    return f"about {seconds / 3600:.1f} hours left"
+
+
+def waiting_words(waiting) -> str:
+    """What a run waits for on Thinkific, and until when ("… until 14:03:12 UTC, 12 s")."""
+    until = datetime.fromtimestamp(waiting.until, UTC)
+    return f"{waiting.why}, until {until:%H:%M:%S} UTC ({waiting.seconds_left} s)"
+
+
 def waiting_long(run: SyncRun) -> bool:
     """Queued for longer than a worker normally takes to pick a run up."""
     return run.state == RunState.QUEUED and utcnow() - run.created_at > QUEUED_LONG
@@ -104,20 +127,16 @@ def changes_in_words(run: SyncRun) -> str:
             f"course access +{run.access_granted} ~{run.access_changed} {MINUS}{run.access_ended}"
         )
     if run.manual_actions:
-        parts.append(_count(run.manual_actions, "manual action") + " to do")
+        parts.append(count(run.manual_actions, "manual action") + " to do")
     if run.failures:
-        parts.append(_count(run.failures, "failure"))
+        parts.append(count(run.failures, "failure"))
     return ", ".join(parts)
 
 
 def _member_changes(run: SyncRun) -> list[str]:
-    parts = [_count(run.groups_done, "group") + " synced"]
+    parts = [count(run.groups_done, "group") + " synced"]
     if run.groups_imported or run.groups_created:
         parts.append(f"{run.groups_imported} imported, {run.groups_created} created")
     parts.append(f"Thinkific +{run.added_remote} {MINUS}{run.removed_remote}")
     parts.append(f"dashboard +{run.added_local} {MINUS}{run.removed_local}")
     return parts
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"

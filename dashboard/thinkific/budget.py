@@ -107,6 +107,10 @@ class InFlightSlots:
         return bool(self._acquire(keys=[self._key], args=args))
 
 
+RATE_LIMITED = "rate-limited: Thinkific answered 429"
+BUDGET_FULL = "waiting for the request budget"
+
+
 class SharedBudget:
     """Requests per period, 429 pauses and in-flight slots of one site, shared through Redis."""
 
@@ -120,8 +124,10 @@ class SharedBudget:
         max_in_flight: int = 10,
         lease_seconds: float = 120.0,
         sleep: Callable[[float], None] = time.sleep,
+        on_wait: Callable[[str, float], None] | None = None,
     ) -> None:
         self.key = f"thinkific:{site}"
+        self.on_wait = on_wait  # told why and for how long before each wait (a run's status)
         self.rate, self.period = rate, period
         self._item = RateLimitItemPerSecond(rate, period + WINDOW_MARGIN_SECONDS)
         storage = RedisStorage("redis://", connection_pool=connection.connection_pool)
@@ -138,11 +144,16 @@ class SharedBudget:
         started = time.monotonic()
         while True:
             if (paused := self.pause.remaining()) > 0:
-                self._sleep(paused + random.uniform(0, 0.25))
+                self._wait(RATE_LIMITED, paused + random.uniform(0, 0.25))
             elif self._limiter.hit(self._item, self.key):
                 return time.monotonic() - started
             else:
-                self._sleep(self._until_slot_frees() + random.uniform(0.005, 0.05))
+                self._wait(BUDGET_FULL, self._until_slot_frees() + random.uniform(0.005, 0.05))
+
+    def _wait(self, why: str, seconds: float) -> None:
+        if self.on_wait is not None:
+            self.on_wait(why, seconds)
+        self._sleep(seconds)
 
     def remaining(self) -> int:
         """Requests that may still be sent in the current window (the Settings page shows it)."""

@@ -53,6 +53,7 @@ class ThinkificClient(GroupOperations, UserOperations, CatalogOperations, Remova
         timeout: tuple[float, float] = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         user_agent: str | None = None,
+        on_wait: Callable[[str, float], None] | None = None,
     ) -> None:
         if removals not in REMOVAL_MODES:
             raise ConfigurationError(f"removals must be one of {', '.join(REMOVAL_MODES)}")
@@ -64,13 +65,15 @@ class ThinkificClient(GroupOperations, UserOperations, CatalogOperations, Remova
         self._access_token = access_token
         budget = SharedBudget(
             redis_connection, self.site, rate=rate_limit, period=rate_period,
-            max_in_flight=max_in_flight, lease_seconds=sum(timeout) + 30,
+            max_in_flight=max_in_flight, lease_seconds=sum(timeout) + 30, on_wait=on_wait,
         )  # fmt: skip
         headers = auth_headers(api_key, subdomain, access_token)
         headers.update(
             {"User-Agent": user_agent or default_user_agent(), "Accept": "application/json"}
         )
-        self._transport = Transport(headers, budget, timeout=timeout, retry=retry or RetryPolicy())
+        self._transport = Transport(
+            headers, budget, timeout=timeout, retry=retry or RetryPolicy(), on_wait=on_wait
+        )
 
     # -- counters ---------------------------------------------------------------------------
 

@@ -97,8 +97,10 @@ class Transport:
         timeout: tuple[float, float],
         retry: RetryPolicy,
         sleep: Callable[[float], None] = time.sleep,
+        on_wait: Callable[[str, float], None] | None = None,
     ) -> None:
         self.session = requests.Session()
+        self.on_wait = on_wait
         self.session.headers.update(headers)
         self.budget = budget
         self.timeout = timeout
@@ -231,6 +233,9 @@ class Transport:
 
     def _count_retry(self, state: Any) -> None:
         self._add(retries=1, backoff_seconds=state.upcoming_sleep or 0.0)
+        if self.on_wait is not None and state.upcoming_sleep:
+            error = state.outcome.exception()
+            self.on_wait(f"retrying after an error ({error})", state.upcoming_sleep)
 
     def _add(self, **amounts: float) -> None:
         with self._lock:

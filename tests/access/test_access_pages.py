@@ -40,7 +40,7 @@ def test_endings_waiting_show_on_the_access_page_and_the_teams_list(
     assert "none of their teams (Acme) gives this course any more" in page
     assert "Approve and end" not in page  # viewers look, never change
     teams = client.get("/admin/teams/").text
-    assert "Access sync paused: 12 ending(s) wait for an admin's approval." in teams
+    assert "Access sync paused: 12 access endings wait for an admin's approval." in teams
     assert client.post("/admin/access/approve", headers=HTMX).status_code == 403
 
 
@@ -86,7 +86,7 @@ def test_reject_in_place_keeps_the_access(site, make, emulator, client, auth):
     paused(site, make, emulator)
     auth.login()
     response = client.post("/admin/access/reject", headers=HTMX)
-    assert "Rejected: the access of 12 user(s) is kept" in response.text
+    assert "Rejected: the access of 12 users is kept" in response.text
     kept = db.session.scalars(select(AccessEnrollment.kept_at)).all()
     assert len(kept) == 12
     assert all(kept)

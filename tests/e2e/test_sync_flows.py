@@ -172,7 +172,7 @@ def test_a_removal_above_the_limit_pauses_and_approve_applies_it(page, sign_in, 
     page.get_by_role("button", name="Sync now").click()
     expect(badge).to_have_text("Paused", timeout=20_000)
     waiting = page.locator("#group-paused")
-    expect(waiting).to_contain_text("its plan removes 15 member(s)")
+    expect(waiting).to_contain_text("its plan removes 15 members")
     expect(waiting.locator("li.change")).to_have_count(15)
     expect(page.locator("#member-list")).to_contain_text("40 members")
 

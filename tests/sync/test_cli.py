@@ -26,7 +26,7 @@ def test_sync_run_syncs_and_says_what_it_did(app, site, make):
     result = invoke(app, "--group", "acme")  # names ignore case
     assert result.exit_code == 0, result.output
     assert "Run 2 succeeded" in result.output
-    assert "Thinkific: 1 added, 0 removed, 0 manual removal(s)" in result.output
+    assert "Thinkific: 1 added, 0 removed, 0 manual removals" in result.output
     assert "dashboard: 1 added, 0 removed" in result.output
     assert f"[applied] Acme: {B} add to Thinkific: added in the dashboard on" in result.output
     assert members(group) == {A, B}

@@ -40,7 +40,7 @@ def test_a_removal_in_the_dashboard_opens_a_manual_action(site, make):
     event = db.session.scalar(select(SyncEvent).filter_by(run_id=run.id, email=B))
     assert (event.action, event.outcome) == ("manual_removal", "pending")
     assert group.open_manual_actions == 1
-    assert group_status(group).title == "1 manual action(s) open."
+    assert group_status(group).title == "1 manual action open."
     assert site.members(thinkific_id) == {A, B, C}
 
 
