@@ -81,13 +81,12 @@ def end(row: AccountSession) -> None:
 
 
 def end_others(account: Account) -> int:
-    """End every session of `account` but the current one; returns how many were ended."""
+    """End every session of `account` but the current one; returns how many were ended. The
+    caller commits (with the activity record that says so)."""
     query = delete(AccountSession).where(AccountSession.account_id == account.id)
     if account.current_session is not None:
         query = query.where(AccountSession.id != account.current_session.id)
-    ended = db.session.execute(query).rowcount
-    db.session.commit()
-    return ended
+    return db.session.execute(query).rowcount
 
 
 def active_sessions(account: Account, lifetime: Lifetime) -> list[AccountSession]:

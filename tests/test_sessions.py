@@ -9,7 +9,7 @@ import pytest
 
 from dashboard import create_app
 from dashboard.extensions import db
-from dashboard.models import AccountSession, Role, Team, utcnow
+from dashboard.models import AccountSession, Activity, Role, Team, utcnow
 from tests.fixtures.app import PASSWORD
 
 
@@ -70,6 +70,18 @@ def test_sign_out_everywhere_else_keeps_this_browser_only(web, make):
 
     assert here.get("/admin/groups/").status_code == 200
     assert elsewhere.get("/admin/groups/").status_code == 302
+    assert recorded(account) == [("signed_out_elsewhere", {"sessions_ended": 1})]
+
+
+def recorded(account) -> list[tuple[str, dict | None]]:
+    """The account's own activity records, sign-ins left out."""
+    rows = db.session.scalars(
+        db.select(Activity)
+        .filter_by(object_type="account", object_id=account.id)
+        .where(Activity.kind != "sign_in")
+        .order_by(Activity.id)
+    )
+    return [(row.kind, row.after) for row in rows]
 
 
 def test_a_new_password_from_the_cli_ends_every_session(app, web, make):
@@ -148,6 +160,7 @@ def test_changing_the_password_on_the_account_page_ends_the_other_sessions(web, 
     assert elsewhere.get("/admin/groups/").status_code == 302
     db.session.refresh(account)
     assert account.check_password("a brand new secret")
+    assert recorded(account) == [("password_changed", None)]
 
 
 @pytest.mark.parametrize(
@@ -171,3 +184,4 @@ def test_a_refused_password_change_says_why_and_changes_nothing(
     assert elsewhere.get("/admin/groups/").status_code == 200
     db.session.refresh(account)
     assert account.check_password(PASSWORD)
+    assert recorded(account) == []

@@ -10,6 +10,8 @@ class Kind(StrEnum):
     SIGN_OUT = "sign_out"
     SIGN_IN_FAILED = "sign_in_failed"
     LOCKED_OUT = "locked_out"
+    PASSWORD_CHANGED = "password_changed"
+    SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere"
     GROUP_CREATED = "group_created"
     GROUP_EDITED = "group_edited"
     GROUP_DELETED = "group_deleted"
@@ -33,6 +35,8 @@ KIND_WORDS = {
     Kind.SIGN_OUT: "Signed out",
     Kind.SIGN_IN_FAILED: "Failed sign-in",
     Kind.LOCKED_OUT: "Locked out",
+    Kind.PASSWORD_CHANGED: "Password changed",
+    Kind.SIGNED_OUT_ELSEWHERE: "Signed out everywhere else",
     Kind.GROUP_CREATED: "Group created",
     Kind.GROUP_EDITED: "Group edited",
     Kind.GROUP_DELETED: "Group deleted",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import account_sessions
+from .. import account_sessions, activity
 from ..extensions import db
+from ..plurals import count
 from . import bp
 from .forms import ChangePasswordForm
 
@@ -32,8 +33,10 @@ def account():
 @bp.post("/account/sign-out-others")
 def sign_out_others():
     ended = account_sessions.end_others(current_user)
-    flash(f"Signed out everywhere else ({ended} other session{'s' if ended != 1 else ''}).",
-          "success")  # fmt: skip
+    account = current_user._get_current_object()
+    activity.record(activity.Kind.SIGNED_OUT_ELSEWHERE, account, after={"sessions_ended": ended})
+    db.session.commit()
+    flash(f"Signed out everywhere else ({count(ended, 'other session')}).", "success")
     return redirect(url_for("auth.account"))
 
 
@@ -47,6 +50,7 @@ def change_password():
         form.current.errors.append("That is not your current password.")
         return render_account(form, 422)
     current_user.set_password(form.new.data)
+    activity.record(activity.Kind.PASSWORD_CHANGED, current_user._get_current_object())
     db.session.commit()
     flash("Password changed. You are signed out everywhere else.", "success")
     return redirect(url_for("auth.account"))

@@ -107,7 +107,9 @@ def test_every_screen_and_htmx_flow_runs_without_a_csp_violation(
     run = db.session.scalars(select(SyncRun).order_by(SyncRun.id.desc())).first()
     screens = [
         "/admin/groups/",
+        f"/admin/groups/{acme.id}",
         f"/admin/groups/{acme.id}/sync/preview",
+        f"/admin/groups/{acme.id}/members/import",
         "/admin/teams/",
         f"/admin/teams/{team.id}",
         f"/admin/teams/{team.id}/details/edit",
@@ -116,6 +118,7 @@ def test_every_screen_and_htmx_flow_runs_without_a_csp_violation(
         "/admin/sync-runs/",
         f"/admin/sync-runs/{run.id}",
         "/admin/settings/",
+        "/admin/activity/",
         "/account",
     ]
     for path in screens:
