@@ -13,7 +13,7 @@ from contextlib import suppress
 from flask import current_app
 from redis.exceptions import RedisError
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ..access.loading import Scope, describe_users
 from ..access.step import AccessRequest, refresh_courses_step, sync_access
@@ -49,6 +49,7 @@ def execute(
     run = db.session.get(SyncRun, run_id)
     if run is None or run.state not in ACTIVE:
         return run
+    scope = locks.scope_of(run.group_id)  # read now: a lost database could not tell it later
     try:
         with locks.Heartbeat(run.id) as beat, thinkific_client(progress.on_wait(run.id)) as client:
             start(run)
@@ -58,26 +59,26 @@ def execute(
         db.session.rollback()
         end(run, RunState.FAILED, str(error))
     except DBAPIError as error:
-        _end_without_database(run, error)
+        _end_without_database(run, run_id, error)
         raise
     except BaseException as error:
         db.session.rollback()
         end(run, RunState.FAILED, f"Stopped: {error or type(error).__name__}", interrupted=True)
         raise
     finally:
-        locks.release(locks.scope_of(run.group_id), run.id)
+        locks.release(scope, run_id)
     return run
 
 
-def _end_without_database(run: SyncRun, error: DBAPIError) -> None:
+def _end_without_database(run: SyncRun, run_id: int, error: DBAPIError) -> None:
     """The database failed mid-run: say so (in Redis first, as it may stay unreachable)."""
     detail = str(error.orig).strip().splitlines()[0][:200] if error.orig else type(error).__name__
     why = (runs.DATABASE_LOST if error.connection_invalidated else runs.DATABASE_FAILED).format(
         detail
     )
     with suppress(RedisError):
-        runs.note_death(run.id, why)
-    with suppress(DBAPIError):
+        runs.note_death(run_id, why)
+    with suppress(SQLAlchemyError):  # the database may still be gone: the caller re-raises
         db.session.rollback()
         end(run, RunState.FAILED, why, interrupted=True)
 

@@ -18,6 +18,17 @@
     }
   });
 
+  // A live update never replaces a row that holds an open form (Quick Assign): the poll that
+  // sent the update may have left before the admin opened the form.
+  document.addEventListener("htmx:before:swap", (event) => {
+    const { ctx, tasks } = event.detail;
+    if (!ctx?.sourceElement?.dataset?.sendRowIds || !Array.isArray(tasks)) return;
+    const editing = (task) => task.type === "partial" && task.target?.querySelector(".inline-form");
+    for (let i = tasks.length - 1; i >= 0; i--) {
+      if (editing(tasks[i])) tasks.splice(i, 1);
+    }
+  });
+
   // An element with data-send-row-ids="SELECTOR" sends the ids of the rows SELECTOR matches
   // (`group-12` sends 12) as `ids` with each of its requests (the sync progress poll).
   document.addEventListener("htmx:config:request", (event) => {
