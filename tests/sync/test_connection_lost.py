@@ -14,7 +14,8 @@ from sqlalchemy.exc import DBAPIError
 
 from dashboard import embedded_redis
 from dashboard.extensions import db
-from dashboard.models import Direction, RunState
+from dashboard.models import Direction, RunState, SyncRun
+from dashboard.redis_client import get_redis
 from dashboard.thinkific import transport
 from tests.access.helpers import configure, enrollments, records, school, team_with_group
 
@@ -133,6 +134,8 @@ def test_writes_lost_with_the_connection_are_recovered_by_the_next_run(
     with pytest.raises(DBAPIError) as lost:
         sync(group)
     assert lost.value.connection_invalidated
+    said = get_redis().get(f"sync:death:{latest_run_id()}").decode()  # for whoever finds it
+    assert said.startswith("The database connection was lost during this run"), said
     assert site.members(site.group_id("Sales")) == set(EMAILS)  # Thinkific's writes were made
     assert sync(group).state == RunState.SUCCEEDED
     assert_pushed_once(site, emulator, group)
@@ -174,3 +177,8 @@ def test_a_redis_outage_mid_batch_leaves_nothing_to_do_twice(
 
     assert sync(group).state == RunState.SUCCEEDED
     assert_pushed_once(site, emulator, group)
+
+
+def latest_run_id() -> int:
+    db.session.rollback()
+    return db.session.scalar(db.select(db.func.max(SyncRun.id)))
