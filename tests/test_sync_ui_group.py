@@ -178,6 +178,32 @@ def test_the_status_polls_while_live_and_brings_the_rest_when_done(client, auth,
     assert '<hx-partial hx-target="#group-summary"' in created
 
 
+def test_the_runs_list_keeps_up_while_the_run_goes_on_after_the_group(client, auth, site, make):
+    """The group's part of a run ends before the run (course access comes after): the
+    section keeps asking, so Recent runs does not show the run Running once it has ended."""
+    group, thinkific_id = linked(site, make, "ann@example.com")
+    run = start_group_sync(group)
+    group.sync_state = SyncState.IDLE  # the group is done; its run is not
+    db.session.commit()
+    auth.login()
+    status = url(group, f"/sync/status?tid={thinkific_id}")
+    going_on = client.get(status, headers=HTMX).text
+    assert polls(going_on)
+    assert '<hx-partial hx-target="#group-sync-actions"' in going_on
+    assert run_said(going_on, run.id) == "Queued"
+
+    runner.execute(run.id)
+    db.session.expire_all()
+    ended = client.get(status, headers=HTMX).text
+    assert not polls(ended)
+    assert run_said(ended, run.id) == "Succeeded"
+
+
+def run_said(html: str, run_id: int) -> str:
+    """The state Recent runs shows for run `run_id`."""
+    return re.search(rf"Run #{run_id}</a> <span[^>]*>([^<]+)</span>", html).group(1)
+
+
 def test_an_idle_section_catching_up_hears_only_of_changes(client, auth, site, make):
     group, thinkific_id = linked(site, make, "ann@example.com")
     auth.login()

@@ -14,6 +14,7 @@ from ..models import Group, SyncMode
 from ..plurals import count
 from ..preview_allowance import PreviewRefused, spend_preview
 from ..settings.connection import explain
+from ..sync import runs
 from ..sync.planner import ACTION_ORDER, summary_words
 from ..sync.service import GroupPreview, preview_group
 from ..sync_runs.live import recover_now_and_then
@@ -67,14 +68,18 @@ def group_sync_status(group_id: int):
     group = group_or_404(group_id)
     try:
         recover_now_and_then()
+        run_live = not is_live(group) and runs.live_run(group.id) is not None
     except RedisError:
         flash(REDIS_DOWN, "error")
         return htmx.fragment_or_redirect(_state(group, problem=REDIS_DOWN), detail_url(group))
     if is_live(group):
         return htmx.fragment_or_redirect(_state(group), detail_url(group))
-    if htmx.is_partial() and request.args.get("seen") == stamp(group.updated_at):
+    idle = not run_live and request.args.get("seen") == stamp(group.updated_at)
+    if htmx.is_partial() and idle:
         return htmx.nothing_changed()  # an idle page catching up: nothing happened meanwhile
-    return htmx.fragment_or_redirect(_state(group) + _after_sync(group), detail_url(group))
+    # The group is done; while its run goes on (course access), the runs list keeps up with it.
+    state = _state(group, run_live=run_live)
+    return htmx.fragment_or_redirect(state + _after_sync(group), detail_url(group))
 
 
 def _after_sync(group: Group) -> str:
@@ -152,8 +157,8 @@ def _decided(group: Group, approve: bool, removals: int) -> str:
             f"{group.name} on both sides.")  # fmt: skip
 
 
-def _state(group: Group, problem: str | None = None) -> str:
-    return htmx.render_fragment(STATE, group=group, sync_problem=problem)
+def _state(group: Group, problem: str | None = None, run_live: bool = False) -> str:
+    return htmx.render_fragment(STATE, group=group, sync_problem=problem, run_live=run_live)
 
 
 def _actions(group: Group) -> str:

@@ -18,12 +18,14 @@
     }
   });
 
-  // A live update never replaces a row that holds an open form (Quick Assign): the poll that
-  // sent the update may have left before the admin opened the form.
+  // A live update never replaces a row that holds an open form (Quick Assign) or is opening
+  // one (its request under way, which would then land in the replaced row): the poll that
+  // sent the update may have left before the admin clicked.
   document.addEventListener("htmx:before:swap", (event) => {
     const { ctx, tasks } = event.detail;
     if (!ctx?.sourceElement?.dataset?.sendRowIds || !Array.isArray(tasks)) return;
-    const editing = (task) => task.type === "partial" && task.target?.querySelector(".inline-form");
+    const busy = ".inline-form, .htmx-request";
+    const editing = (task) => task.type === "partial" && task.target?.querySelector(busy);
     for (let i = tasks.length - 1; i >= 0; i--) {
       if (editing(tasks[i])) tasks.splice(i, 1);
     }

@@ -41,14 +41,16 @@ def add_member(page: Page, email: str) -> None:
 
 
 def sync_now(page: Page) -> str:
-    """Press Sync now and wait for the group's sync to end, its run heading Recent runs;
-    returns "Run #n". (The list can show the run still Running: it ends after the group.)"""
+    """Press Sync now and wait for the group's sync to end, its run heading Recent runs and
+    shown there as succeeded (the list keeps up while the run ends after the group); returns
+    "Run #n"."""
     newest = page.locator("#group-runs li").first.get_by_role("link")
     before = newest.inner_text()
     page.get_by_role("button", name="Sync now").click()
     expect(page.locator("#flashes")).to_contain_text("Sync of Acme started")
     expect(newest).not_to_have_text(before, timeout=20_000)
     expect(page.locator("#group-runs li").first).to_contain_text("this group")
+    expect(page.locator("#group-runs li").first).to_contain_text("Succeeded", timeout=20_000)
     expect(page.locator("#group-sync-status .badge")).to_have_text("Full (synced)")
     last_error = page.locator("#group-sync-status div", has_text="Last error").locator("dd")
     expect(last_error).to_have_text("none")
