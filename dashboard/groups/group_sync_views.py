@@ -74,9 +74,9 @@ def group_sync_status(group_id: int):
         return htmx.fragment_or_redirect(_state(group, problem=REDIS_DOWN), detail_url(group))
     if is_live(group):
         return htmx.fragment_or_redirect(_state(group), detail_url(group))
-    idle = not run_live and request.args.get("seen") == stamp(group.updated_at)
-    if htmx.is_partial() and idle:
-        return htmx.nothing_changed()  # an idle page catching up: nothing happened meanwhile
+    catching_up = not run_live and request.args.get("live") != "1"  # an idle page, looked at
+    if htmx.is_partial() and catching_up and request.args.get("seen") == stamp(group.updated_at):
+        return htmx.nothing_changed()  # nothing happened meanwhile
     # The group is done; while its run goes on (course access), the runs list keeps up with it.
     state = _state(group, run_live=run_live)
     return htmx.fragment_or_redirect(state + _after_sync(group), detail_url(group))
