@@ -84,6 +84,11 @@ def approve_access_plan(by: Account | None) -> SyncRun:
     """End the access endings that waited for approval (re-planned now, past the limit)."""
     events = waiting_endings()
     request = request_for(events, approve=True)
+    if events[0].run.undo_of_id is not None:  # an undo's endings: the undo carries them out
+        from .undo import continue_undo
+
+        answer = lambda: answer_endings(events, True, by)  # noqa: E731
+        return continue_undo(events[0].run, by, approved=request.approved, on_queued=answer)
     users = db.session.scalars(db.select(User).where(User.id.in_(request.user_ids))).all()
     return start_access_sync(
         users, RunTrigger.MANUAL, by, request.approved,
@@ -102,8 +107,13 @@ def reject_access_plan(by: Account | None) -> int:
 def _decide(group: Group, by: Account | None, *, approve: bool) -> SyncRun:
     if group.sync_state != SyncState.PAUSED:
         raise NothingToDecide(f"{group.name} has no sync plan waiting for approval.")
-    _, events = paused_plan(group)
+    paused, events = paused_plan(group)
     decision = decision_of(events, approve)
+    if approve and paused is not None and paused.undo_of_id is not None:
+        from .undo import continue_undo  # an undo's removals: the undo carries them out
+
+        answer = lambda: answer_paused(events, approve, by)  # noqa: E731
+        return continue_undo(paused, by, group=group, approved=decision.approved, on_queued=answer)
     answer = {"approved": sorted(decision.approved), "kept": sorted(decision.kept)}
     return _start(
         "jobs.sync.sync_group", group, RunTrigger.MANUAL, by, GROUP_TIMEOUT, decision=answer,

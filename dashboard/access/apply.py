@@ -25,7 +25,7 @@ from ..models import AccessEnrollment, EventOutcome, SyncEvent, User
 from ..sync.apply import PLACEHOLDER_LAST_NAME, Tally
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
 from .loading import CHUNK, AccessView
-from .planner import AccessAction, AccessChange, AccessPlan, Held
+from .planner import NO_END, AccessAction, AccessChange, AccessPlan, Held
 from .reading import Fix, Remote
 
 BATCH = 50
@@ -202,10 +202,18 @@ class AccessApply:
             {"run_id": self.run_id, "group_id": None, "user_id": r.change.user_id,
              "course_id": r.change.course_id, "email": self.view.users[r.change.user_id].email,
              "action": r.change.action.value, "outcome": r.outcome,
-             "reason": r.change.reason + r.extra, "error": r.error, "created_at": self.now}
+             "reason": r.change.reason + r.extra, "error": r.error, "created_at": self.now,
+             "expires_before": self._expiry_before(r.change)}
             for r in results
         ]  # fmt: skip
         db.session.execute(SyncEvent.__table__.insert(), rows)
+
+    def _expiry_before(self, change: AccessChange) -> datetime | None:
+        """The expiry a change moves (what an undo restores; no end as NO_END)."""
+        record = self.view.records.get((change.user_id, change.course_id))
+        if change.action == AccessAction.GRANT or record is None:
+            return None
+        return record.expires_at or NO_END
 
 
 def _names(user_ids: list[int]) -> dict[int, tuple[str, str | None, str | None]]:

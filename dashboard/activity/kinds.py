@@ -28,6 +28,7 @@ class Kind(StrEnum):
     TEAM_EDITED = "team_edited"
     USER_CREATED = "user_created"
     USER_EDITED = "user_edited"
+    RUN_UNDO_STARTED = "run_undo_started"
 
 
 KIND_WORDS = {
@@ -53,6 +54,7 @@ KIND_WORDS = {
     Kind.TEAM_EDITED: "Team edited",
     Kind.USER_CREATED: "User created",
     Kind.USER_EDITED: "User edited",
+    Kind.RUN_UNDO_STARTED: "Sync run undone",
 }
 
 OBJECT_TYPES = {"group": "Group", "team": "Team", "user": "User", "account": "Account"}

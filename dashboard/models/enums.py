@@ -66,6 +66,7 @@ class RunTrigger(StrEnum):
     SCHEDULE = "schedule"
     WEBHOOK = "webhook"
     CLI = "cli"
+    UNDO = "undo"  # an admin undid a finished run (dashboard.sync.undo)
 
 
 class RunState(StrEnum):

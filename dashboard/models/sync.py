@@ -63,6 +63,10 @@ class SyncRun(db.Model):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     calls: Mapped[int] = mapped_column(Integer, default=0)
     rate_limited: Mapped[int] = mapped_column(Integer, default=0)
+    # the run this run undoes (trigger `undo`); its undo runs point back here
+    undo_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sync_runs.id", ondelete="SET NULL"), index=True
+    )
 
     group: Mapped[Group | None] = relationship()
 
@@ -97,6 +101,8 @@ class SyncEvent(db.Model):
     outcome: Mapped[EventOutcome] = mapped_column(enum_type(EventOutcome))
     reason: Mapped[str] = mapped_column(Text, default="")
     error: Mapped[str | None] = mapped_column(Text)
+    # an access change: the enrollment's expiry before it (what an undo restores)
+    expires_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     run: Mapped[SyncRun] = relationship()

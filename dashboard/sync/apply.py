@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from ..database import end_transaction
 from ..extensions import db
-from ..models import EventOutcome, Group, SyncEvent, User
+from ..models import EventOutcome, Group, MemberSource, SyncEvent, User
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
 from . import store
 from .planner import Action, Change, Plan
@@ -72,6 +72,7 @@ class GroupApply:
     now: datetime
     removals: str = "manual"
     tally: Tally = field(default_factory=Tally)
+    local_source: MemberSource = MemberSource.THINKIFIC  # of members added here (undo: dashboard)
     failed: set[str] = field(default_factory=set)
     errors: list[str] = field(default_factory=list)
     _in_a_row: int = 0
@@ -138,7 +139,8 @@ class GroupApply:
 
     def _add_local(self, changes: list[Change]) -> list[Result]:
         ids = store.ensure_users(self.view, [c.key for c in changes])
-        store.add_members(self.group, [ids[c.key] for c in changes if c.key in ids], self.now)
+        added = [ids[c.key] for c in changes if c.key in ids]
+        store.add_members(self.group, added, self.now, self.local_source)
         self.tally.added_local += sum(1 for c in changes if c.key in ids)
         return [self._local_result(c, ids, "add_local") for c in changes]
 

@@ -132,3 +132,6 @@ def _print_events(run: SyncRun) -> None:
         who = f" {event.email}" if event.email else ""
         error = f" — {event.error}" if event.error else ""
         click.echo(f"  [{event.outcome}] {where}:{who} {event.reason}{error}")
+
+
+from . import undo_cli  # noqa: E402, F401  (registers `sync undo`)

@@ -90,7 +90,11 @@ def start(run: SyncRun) -> None:
 
 
 def _execute(ctx: RunContext, decision: Decision, access: AccessRequest | None) -> None:
-    if ctx.run.access_only:
+    if ctx.run.undo_of_id is not None:
+        from .undo_run import execute_undo  # it builds on this module
+
+        execute_undo(ctx, decision, access)
+    elif ctx.run.access_only:
         sync_access_only(ctx, access or AccessRequest(frozenset()))
     elif ctx.run.group_id is None:
         sync_all(ctx)

@@ -81,10 +81,12 @@ def remember_thinkific_id(view: GroupView, key: str, thinkific_id: int) -> None:
         view.users[key] = UserRef(user.id, user.email, thinkific_id)
 
 
-def add_members(group: Group, user_ids: Iterable[int], now: datetime) -> None:
+def add_members(
+    group: Group, user_ids: Iterable[int], now: datetime,
+    source: MemberSource = MemberSource.THINKIFIC,
+) -> None:  # fmt: skip
     rows = [
-        {"group_id": group.id, "user_id": user_id, "source": MemberSource.THINKIFIC,
-         "added_at": now}
+        {"group_id": group.id, "user_id": user_id, "source": source, "added_at": now}
         for user_id in user_ids
     ]  # fmt: skip
     insert_ignoring_duplicates(Membership, rows)

@@ -1,0 +1,164 @@
+"""What the pages, the CLI and the jobs ask of an undo: its preview, and a new undo run.
+
+The preview is a dry run: the run's recorded changes re-planned against both sides as they are
+now (Thinkific read with GET requests only, no transaction open meanwhile), and nothing written.
+Starting an undo in the background goes through `jobs.undo`; `undo_in_foreground` is the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from .. import activity
+from ..access.loading import load_records
+from ..access.planner import AccessPlan
+from ..access.step import needs_approval as access_needs_approval
+from ..database import end_transaction
+from ..extensions import db
+from ..models import Account, Group, RunTrigger, SyncRun, utcnow
+from ..thinkific.errors import ThinkificError
+from . import runner, runs
+from .planner import Plan
+from .reading import ReadFailed, load_local_side, read_remote_side
+from .remote import thinkific_client
+from .service import SyncBusy
+from .undo import Line, RecordedPlan, check, recorded_plan, refusal
+from .undo_current import access_plan, group_plan
+from .undo_run import read_enrollments
+
+
+@dataclass
+class GroupUndo:
+    group_id: int
+    name: str
+    lines: list[Line]
+    plan: Plan | None = None
+    error: str | None = None
+    pauses: bool = False  # its removals would wait for an admin's approval
+
+
+@dataclass
+class UndoPreview:
+    run: SyncRun
+    refused: str | None = None
+    groups: list[GroupUndo] = field(default_factory=list)
+    access: list[Line] = field(default_factory=list)
+    access_plan: AccessPlan | None = None
+    access_error: str | None = None
+    left_alone: list[Line] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.access_error or any(group.error for group in self.groups))
+
+    @property
+    def changes(self) -> int:
+        members = sum(len(group.plan.changes) for group in self.groups if group.plan)
+        return members + (len(self.access_plan.changes) if self.access_plan else 0)
+
+    @property
+    def skipped(self) -> int:
+        lines = [line for group in self.groups for line in group.lines] + self.access
+        return sum(1 for line in lines if line.skipped)
+
+    @property
+    def pauses(self) -> bool:
+        access = self.access_plan is not None and access_needs_approval(self.access_plan)
+        return access or any(group.pauses for group in self.groups)
+
+
+def preview_undo(run: SyncRun) -> UndoPreview:
+    """What undoing `run` would do now, line by line with reasons; nothing is written."""
+    problem = refusal(run)
+    if problem:
+        return UndoPreview(run, refused=problem)
+    recorded = recorded_plan(run)
+    preview = UndoPreview(run, left_alone=recorded.left_alone)
+    with thinkific_client() as client:
+        for group_id, lines in recorded.groups().items():
+            preview.groups.append(_group_preview(client, group_id, lines))
+        _access_preview(client, recorded, preview)
+    db.session.rollback()
+    return preview
+
+
+def _group_preview(client, group_id: int, lines: list[Line]) -> GroupUndo:
+    group = db.session.get(Group, group_id)
+    name = group.name if group is not None else lines[0].group_name
+    if group is None or group.thinkific_id is None or group.deleted_in_thinkific_at:
+        why = "the group was deleted" if group is None else "the group is not in Thinkific"
+        return GroupUndo(group_id, name, [line.skip(why) for line in lines])
+    thinkific_id = group.thinkific_id
+    view = load_local_side(group)
+    end_transaction()
+    try:
+        read_remote_side(client, view, thinkific_id)
+    except (ReadFailed, ThinkificError) as error:
+        return GroupUndo(group_id, name, lines, error=f"{error} Nothing would be changed here.")
+    plan, planned = group_plan(view, lines)
+    config = current_app.config
+    limit, percent = config["SYNC_REMOVAL_LIMIT"], config["SYNC_REMOVAL_LIMIT_PERCENT"]
+    pauses = plan.needs_approval(limit, percent, any_removal=group.removals_need_approval)
+    return GroupUndo(group_id, name, planned, plan, pauses=pauses)
+
+
+def _access_preview(client, recorded: RecordedPlan, preview: UndoPreview) -> None:
+    lines = recorded.access
+    if not lines:
+        return
+    records = load_records({line.user_id for line in lines if line.user_id is not None})
+    wanted = [record.thinkific_id for record in records.values() if record.thinkific_id]
+    end_transaction()
+    try:
+        found = read_enrollments(client, wanted)
+    except ThinkificError as error:
+        preview.access, preview.access_error = lines, f"Could not read the enrollments: {error}"
+        return
+    preview.access_plan, preview.access = access_plan(lines, records, found, utcnow())
+
+
+# -- starting an undo ----------------------------------------------------------------------
+
+
+def new_undo_run(
+    original: SyncRun, by: Account | None, trigger: RunTrigger = RunTrigger.UNDO,
+    group: Group | None = None, access_only: bool = False,
+) -> SyncRun:  # fmt: skip
+    """The undo's run row (not committed): of all it did, or one group's or the access part
+    when it carries out an admin's approval."""
+    run = runs.new_run(trigger, group, by)
+    run.undo_of_id, run.access_only = original.id, access_only
+    db.session.flush()
+    return run
+
+
+def claimed_undo_run(original: SyncRun, by: Account | None, **part) -> SyncRun:
+    """A new undo run holding its scope; raises SyncBusy when a live run holds it."""
+    runs.recover_stale()
+    run = new_undo_run(original, by, **part)
+    db.session.commit()
+    holder = runs.claim_run(run)
+    if holder is not None:
+        db.session.delete(run)
+        db.session.commit()
+        raise SyncBusy(holder)
+    return run
+
+
+def note_started(original: SyncRun, run: SyncRun) -> None:
+    """The Activity record of an undo (the caller commits)."""
+    group = db.session.get(Group, original.group_id) if original.group_id else None
+    activity.record(
+        activity.Kind.RUN_UNDO_STARTED, group, after={"run": original.id, "undo_run": run.id}
+    )
+
+
+def undo_in_foreground(original: SyncRun, by: Account | None = None) -> SyncRun:
+    """Undo `original` in this process (the CLI); raises UndoRefused or SyncBusy."""
+    check(original)
+    run = claimed_undo_run(original, by)
+    note_started(original, run)
+    db.session.commit()
+    return runner.execute(run.id)
