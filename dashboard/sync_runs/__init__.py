@@ -10,6 +10,6 @@ bp = Blueprint("sync_runs", __name__, url_prefix="/admin/sync-runs")
 def blueprint() -> Blueprint:
     """The blueprint with its routes. Importing the views registers them; that happens when the
     app is created, so importing any other module of this package does not import every screen."""
-    from . import views  # noqa: F401
+    from . import undo_views, views  # noqa: F401
 
     return bp

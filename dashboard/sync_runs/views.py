@@ -8,6 +8,7 @@ from redis.exceptions import RedisError
 from .. import htmx
 from ..listing import ListArgs, parse_page
 from ..models import SyncRun
+from ..sync.undo import refusal, undo_runs
 from . import bp, export, queries, words
 from .live import live_progress, poll_interval
 from .queries import EventFilters, RunRow
@@ -74,8 +75,8 @@ def run_context(row: RunRow) -> dict:
     except RedisError:
         problem = "Redis cannot be reached, so whether this run is still going is unknown."
     return {"row": row, "run": row.run, "progress": progress, "live_problem": problem,
-            "poll_every": poll_interval(),
-            "waiting_groups": queries.waiting_groups(row.run)}  # fmt: skip
+            "poll_every": poll_interval(), "waiting_groups": queries.waiting_groups(row.run),
+            "undo_runs": undo_runs(row.run), "undo_refused": refusal(row.run)}  # fmt: skip
 
 
 def events_context(run: SyncRun, filters: EventFilters) -> dict:

@@ -15,6 +15,7 @@ TRIGGERS = {
     RunTrigger.SCHEDULE: "Schedule",
     RunTrigger.WEBHOOK: "Webhook",
     RunTrigger.CLI: "Command line",
+    RunTrigger.UNDO: "Undo",
 }
 STATES = {
     RunState.QUEUED: "Queued",
@@ -45,6 +46,7 @@ ACTIONS = {  # every action a run records (sync.planner, sync.discovery, sync.gr
     "group_restored": "Group back in Thinkific",
     "group_conflict": "Group name conflict",
     "sync_group": "Sync group",
+    "restore_access": "Restore course access",
 }
 OUTCOMES = {
     EventOutcome.APPLIED: "Applied",
@@ -65,7 +67,7 @@ def started_by(run: SyncRun, email: str | None) -> str:
         return email
     if run.trigger == RunTrigger.SCHEDULE:
         return "the schedule"
-    if run.trigger == RunTrigger.CLI:
+    if run.trigger == RunTrigger.CLI or (run.trigger == RunTrigger.UNDO and not run.started_by_id):
         return "the command line"
     if run.trigger == RunTrigger.WEBHOOK:
         return "a webhook"
