@@ -132,11 +132,19 @@ def refusal(run: SyncRun) -> str | None:
         )
     if run.dry_run:
         return f"Run #{run.id} was a dry run: it changed nothing."
-    done = [undo for undo in undo_runs(run) if undo.state != RunState.FAILED or undo.calls]
+    done = [undo for undo in undo_runs(run) if undo.state != RunState.FAILED or _changed(undo)]
     if done:
         verb = "is being undone" if done[-1].state in ACTIVE else "was already undone"
         return f"Run #{run.id} {verb} by run #{done[0].id}: a run is undone once."
     return None
+
+
+def _changed(undo: SyncRun) -> bool:
+    """The undo applied something, or left something waiting (a failed read changed nothing:
+    such an undo may be tried again)."""
+    done = SyncEvent.outcome.in_((EventOutcome.APPLIED, EventOutcome.PENDING))
+    query = select(SyncEvent.id).where(SyncEvent.run_id == undo.id, done).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def check(run: SyncRun) -> None:

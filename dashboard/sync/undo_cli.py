@@ -9,7 +9,7 @@ from ..models import SyncRun
 from .cli import OK_STATES, _print_run, sync_cli
 from .service import SyncBusy
 from .undo import UndoRefused
-from .undo_service import UndoPreview, preview_undo, undo_in_foreground
+from .undo_service import GroupUndo, UndoPreview, preview_undo, undo_in_foreground
 
 
 @sync_cli.command("undo")
@@ -41,13 +41,7 @@ def undo_command(run_id: int, dry_run: bool) -> None:
 def print_preview(preview: UndoPreview) -> None:
     click.echo(f"Dry run: nothing was changed. Undoing run {preview.run.id} would:")
     for group in preview.groups:
-        click.echo(f"{group.name}:")
-        if group.error:
-            click.secho(f"  error: {group.error}", fg="red")
-        if group.pauses:
-            click.echo("  the removals are above the limit: the undo would pause for approval")
-        for line in group.lines:
-            _print_line(line)
+        _print_group(group)
     if preview.access:
         click.echo("course access:")
         if preview.access_error:
@@ -58,6 +52,18 @@ def print_preview(preview: UndoPreview) -> None:
         click.echo(f"  {line.group_name}: {line.reason}")
     if not preview.changes:
         click.echo("Nothing to undo now.")
+
+
+def _print_group(group: GroupUndo) -> None:
+    click.echo(f"{group.name}:")
+    if group.error:
+        click.secho(f"  error: {group.error}", fg="red")
+    if group.pauses:
+        click.echo("  the removals are above the limit: the undo would pause for approval")
+    for line in group.lines:
+        _print_line(line)
+    for change in group.next_sync:
+        click.echo(f"  then the next sync would: {change.key}: {change.reason}")
 
 
 def _print_line(line) -> None:

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from ..access.loading import RecordRef
 from ..access.planner import SAME_MOMENT, AccessAction, AccessChange, AccessPlan
 from ..extensions import db
-from ..models import SyncMode, User
-from .planner import Action, Change, Plan
+from ..models import MemberSource, SyncMode, User
+from .planner import Action, Change, LocalMember, Plan, Snapshot, plan_group
 from .reading import GroupView, UserRef
 from .undo import END_ACCESS, Line
 
@@ -29,16 +29,17 @@ def group_plan(view: GroupView, lines: list[Line]) -> tuple[Plan, list[Line]]:
     The plan's agreed set is the group's base as it stands: an undo is a change on the side
     where the run made it, and the next sync merges it like an admin's change there."""
     learn_users(view, lines)
+    mode = SyncMode.of([link.direction for link in view.links])
+    unsynced = "no team link of this group syncs any more" if mode == SyncMode.NONE else None
     changes: list[Change] = []
     planned: list[Line] = []
     for line in lines:
-        why = line.skipped or _skip_now(view, line)
+        why = line.skipped or unsynced or _skip_now(view, line)
         if why:
             planned.append(line.skip(why))
             continue
         changes += _changes(view, line)
         planned.append(line)
-    mode = SyncMode.of([link.direction for link in view.links])
     size = len(set(view.local) | set(view.remote))
     return Plan(mode, tuple(changes), view.base, size), planned
 
@@ -83,6 +84,32 @@ def _changes(view: GroupView, line: Line) -> list[Change]:
     if key in view.remote:  # the removal was never made: closing it is the undo
         return closing
     return [Change(Action.ADD_REMOTE, key, line.reason), *closing]
+
+
+def next_sync(view: GroupView, plan: Plan, removals: str, now: datetime) -> list[Change]:
+    """What the next sync would do to the members the undo changes, once it is applied: the
+    same planner on the sides as the undo leaves them (a group that only pushes re-pushes a
+    member the undo removed from Thinkific, for one)."""
+    local, remote = dict(view.local), set(view.remote)
+    opened = {key: action.opened_at for key, action in view.open_actions.items()}
+    for change in plan.changes:
+        key = change.key
+        if change.action == Action.ADD_LOCAL:
+            local[key] = LocalMember(now, MemberSource.DASHBOARD)
+        elif change.action == Action.REMOVE_LOCAL:
+            local.pop(key, None)
+        elif change.action == Action.ADD_REMOTE:
+            remote.add(key)
+        elif change.action == Action.REMOVE_REMOTE and removals == "graphql":
+            remote.discard(key)
+        elif change.action == Action.REMOVE_REMOTE:
+            opened[key] = now
+        if change.action in (Action.ADD_REMOTE, Action.CLOSE_MANUAL):
+            opened.pop(key, None)
+    after = Snapshot(local, frozenset(remote), view.base, opened, now)
+    touched = {change.key for change in plan.changes}
+    redo = plan_group(after, view.links, now=now).changes
+    return [change for change in redo if change.key in touched]
 
 
 # -- course access -------------------------------------------------------------------------

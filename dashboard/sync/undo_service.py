@@ -20,12 +20,12 @@ from ..extensions import db
 from ..models import Account, Group, RunTrigger, SyncRun, utcnow
 from ..thinkific.errors import ThinkificError
 from . import runner, runs
-from .planner import Plan
+from .planner import Change, Plan
 from .reading import ReadFailed, load_local_side, read_remote_side
 from .remote import thinkific_client
 from .service import SyncBusy
 from .undo import Line, RecordedPlan, check, recorded_plan, refusal
-from .undo_current import access_plan, group_plan
+from .undo_current import access_plan, group_plan, next_sync
 from .undo_run import read_enrollments
 
 
@@ -37,6 +37,7 @@ class GroupUndo:
     plan: Plan | None = None
     error: str | None = None
     pauses: bool = False  # its removals would wait for an admin's approval
+    next_sync: list[Change] = field(default_factory=list)  # what the next sync would then do
 
 
 @dataclass
@@ -101,7 +102,8 @@ def _group_preview(client, group_id: int, lines: list[Line]) -> GroupUndo:
     config = current_app.config
     limit, percent = config["SYNC_REMOVAL_LIMIT"], config["SYNC_REMOVAL_LIMIT_PERCENT"]
     pauses = plan.needs_approval(limit, percent, any_removal=group.removals_need_approval)
-    return GroupUndo(group_id, name, planned, plan, pauses=pauses)
+    after = next_sync(view, plan, config.get("THINKIFIC_REMOVALS", "manual"), utcnow())
+    return GroupUndo(group_id, name, planned, plan, pauses=pauses, next_sync=after)
 
 
 def _access_preview(client, recorded: RecordedPlan, preview: UndoPreview) -> None:

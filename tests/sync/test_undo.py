@@ -179,3 +179,49 @@ def test_undoing_twice_an_undo_or_a_running_run_is_refused(site, make):
     running = start_group_sync(group)  # queued, no worker: still going
     with pytest.raises(UndoRefused, match="is still running"):
         undo_in_foreground(running)
+
+
+def test_a_group_that_only_pushes_is_told_the_next_sync_would_cancel_the_removal(site, make):
+    thinkific_id = site.group("Acme")
+    sync()
+    group = db.session.scalar(select(Group).filter_by(thinkific_id=thinkific_id))
+    make.assignment(group, make.team("Acme Corp"), Direction.DASHBOARD_TO_THINKIFIC)
+    add_local(group, A)
+    run = synced(group)  # pushes A
+    (undo,) = preview_undo(run).groups
+    assert [(c.key, c.action) for c in undo.plan.changes] == [(A, "remove_remote")]
+    (again,) = undo.next_sync  # A is still a dashboard member, which Thinkific mirrors
+    assert (again.key, again.action) == (A, "close_manual")
+    assert again.reason == "closed: added back in the dashboard"
+
+
+def test_a_group_whose_links_no_longer_sync_is_left_alone(site, make):
+    group, thinkific_id = linked(site, make, local=[A])
+    run = synced(group)
+    for assignment in group.assignments:
+        assignment.direction = Direction.DISABLED
+    db.session.commit()
+    (line,) = preview_undo(run).groups[0].lines
+    assert line.skipped == "no team link of this group syncs any more"
+    assert undone(run).manual_actions == 0
+    assert site.members(thinkific_id) == {A}
+
+
+def test_a_failed_read_changes_nothing_and_the_undo_can_be_tried_again(
+    site, make, emulator, quick_retries
+):
+    group, thinkific_id = linked(site, make, local=[A], remote=[B])
+    run = synced(group)
+    emulator.control.add_fault("server_error", method="GET", path="/api/public/v1/users",
+                               status=503)  # fmt: skip
+    failed = undone(run)
+    assert failed.state == RunState.FAILED
+    assert "Nothing of the undo was changed in this group" in failed.error
+    assert members(group) == {A, B}
+    assert open_removals(group) == set()
+    emulator.control.clear_faults()
+    again = undone(run)
+    assert again.state == RunState.SUCCEEDED, again.error
+    assert members(group) == {A}
+    assert site.members(thinkific_id) == {A, B}  # A waits for a manual removal
+    assert open_removals(group) == {A}

@@ -18,7 +18,7 @@ from .test_undo import A, B, C, linked, open_removals, synced
 D = "dee@example.com"
 
 
-def test_an_undo_on_a_worker_restores_both_sides(app, site, make, workers, emulator):
+def test_an_undo_on_a_worker_restores_both_sides(app, site, make, workers, emulator, client, auth):
     emulator.control.configure(graphql_enabled=True)
     app.config.update(THINKIFIC_REMOVALS="graphql", THINKIFIC_ACCESS_TOKEN=emulator.access_token)
     workers.config.update(THINKIFIC_REMOVALS="graphql",
@@ -37,6 +37,10 @@ def test_an_undo_on_a_worker_restores_both_sides(app, site, make, workers, emula
     assert members(group) == {A, B, C, D}  # C is back in the dashboard
     assert site.members(thinkific_id) == {A, B}  # D is removed from Thinkific (GraphQL)
     assert (done.added_local, done.removed_remote, done.manual_actions) == (1, 1, 0)
+    auth.login()
+    exported = client.get(f"/admin/sync-runs/{undo.id}/events.csv").text
+    assert f"{C},Add in the dashboard,Applied,add back in the dashboard: removed from" in exported
+    assert f"{D},Remove in Thinkific,Applied,remove from Thinkific: added in Thinkific" in exported
     assert db.session.get(type(group), group.id).sync_state == SyncState.IDLE
 
 
