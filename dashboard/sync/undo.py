@@ -13,16 +13,16 @@ Refused: a run still going, a run already undone (or being undone), an undo, a d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Activity, Course, EventOutcome, Group, RunState, SyncEvent, SyncRun, User
+from ..models import EventOutcome, Group, RunState, SyncEvent, SyncRun
 from .planner import Action
 from .runs import ACTIVE
+from .undo_history import History, access_key, done_clause, load_history, run_key
 from .words import when
 
 THINKIFIC, DASHBOARD = "Thinkific", "the dashboard"
@@ -156,31 +156,31 @@ def check(run: SyncRun) -> None:
 def recorded_plan(run: SyncRun) -> RecordedPlan:
     """Every change `run` applied, with what reverts it or why it stays (database only)."""
     plan = RecordedPlan(run)
+    applied = _applied(run)
     ignored = {undo.id for undo in undo_runs(run)}  # the undo's own changes are not "later"
-    for event, group_name in _applied(run):
-        line = _line(run, event, group_name)
+    side_of = {done: side for done, (side, _) in MEMBER_UNDO.items()}
+    history = load_history([event for event, _ in applied], side_of, ignored)
+    for event, group_name in applied:
+        line = _line(run, event, group_name, history)
         if line is None:
             continue
-        changed = _changed_since(run, event, line, ignored) if line.undo else None
+        changed = _changed_since(event, line, history) if line.undo else None
         plan.lines.append(line.skip(changed) if changed else line)
     return plan
 
 
 def _applied(run: SyncRun) -> list[tuple[SyncEvent, str | None]]:
-    done = (SyncEvent.outcome == EventOutcome.APPLIED) | (
-        (SyncEvent.outcome == EventOutcome.PENDING) & (SyncEvent.action == "manual_removal")
-    )
     query = (
         select(SyncEvent, Group.name)
         .outerjoin(Group, Group.id == SyncEvent.group_id)
-        .where(SyncEvent.run_id == run.id, done)
+        .where(SyncEvent.run_id == run.id, done_clause())
         .order_by(SyncEvent.id)
     )
     return [(event, name) for event, name in db.session.execute(query)]
 
 
-def _line(run: SyncRun, event: SyncEvent, group_name: str | None) -> Line | None:
-    email = _email(event)
+def _line(run: SyncRun, event: SyncEvent, group_name: str | None, history: History):
+    email = history.emails.get(event.user_id) or event.email  # as the user is called now
     base = Line(event.id, event.group_id, group_name or "", email, event.user_id, event.action,
                 "", "", course_id=event.course_id,
                 expires_before=event.expires_before)  # fmt: skip
@@ -190,15 +190,15 @@ def _line(run: SyncRun, event: SyncEvent, group_name: str | None) -> Line | None
         line = replace(base, undo=undo.value, reason=why)
         return line if event.user_id else line.skip("the user no longer exists in the dashboard")
     if event.action in ACCESS_ACTIONS:
-        return _access_line(run, event, base)
+        name = history.courses.get(event.course_id)
+        return _access_line(run, event, base, f"“{name}”" if name else "a course since deleted")
     if event.action in GROUP_STEPS:
         why = f"{GROUP_STEPS[event.action]} by run #{run.id}; {LEFT_ALONE}"
         return replace(base, reason=why)
     return None
 
 
-def _access_line(run: SyncRun, event: SyncEvent, base: Line) -> Line:
-    course = _course_name(event.course_id)
+def _access_line(run: SyncRun, event: SyncEvent, base: Line, course: str) -> Line:
     if event.action == "grant_access":
         why = f"end access to {course}: granted by run #{run.id}"
         return replace(base, undo=END_ACCESS, reason=why)
@@ -212,77 +212,23 @@ def _access_line(run: SyncRun, event: SyncEvent, base: Line) -> Line:
     return line
 
 
-def _changed_since(run: SyncRun, event: SyncEvent, line: Line, ignored: set[int]) -> str | None:
+def _changed_since(event: SyncEvent, line: Line, history: History) -> str | None:
     """What changed the same thing again after the run: a later run, or an admin."""
-    later = _later_event(event, line, ignored)
+    if line.is_access:
+        later = history.later_run(access_key(event.user_id, event.course_id), event.id)
+        return f"this access was changed again by run #{later.run_id}" if later else None
+    later = history.later_run(run_key(event.group_id, event.user_id, line.side), event.id)
     if later is not None:
-        return _later_words(line, later)
-    if line.side == DASHBOARD:
-        return _admin_since(event, line)
-    return None
-
-
-def _later_event(event: SyncEvent, line: Line, ignored: Iterable[int]) -> SyncEvent | None:
-    query = select(SyncEvent).where(
-        SyncEvent.id > event.id,
-        SyncEvent.run_id != event.run_id,
-        SyncEvent.run_id.not_in(list(ignored) or [0]),
-        (SyncEvent.outcome == EventOutcome.APPLIED)
-        | ((SyncEvent.outcome == EventOutcome.PENDING) & (SyncEvent.action == "manual_removal")),
-    )
-    if line.is_access:
-        same = (SyncEvent.user_id == event.user_id) & (SyncEvent.course_id == event.course_id)
-        query = query.where(same, SyncEvent.action.in_(ACCESS_ACTIONS))
-    else:
-        actions = [done for done, (side, _) in MEMBER_UNDO.items() if side == line.side]
-        who = SyncEvent.user_id == event.user_id
-        query = query.where(
-            SyncEvent.group_id == event.group_id, who, SyncEvent.action.in_(actions)
-        )
-    return db.session.scalar(query.order_by(SyncEvent.id).limit(1))
-
-
-def _later_words(line: Line, later: SyncEvent) -> str:
-    if line.is_access:
-        return f"this access was changed again by run #{later.run_id}"
-    moved = _moved(later.action.startswith("add"), line.side)
-    return f"{line.email} was {moved} by run #{later.run_id}"
+        moved = _moved(later.action.startswith("add"), line.side)
+        return f"{line.email} was {moved} by run #{later.run_id}"
+    if line.side != DASHBOARD:
+        return None
+    edit = history.later_admin(event.group_id, event.user_id, event.created_at)
+    if edit is None:
+        return None
+    moved = _moved(edit.action == "member_added", DASHBOARD)
+    return f"{line.email} was {moved} by {edit.actor or 'an admin'} {when(edit.at)}"
 
 
 def _moved(added: bool, side: str) -> str:
     return f"re-added in {side}" if added else f"removed from {side}"
-
-
-def _admin_since(event: SyncEvent, line: Line) -> str | None:
-    found = db.session.scalar(
-        select(Activity)
-        .where(
-            Activity.kind.in_(("member_added", "member_removed")),
-            Activity.object_type == "group",
-            Activity.object_id == event.group_id,
-            Activity.related_type == "user",
-            Activity.related_id == event.user_id,
-            Activity.at > event.created_at,
-        )
-        .order_by(Activity.id)
-        .limit(1)
-    )
-    if found is None:
-        return None
-    moved = _moved(found.kind == "member_added", DASHBOARD)
-    return f"{line.email} was {moved} by {found.actor_email or 'an admin'} {when(found.at)}"
-
-
-def _email(event: SyncEvent) -> str:
-    if event.user_id is not None:
-        current = db.session.scalar(select(User.email).where(User.id == event.user_id))
-        if current:
-            return current
-    return event.email
-
-
-def _course_name(course_id: int | None) -> str:
-    name = (
-        db.session.scalar(select(Course.name).where(Course.id == course_id)) if course_id else None
-    )
-    return f"“{name}”" if name else "a course since deleted"
