@@ -22,6 +22,7 @@ from dashboard.models import (
 from dashboard.sync.undo import UndoRefused, recorded_plan
 from dashboard.sync.undo_service import preview_undo, undo_in_foreground
 from jobs.enqueue import start_group_sync
+from tests.querycount import count_queries
 
 from .helpers import add_local, database_rows, members, remove_local, sync, thinkific_state
 
@@ -225,3 +226,18 @@ def test_a_failed_read_changes_nothing_and_the_undo_can_be_tried_again(
     assert members(group) == {A}
     assert site.members(thinkific_id) == {A, B}  # A waits for a manual removal
     assert open_removals(group) == {A}
+
+
+def test_planning_the_undo_of_a_big_run_costs_a_few_queries(site, make):
+    group, _ = linked(site, make, remote=["m0@example.com"])
+    small = synced(group)  # pulls one member
+    for n in range(1, 41):
+        add_local(group, f"m{n}@example.com")
+    big = synced(group)  # pushes forty
+    db.session.refresh(small)
+    db.session.refresh(big)
+    with count_queries() as one:
+        assert len(recorded_plan(small).lines) == 1
+    with count_queries() as forty:
+        assert len(recorded_plan(big).lines) == 40
+    assert len(forty) == len(one) <= 10
