@@ -20,7 +20,7 @@ from ..access.loading import AccessView, Scope, load_courses, load_records, load
 from ..access.step import ACCESS_LOCK, LOCK_WAIT, AccessRequest, needs_approval
 from ..database import end_transaction
 from ..extensions import db
-from ..models import EventOutcome, Group, MemberSource, SyncEvent, SyncRun, utcnow
+from ..models import EventOutcome, Group, MemberSource, SyncEvent, SyncRun, SyncState, utcnow
 from ..thinkific.errors import NotFoundError, ThinkificError
 from . import store
 from .apply import GroupApply
@@ -29,6 +29,7 @@ from .group_sync import record as record_event
 from .reading import ReadFailed
 from .runner import RunFailed
 from .runs import interrupted
+from .service import paused_plan
 from .undo import Line, recorded_plan
 from .undo_current import Found, access_plan, group_plan
 from .words import count
@@ -63,6 +64,11 @@ def _undo_group(ctx: RunContext, group_id: int, lines: list[Line], decision: Dec
         for line in lines:
             _record(ctx, line, EventOutcome.SKIPPED, _not_undone(line, "the group was deleted"))
         return
+    waiting = paused_elsewhere(group, ctx.run.undo_of_id)
+    if waiting:
+        for line in lines:
+            _record(ctx, line, EventOutcome.SKIPPED, _not_undone(line, waiting))
+        return
     if not ctx.beat.lock_group(group.id):
         record_event(ctx, group, "sync_group", EventOutcome.SKIPPED, "another run is syncing it")
         return
@@ -80,6 +86,17 @@ def _undo_group(ctx: RunContext, group_id: int, lines: list[Line], decision: Dec
         raise
     finally:
         ctx.beat.unlock_group(group.id)
+
+
+def paused_elsewhere(group: Group, original_id: int) -> str | None:
+    """The group holds another plan for an admin's answer: it is answered first."""
+    if group.sync_state != SyncState.PAUSED:
+        return None
+    run, _ = paused_plan(group)
+    if run is not None and run.undo_of_id == original_id:
+        return None  # this undo's own paused plan, being carried out
+    which = f" (run #{run.id})" if run is not None else ""
+    return f"the group waits for an admin's answer to a paused plan{which}: answer it first"
 
 
 def _undo_locked(ctx: RunContext, group: Group, lines: list[Line], decision: Decision) -> None:

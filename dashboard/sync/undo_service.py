@@ -26,7 +26,7 @@ from .remote import thinkific_client
 from .service import SyncBusy
 from .undo import Line, RecordedPlan, check, recorded_plan, refusal
 from .undo_current import access_plan, group_plan, next_sync
-from .undo_run import read_enrollments
+from .undo_run import paused_elsewhere, read_enrollments
 
 
 @dataclass
@@ -79,18 +79,21 @@ def preview_undo(run: SyncRun) -> UndoPreview:
     preview = UndoPreview(run, left_alone=recorded.left_alone)
     with thinkific_client() as client:
         for group_id, lines in recorded.groups().items():
-            preview.groups.append(_group_preview(client, group_id, lines))
+            preview.groups.append(_group_preview(client, run.id, group_id, lines))
         _access_preview(client, recorded, preview)
     db.session.rollback()
     return preview
 
 
-def _group_preview(client, group_id: int, lines: list[Line]) -> GroupUndo:
+def _group_preview(client, run_id: int, group_id: int, lines: list[Line]) -> GroupUndo:
     group = db.session.get(Group, group_id)
     name = group.name if group is not None else lines[0].group_name
     if group is None or group.thinkific_id is None or group.deleted_in_thinkific_at:
         why = "the group was deleted" if group is None else "the group is not in Thinkific"
         return GroupUndo(group_id, name, [line.skip(why) for line in lines])
+    waiting = paused_elsewhere(group, run_id)
+    if waiting:
+        return GroupUndo(group_id, name, [line.skip(waiting) for line in lines])
     thinkific_id = group.thinkific_id
     view = load_local_side(group)
     end_transaction()

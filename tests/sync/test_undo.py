@@ -241,3 +241,19 @@ def test_planning_the_undo_of_a_big_run_costs_a_few_queries(site, make):
     with count_queries() as forty:
         assert len(recorded_plan(big).lines) == 40
     assert len(forty) == len(one) <= 10
+
+
+def test_a_group_waiting_for_an_answer_is_left_until_it_is_answered(app, site, make):
+    app.config.update(SYNC_REMOVAL_LIMIT=0, SYNC_REMOVAL_LIMIT_PERCENT=0)
+    group, thinkific_id = linked(site, make, remote=[A, B])
+    run = synced(group)  # pulls A and B
+    site.remove(thinkific_id, B)
+    paused = sync(group)  # the removal of B waits for an admin
+    assert group.sync_state == "paused"
+    (line,) = [line for line in preview_undo(run).groups[0].lines if line.email == A]
+    waits = f"the group waits for an admin's answer to a paused plan (run #{paused.id})"
+    assert line.skipped == f"{waits}: answer it first"
+    undo = undone(run)
+    assert undo.removed_local == 0
+    assert members(group) == {A, B}
+    assert db.session.get(Group, group.id).sync_state == "paused"
