@@ -11,11 +11,11 @@ from jobs.enqueue import approve_paused_plan
 from jobs.undo import start_undo
 from tests.fixtures.workers import wait_for
 
-from .helpers import add_local, database_rows, members, thinkific_state
+from .helpers import add_local, database_rows, members, remove_local, thinkific_state
 from .test_jobs import finished
 from .test_undo import A, B, C, linked, open_removals, synced
 
-D = "dee@example.com"
+D, E = "dee@example.com", "eve@example.com"
 
 
 def test_an_undo_on_a_worker_restores_both_sides(app, site, make, workers, emulator, client, auth):
@@ -23,10 +23,11 @@ def test_an_undo_on_a_worker_restores_both_sides(app, site, make, workers, emula
     app.config.update(THINKIFIC_REMOVALS="graphql", THINKIFIC_ACCESS_TOKEN=emulator.access_token)
     workers.config.update(THINKIFIC_REMOVALS="graphql",
                           THINKIFIC_ACCESS_TOKEN=emulator.access_token)  # fmt: skip
-    group, thinkific_id = linked(site, make, local=[A], remote=[B, C])
+    group, thinkific_id = linked(site, make, local=[A], remote=[B, C, E])
     synced(group)
-    site.remove(thinkific_id, C)  # C leaves in Thinkific: the run removes C in the dashboard
-    add_local(group, D)  # … and pushes D to Thinkific
+    site.remove(thinkific_id, C)  # C leaves in Thinkific: the run removes C in the dashboard,
+    add_local(group, D)  # pushes D to Thinkific,
+    remove_local(group, E)  # and removes E from Thinkific
     run = synced(group)
     assert members(group) == {A, B, D}
     assert site.members(thinkific_id) == {A, B, D}
@@ -35,8 +36,9 @@ def test_an_undo_on_a_worker_restores_both_sides(app, site, make, workers, emula
     done = wait_for(lambda: finished(undo.id), what="the undo to finish")
     assert done.state == RunState.SUCCEEDED, done.error
     assert members(group) == {A, B, C, D}  # C is back in the dashboard
-    assert site.members(thinkific_id) == {A, B}  # D is removed from Thinkific (GraphQL)
-    assert (done.added_local, done.removed_remote, done.manual_actions) == (1, 1, 0)
+    assert site.members(thinkific_id) == {A, B, E}  # D removed (GraphQL), E added back
+    assert (done.added_local, done.removed_remote, done.added_remote) == (1, 1, 1)
+    assert done.manual_actions == 0
     auth.login()
     exported = client.get(f"/admin/sync-runs/{undo.id}/events.csv").text
     assert f"{C},Add in the dashboard,Applied,add back in the dashboard: removed from" in exported
