@@ -93,10 +93,10 @@ def paused_elsewhere(group: Group, original_id: int) -> str | None:
     if group.sync_state != SyncState.PAUSED:
         return None
     run, _ = paused_plan(group)
-    if run is not None and run.undo_of_id == original_id:
-        return None  # this undo's own paused plan, being carried out
-    which = f" (run #{run.id})" if run is not None else ""
-    return f"the group waits for an admin's answer to a paused plan{which}: answer it first"
+    if run is None or run.undo_of_id == original_id:
+        return None  # answered (being carried out), or this undo's own plan
+    waits = f"the group waits for an admin's answer to a paused plan (run #{run.id})"
+    return f"{waits}: answer it first"
 
 
 def _undo_locked(ctx: RunContext, group: Group, lines: list[Line], decision: Decision) -> None:
