@@ -10,6 +10,7 @@ from .activity.cli import activity_cli
 from .demo.commands import seed_demo
 from .extensions import db
 from .models import Role
+from .notifications.cli import mail_catcher
 from .sync.cli import sync_cli
 from .thinkific.cli import thinkific_emulator
 
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sync_cli)
     app.cli.add_command(thinkific_emulator)
     app.cli.add_command(activity_cli)
+    app.cli.add_command(mail_catcher)
 
 
 @click.command("worker")

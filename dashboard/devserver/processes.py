@@ -49,6 +49,13 @@ EMULATOR = Process(
 )  # fmt: skip
 
 
+MAIL_CATCHER = Process(
+    "mail",
+    (*FLASK, "mail-catcher", "--port", "{mail_port}", "--maildir", "{maildir}"),
+    needs_command="mail-catcher",
+)
+
+
 class Output:
     """Lines from every child, prefixed with the child's name (coloured on a terminal)."""
 
