@@ -7,6 +7,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_login import current_user
 from wtforms.validators import ValidationError
 
+from .. import htmx
 from ..extensions import db
 from . import bp, channels, preferences
 from .forms import ChannelsForm, PreferencesForm
@@ -87,6 +88,7 @@ def outbox():
     directory = current_app.config.get("MAIL_OUTBOX")
     if not directory:
         abort(404)
-    return render_template(
-        "notifications/outbox.html", messages=caught_messages(directory), directory=directory
-    )
+    return htmx.render_page(
+        "notifications/outbox.html", "messages", messages=caught_messages(directory),
+        directory=directory,
+    )  # fmt: skip
