@@ -38,6 +38,8 @@ PROCESSES = (
                     "--threads", "4", "--timeout", "30", "--graceful-timeout", "5",
                     "--no-control-socket")),
     Process("worker", (*FLASK, "worker")),
+    # Notifications (and webhook follow-ups) go out while a long first sync runs.
+    Process("notify", (*FLASK, "worker", "--queue", "default")),
     Process("clock", (*FLASK, "clock"), needs_command="clock"),
 )  # fmt: skip
 

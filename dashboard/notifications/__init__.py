@@ -8,12 +8,12 @@ does not fail because a notification could not be recorded. Sending happens in j
 
 from flask import Blueprint
 
-from .events import record, run_ended
+from .events import group_paused, record, run_ended
 from .kinds import Kind
 
 bp = Blueprint("notifications", __name__)
 
-__all__ = ["Kind", "blueprint", "bp", "record", "run_ended"]
+__all__ = ["Kind", "blueprint", "bp", "group_paused", "record", "run_ended"]
 
 
 def blueprint() -> Blueprint:

@@ -10,7 +10,6 @@ from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Notification, NotificationDelivery, NotificationDigest, utcnow
-from ..plurals import count
 from . import channels, preferences
 from .kinds import Kind
 
@@ -78,7 +77,7 @@ def compose(kind: Kind, events: list[Notification], base: str) -> tuple[str, str
     """The subject and the plain-text body: what happened, and where to act on it."""
     many = len(events) > 1
     subject = f"[{PRODUCT}] {kind.label}" + (f" ({len(events)})" if many else "")
-    lines = [f"{kind.label}: {count(len(events), 'new event')}." if many else f"{kind.label}."]
+    lines = [f"{kind.label} ({len(events)} times)." if many else f"{kind.label}."]
     for event in events[:LISTED]:
         lines += ["", f"- {event.text}", f"  {base}{event.link}"]
     if len(events) > LISTED:

@@ -58,6 +58,25 @@ def run_ended(run) -> None:
         _forget(f"notifications of run {getattr(run, 'id', '?')} failed")
 
 
+def group_paused(run, group_id: int) -> None:
+    """Tell at once that a group's plan waits (the run may go on for long); the run's end
+    finds the same event recorded and adds nothing. Never raises."""
+    try:
+        events = db.session.scalars(
+            select(SyncEvent).where(
+                SyncEvent.run_id == run.id,
+                SyncEvent.group_id == group_id,
+                SyncEvent.outcome == EventOutcome.PENDING,
+            )
+        ).all()
+        kinds = {event[0] for event in waiting_plans(run, events) if store(*event)}
+        end_transaction()
+        for kind in kinds:
+            schedule(kind)
+    except Exception:
+        _forget(f"notifications of run {getattr(run, 'id', '?')} failed")
+
+
 def open_manual_actions() -> int:
     """The clock's daily check: a manual action open for longer than the threshold set in
     Settings is told once. Returns how many were newly recorded."""
