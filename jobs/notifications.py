@@ -109,12 +109,16 @@ def deliver(delivery_id: int) -> str:
 
 
 def check_manual_actions() -> str:
-    """The clock's daily job: manual actions open too long, and any digest left unscheduled
-    (e.g. Redis was down when its event was recorded)."""
+    """The clock's daily job: manual actions open too long, and any digest or delivery left
+    unqueued (e.g. Redis was down when its event was recorded or its digest made)."""
     try:
         added = open_manual_actions()
         for kind in digests.kinds_waiting():
             schedule_digest(kind)
+        stranded = digests.stranded_deliveries()
+        end_transaction()
+        for delivery_id in stranded:
+            enqueue_delivery(delivery_id)
         return f"{added} manual actions open too long"
     finally:
         db.session.remove()

@@ -86,6 +86,22 @@ def compose(kind: Kind, events: list[Notification], base: str) -> tuple[str, str
     return subject, "\n".join(lines)
 
 
+def stranded_deliveries(older_than: timedelta = timedelta(minutes=10)) -> list[int]:
+    """Deliveries never attempted long after their digest (the queue was down when it was
+    made): the daily check queues them again."""
+    return list(
+        db.session.scalars(
+            select(NotificationDelivery.id)
+            .join(NotificationDigest, NotificationDigest.id == NotificationDelivery.digest_id)
+            .where(
+                NotificationDelivery.sent_at.is_(None),
+                NotificationDelivery.attempts == 0,
+                NotificationDigest.created_at < utcnow() - older_than,
+            )
+        )
+    )
+
+
 def deliveries_of(digest_id: int) -> list[int]:
     return list(
         db.session.scalars(

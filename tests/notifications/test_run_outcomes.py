@@ -12,9 +12,18 @@ from rq import Queue
 from sqlalchemy import select
 
 from dashboard.extensions import db
-from dashboard.models import Direction, Group, ManualAction, Notification, RunState, utcnow
+from dashboard.models import (
+    Direction,
+    Group,
+    ManualAction,
+    Notification,
+    RunState,
+    RunTrigger,
+    utcnow,
+)
 from dashboard.notifications import Kind, run_ended
 from dashboard.redis_client import get_redis
+from dashboard.sync import runs
 from jobs.notifications import check_manual_actions
 from tests.fixtures.thinkific import against_emulator
 from tests.sync.helpers import sync
@@ -114,3 +123,13 @@ def test_manual_actions_open_too_long_are_told_once_by_the_daily_check(app, make
     assert told[1].startswith(f"“Acme”: remove {old_email} from the group in Thinkific's admin")
     assert told[2] == f"/admin/groups/{group_id}"
     assert check_manual_actions() == "0 manual actions open too long"
+
+
+def test_a_run_whose_worker_died_is_told_as_failed(app):
+    run = runs.new_run(RunTrigger.SCHEDULE, state=RunState.RUNNING)  # no worker beats for it
+    db.session.commit()
+    assert runs.recover_stale() == [run]
+    ((kind, text, link),) = notifications()
+    assert kind == "run_failed"
+    assert text == f"Sync run #{run.id} (all groups) failed: {runs.DIED}"
+    assert link == f"/admin/sync-runs/{run.id}"
