@@ -49,3 +49,15 @@ def test_an_admin_sets_the_chat_webhook_and_a_malformed_url_is_refused(page, sig
         "3"
     )
     expect(page.locator("#settings-notifications")).to_contain_text("posted to the webhook below")
+
+
+def test_the_notification_sections_fit_a_phone(page, sign_in):
+    sign_in()
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path, section in (
+        ("/account", "#notifications"),
+        ("/admin/settings/", "#settings-notifications"),
+    ):
+        page.goto(path)
+        expect(page.locator(section)).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path

@@ -17,6 +17,8 @@ from dashboard.models import (
     Group,
     ManualAction,
     Notification,
+    NotificationDelivery,
+    NotificationDigest,
     RunState,
     RunTrigger,
     utcnow,
@@ -133,3 +135,16 @@ def test_a_run_whose_worker_died_is_told_as_failed(app):
     assert kind == "run_failed"
     assert text == f"Sync run #{run.id} (all groups) failed: {runs.DIED}"
     assert link == f"/admin/sync-runs/{run.id}"
+
+
+def test_a_delivery_the_queue_missed_is_queued_again_by_the_daily_check(app):
+    digest = NotificationDigest(kind="run_failed", subject="s", body="b",
+                                created_at=utcnow() - timedelta(hours=1))  # fmt: skip
+    db.session.add(digest)
+    db.session.flush()
+    missed = NotificationDelivery(digest_id=digest.id, channel="email", recipients="a@b.c")
+    db.session.add(missed)
+    db.session.commit()
+    missed_id = missed.id
+    check_manual_actions()
+    assert f"notification-delivery-{missed_id}" in Queue("default", connection=get_redis()).job_ids
