@@ -110,6 +110,7 @@ class LastDelivery:
     at: datetime
     error: str | None
     attempts: int
+    gave_up: bool  # every retry was spent: no further attempt comes
 
 
 def last_delivery(channel: str) -> LastDelivery | None:
@@ -126,5 +127,6 @@ def last_delivery(channel: str) -> LastDelivery | None:
     if row is None:
         return None
     ok = row.sent_at is not None
+    gave_up = not ok and row.attempts > len(current_app.config["NOTIFY_RETRY_SECONDS"])
     return LastDelivery(channel, ok, row.sent_at or row.last_attempt_at, row.last_error,
-                        row.attempts)  # fmt: skip
+                        row.attempts, gave_up)  # fmt: skip

@@ -117,6 +117,8 @@ def test_an_unreachable_mail_server_is_retried_and_shown_in_settings(app, client
     page = wait_for(lambda: _settings_with(client, "attempt 2"), SLOW, "a second attempt")
     assert ("Last delivery failed: could not send through the mail server 127.0.0.1:9: "
             "connection refused, at") in page  # fmt: skip
+    page = wait_for(lambda: _settings_with(client, "no further attempt"), SLOW, "retries spent")
+    assert "(attempt 4; no further attempt: fix the mail server or SMTP_URL" in page
     assert sent("email") == []
 
 
