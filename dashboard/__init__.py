@@ -61,6 +61,7 @@ BLUEPRINTS = (  # one package per screen or door, each exposing `bp` and `bluepr
     "sync_runs",
     "settings",
     "activity",
+    "notifications",
 )
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
+from jobs import QUEUES
+
 from .accounts import AccountError, upsert_account
 from .activity.cli import activity_cli
 from .demo.commands import seed_demo
 from .extensions import db
 from .models import Role
+from .notifications.cli import mail_catcher
 from .sync.cli import sync_cli
 from .thinkific.cli import thinkific_emulator
 
@@ -24,15 +27,21 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sync_cli)
     app.cli.add_command(thinkific_emulator)
     app.cli.add_command(activity_cli)
+    app.cli.add_command(mail_catcher)
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-def worker(burst: bool) -> None:
+@click.option(
+    "--queue", "queues", multiple=True, type=click.Choice(QUEUES),
+    help="Only these queues (default: all), e.g. `--queue default` for notifications and "
+    "webhooks, never held up by a long sync.",
+)  # fmt: skip
+def worker(burst: bool, queues: tuple[str, ...]) -> None:
     """Run an RQ worker for the dashboard's queues."""
     from jobs.worker import run_worker
 
-    run_worker(current_app._get_current_object(), burst=burst)
+    run_worker(current_app._get_current_object(), burst=burst, queues=queues)
 
 
 @click.command("clock")

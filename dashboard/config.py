@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -39,6 +42,7 @@ def settings_from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any
         **sync_settings(env),
         "ACTIVITY_RETENTION_DAYS": _int(env, "ACTIVITY_RETENTION_DAYS", 365, minimum=1),
         **sign_in_settings(env),
+        **notification_settings(env),
         "PROXY_COUNT": _int(env, "PROXY_COUNT", 1 if production else 0, minimum=0),
         "ADMIN_EMAIL": env.get("ADMIN_EMAIL") or None,
         "ADMIN_PASSWORD": env.get("ADMIN_PASSWORD") or None,
@@ -99,6 +103,78 @@ def sign_in_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "PREVIEWS_PER_ACCOUNT": _int(env, "PREVIEWS_PER_ACCOUNT", 5, minimum=1),
         "PREVIEW_WINDOW_MINUTES": _int(env, "PREVIEW_WINDOW_MINUTES", 5, minimum=1),
     }
+
+
+# SMTP_URL schemes: how the connection is secured, and the port when the URL names none.
+SMTP_SCHEMES = {"smtp": ("none", 25), "smtp+starttls": ("starttls", 587), "smtps": ("tls", 465)}
+MAIL_FROM = "B2B Dashboard <dashboard@localhost>"
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    host: str
+    port: int
+    security: str  # "none", "starttls" or "tls" (SMTP_SCHEMES)
+    username: str | None
+    password: str | None
+
+
+def notification_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """Where notifications go out (DESIGN §7): SMTP, the sender, the dashboard's address."""
+    smtp_url = (env.get("SMTP_URL") or "").strip() or None
+    if smtp_url:
+        smtp_server(smtp_url)  # refused at start-up when malformed
+    return {
+        "SMTP_URL": smtp_url,
+        "MAIL_FROM": mail_from(env.get("MAIL_FROM")),
+        "BASE_URL": base_url(env.get("BASE_URL")),
+        # A Maildir of the mail `make run`'s local SMTP catcher received (the Outbox screen).
+        "MAIL_OUTBOX": env.get("MAIL_OUTBOX") or None,
+        "NOTIFY_DIGEST_SECONDS": 60 * _int(env, "NOTIFY_DIGEST_MINUTES", 15, minimum=1),
+        "NOTIFY_GATHER_SECONDS": 5,  # the first event of a kind waits this long for others
+        "NOTIFY_RETRY_SECONDS": [30, 120, 600, 1800, 3600],  # back-off of a failed delivery
+    }
+
+
+def smtp_server(url: str) -> SmtpServer:
+    """Parse SMTP_URL: `smtp://` (no TLS), `smtp+starttls://` or `smtps://`, with an optional
+    `user:password@` (percent-encoded) and port."""
+    shown = f"{url.split('://')[0]}://…@{url.rsplit('@', 1)[1]}" if "@" in url else url
+    parts = urlsplit(url)
+    if parts.scheme not in SMTP_SCHEMES:
+        schemes = ", ".join(f"{scheme}://" for scheme in SMTP_SCHEMES)
+        raise ConfigError(f"SMTP_URL must start with one of {schemes} (got {shown!r})")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"SMTP_URL has a port that is not a number: {shown!r}") from None
+    if not parts.hostname or parts.path not in ("", "/") or parts.query:
+        raise ConfigError(
+            f"SMTP_URL must be like smtp+starttls://user:password@host:587, not {shown!r}"
+        )
+    security, default_port = SMTP_SCHEMES[parts.scheme]
+    user = unquote(parts.username) if parts.username else None
+    password = unquote(parts.password) if parts.password else None
+    return SmtpServer(parts.hostname, port or default_port, security, user, password)
+
+
+def mail_from(value: str | None) -> str:
+    value = (value or "").strip() or MAIL_FROM
+    _, address = parseaddr(value)
+    if "@" not in address or any(c in value for c in "\r\n"):
+        raise ConfigError(f"MAIL_FROM must be an email address, like {MAIL_FROM}, not {value!r}")
+    return value
+
+
+def base_url(value: str | None) -> str | None:
+    """The dashboard's public address, for links in notifications (no trailing slash)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(f"BASE_URL must be like https://dashboard.example.com, not {value!r}")
+    return value.rstrip("/")
 
 
 def thinkific_configured(config: Mapping[str, Any]) -> bool:

@@ -18,6 +18,7 @@ NAVIGATION = (
     ("access.index", "Access"),
     ("settings.index", "Settings"),
     ("activity.index", "Activity"),
+    ("notifications.outbox", "Outbox"),  # only while `make run`'s mail catcher runs
 )
 ADMIN_ONLY = {"activity.index"}  # screens viewers may not open: not in their sidebar
 
@@ -40,6 +41,8 @@ def navigation() -> list[tuple[str, str]]:
     endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()}
     if not getattr(current_user, "is_admin", False):
         endpoints -= ADMIN_ONLY
+    if not current_app.config.get("MAIL_OUTBOX"):
+        endpoints.discard("notifications.outbox")
     return [(endpoint, label) for endpoint, label in NAVIGATION if endpoint in endpoints]
 
 

@@ -15,7 +15,7 @@ from rq.cron import CronScheduler
 
 from dashboard.redis_client import get_redis
 
-from . import housekeeping, sync
+from . import housekeeping, notifications, sync
 from .enqueue import ALL_TIMEOUT, SYNC_QUEUE
 
 
@@ -40,6 +40,13 @@ SCHEDULE = (
         name="activity-purge",
         func=housekeeping.purge_activity,
         queue=SYNC_QUEUE,
+        every=lambda config: 24 * 3600,
+        timeout=600,
+    ),
+    Periodic(
+        name="notify-open-manual-actions",
+        func=notifications.check_manual_actions,
+        queue=notifications.NOTIFY_QUEUE,
         every=lambda config: 24 * 3600,
         timeout=600,
     ),

@@ -9,7 +9,7 @@ from rq.worker import HerokuWorker
 
 from dashboard.extensions import db
 
-from .connection import all_queues
+from .connection import all_queues, queue
 
 
 class AppWorker(HerokuWorker):
@@ -30,8 +30,8 @@ class AppWorker(HerokuWorker):
         call_exception_handlers(self._exc_handlers, job, *exc_info)
 
 
-def run_worker(app: Flask, *, burst: bool = False) -> bool:
+def run_worker(app: Flask, *, burst: bool = False, queues: tuple[str, ...] = ()) -> bool:
     with app.app_context():
-        queues = all_queues()
+        queues = [queue(name) for name in queues] or all_queues()
         worker = AppWorker(queues, connection=queues[0].connection)
         return worker.work(burst=burst, with_scheduler=True)  # runs enqueue_in jobs

@@ -12,7 +12,9 @@ from . import bp
 from .forms import ChangePasswordForm
 
 
-def render_account(form: ChangePasswordForm, status: int = 200):
+def render_account(form: ChangePasswordForm, status: int = 200, notification_error=None):
+    from ..notifications.views import account_context
+
     lifetime = account_sessions.Lifetime.from_config(current_app.config)
     sessions = account_sessions.active_sessions(current_user, lifetime)
     page = render_template(
@@ -21,6 +23,7 @@ def render_account(form: ChangePasswordForm, status: int = 200):
         current_id=current_user.current_session.id,
         lifetime=lifetime,
         form=form,
+        **account_context(notification_error),
     )
     return page, status
 

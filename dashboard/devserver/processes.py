@@ -38,6 +38,8 @@ PROCESSES = (
                     "--threads", "4", "--timeout", "30", "--graceful-timeout", "5",
                     "--no-control-socket")),
     Process("worker", (*FLASK, "worker")),
+    # Notifications (and webhook follow-ups) go out while a long first sync runs.
+    Process("notify", (*FLASK, "worker", "--queue", "default")),
     Process("clock", (*FLASK, "clock"), needs_command="clock"),
 )  # fmt: skip
 
@@ -47,6 +49,13 @@ EMULATOR = Process(
      "--subdomain", "{subdomain}", "--state-file", "{state_file}", "--empty", "--quiet"),
     needs_command="thinkific-emulator",
 )  # fmt: skip
+
+
+MAIL_CATCHER = Process(
+    "mail",
+    (*FLASK, "mail-catcher", "--port", "{mail_port}", "--maildir", "{maildir}"),
+    needs_command="mail-catcher",
+)
 
 
 class Output:

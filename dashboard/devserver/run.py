@@ -15,9 +15,19 @@ from ..accounts import AccountError
 from ..config import ConfigError, settings_from_env, thinkific_configured
 from ..demo import demo_data, thinkific_seed
 from ..thinkific.emulator import EmulatorControl
-from .ports import port_is_free, wait_until
+from .ports import free_port, port_is_free, wait_until
 from .prepare import prepare_database, secret_key
-from .processes import EMULATOR, PROCESSES, Child, Output, Process, first_exited, start, stop_all
+from .processes import (
+    EMULATOR,
+    MAIL_CATCHER,
+    PROCESSES,
+    Child,
+    Output,
+    Process,
+    first_exited,
+    start,
+    stop_all,
+)
 from .thinkific import API_KEY, SUBDOMAIN, DemoThinkific
 
 WEB_START_TIMEOUT = 60.0
@@ -85,8 +95,12 @@ class DevServer:
                 f"Stop that, or pick another port: PORT={port + 1} make run"
             )
         self._prepare_env(instance)
+        self.env.setdefault("BASE_URL", f"http://127.0.0.1:{port}")  # links in notifications
+        mail = self._plan_mail(instance)
         app = create_app(self._settings())
         commands = set(app.cli.commands)
+        if mail is not None:
+            self._start_mail_catcher(mail, commands)
         demo = None if thinkific_configured(app.config) else DemoThinkific.plan(instance)
         if demo is not None:
             self._start_emulator(demo, commands)
@@ -97,7 +111,8 @@ class DevServer:
             _runnable(PROCESSES, commands), {"port": port}, self.env, self.output
         )
         self._wait_for_web(port)
-        self._banner(port, sign_in, _describe_thinkific(app.config, demo))
+        mail_line = _describe_mail(app.config, port, caught=mail is not None)
+        self._banner(port, sign_in, _describe_thinkific(app.config, demo), mail_line)
 
     def _settings(self) -> dict:
         try:
@@ -134,6 +149,19 @@ class DevServer:
         self.children += start([EMULATOR], demo.values(), self.env, self.output)
         self.env.update(demo.env())
 
+    def _plan_mail(self, instance: Path) -> dict | None:
+        """Without SMTP_URL, a local mail catcher takes the mail (shown on the Outbox screen)."""
+        if self.env.get("SMTP_URL"):
+            return None
+        mail = {"mail_port": free_port(), "maildir": str(instance / "outbox")}
+        self.env["SMTP_URL"] = f"smtp://127.0.0.1:{mail['mail_port']}"
+        self.env["MAIL_OUTBOX"] = mail["maildir"]
+        return mail
+
+    def _start_mail_catcher(self, mail: dict, commands: set[str]) -> None:
+        if MAIL_CATCHER.needs_command in commands:
+            self.children += start([MAIL_CATCHER], mail, self.env, self.output)
+
     def _wait_for_emulator(self, demo: DemoThinkific) -> None:
         headers = {"X-Auth-API-Key": API_KEY, "X-Auth-Subdomain": SUBDOMAIN}
         if not wait_until(
@@ -156,9 +184,9 @@ class DevServer:
             self._raise_for_dead_child()
             raise StartupError(f"the web process did not answer at {url} in time")
 
-    def _banner(self, port: int, sign_in: list[str], thinkific: str) -> None:
+    def _banner(self, port: int, sign_in: list[str], thinkific: str, mail: str) -> None:
         lines = [f"B2B Dashboard is running at http://127.0.0.1:{port}/", "", *sign_in, ""]
-        lines += [thinkific, "Press Ctrl-C to stop."]
+        lines += [thinkific, mail, "Press Ctrl-C to stop."]
         rule = "=" * max(len(line) + 4 for line in lines)
         body = [f"  {line}" if line else "" for line in lines]
         self.output.say("\n".join(["", rule, *body, rule, ""]))
@@ -196,6 +224,12 @@ def _describe_thinkific(config, demo: DemoThinkific | None) -> str:
         return f"Thinkific: the bundled emulator with demo data, at {demo.api_url}"
     site = config["THINKIFIC_SUBDOMAIN"] or "the site of THINKIFIC_ACCESS_TOKEN"
     return f"Thinkific: {site}, through {config['THINKIFIC_API_URL']}"
+
+
+def _describe_mail(config, port: int, caught: bool) -> str:
+    if caught:
+        return f"Mail: caught locally, never sent; read it at http://127.0.0.1:{port}/admin/outbox"
+    return f"Mail: sent through {config['SMTP_URL'].rsplit('@', 1)[-1]} (SMTP_URL)"
 
 
 def _runnable(processes: tuple[Process, ...], commands: set[str]) -> list[Process]:

@@ -15,6 +15,13 @@ from .enums import (
     SyncState,
 )
 from .groups import Assignment, Group, Membership, name_key
+from .notifications import (
+    Notification,
+    NotificationDelivery,
+    NotificationDigest,
+    NotificationPreference,
+    NotificationSettings,
+)
 from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun, SyncRunGroup
 from .types import utcnow
 from .webhooks import WebhookDelivery
@@ -32,6 +39,11 @@ __all__ = [
     "ManualAction",
     "MemberSource",
     "Membership",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationDigest",
+    "NotificationPreference",
+    "NotificationSettings",
     "Role",
     "RunState",
     "RunTrigger",

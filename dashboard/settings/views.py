@@ -30,10 +30,13 @@ def test_connection():
     return render_template(PAGE, **settings_context(check))
 
 
-def settings_context(check: ConnectionCheck | None = None) -> dict:
+def settings_context(check: ConnectionCheck | None = None, notifications_form=None) -> dict:
+    from ..notifications.views import settings_context as notifications_context
+
     config = current_app.config
     return {"site": describe(config), "coverage": coverage(),
-            "budget_left": budget_left(), "check": check, "test_timeout": TEST_TIMEOUT}  # fmt: skip
+            "budget_left": budget_left(), "check": check, "test_timeout": TEST_TIMEOUT,
+            **notifications_context(notifications_form)}  # fmt: skip
 
 
 def budget_left() -> int | None:

@@ -20,6 +20,7 @@ from sqlalchemy import update
 from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, Group, SyncEvent, SyncRun, SyncState, utcnow
+from ..notifications import group_paused as notify_group_paused
 from ..thinkific.errors import ThinkificError
 from ..thinkific.pagination import PAGE_SIZE
 from . import store
@@ -170,6 +171,7 @@ def pause(ctx: RunContext, view: GroupView, plan: Plan) -> None:
     group.last_error = f"{removals} wait for an admin's approval ({why})."
     ctx.save_counts()
     db.session.commit()
+    notify_group_paused(ctx.run, group.id)  # admins hear of it now; never raises
 
 
 def supersede_paused(group: Group, run_id: int) -> None:

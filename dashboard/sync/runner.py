@@ -29,6 +29,7 @@ from ..models import (
     SyncState,
     utcnow,
 )
+from ..notifications import run_ended as notify_run_ended
 from ..thinkific.errors import ThinkificError
 from . import budget, locks, progress, runs
 from .discovery import Step, apply_step, local_groups, plan_discovery
@@ -241,3 +242,4 @@ def end(run: SyncRun, state: RunState, error: str | None = None, interrupted=Fal
     if interrupted or state == RunState.FAILED:
         runs.recover_stale()
     db.session.commit()
+    notify_run_ended(run)  # admins hear of waiting plans and failures; never raises

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Account, Group, RunState, RunTrigger, SyncRun, SyncState, utcnow
+from ..notifications import run_ended as notify_run_ended
 from ..redis_client import get_redis
 from . import locks
 
@@ -137,6 +138,8 @@ def recover_stale() -> list[SyncRun]:
     live = [run for run in active if run not in dead]
     _free_groups(live)
     db.session.commit()
+    for run in dead:
+        notify_run_ended(run)  # a dead run failed: admins hear of it; never raises
     return dead
 
 
