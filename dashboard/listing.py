@@ -15,7 +15,7 @@ from math import ceil
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy import Select, func, select
 
 from .extensions import db
 from .text import echo, strip_controls
@@ -24,7 +24,6 @@ PER_PAGE = 50
 SEARCH_MAX = 100
 PAGE_MAX = 10**9
 COUNT_CAP = 1000  # capped counts stop here (or past the page asked for) and say "1,000+"
-LIKE_ESCAPE = "\\"
 DIRECTIONS = ("asc", "desc")
 
 
@@ -134,26 +133,6 @@ def parse_page(raw: str | None, notices: list[str] | None = None) -> int:
         return int(raw)
     notices.append(f"“{echo(raw)}” is not a page number; showing page 1.")
     return 1
-
-
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, its wildcards taken literally."""
-    for char in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(char, LIKE_ESCAPE + char)
-    return f"%{text}%"
-
-
-def contains(expression: ColumnElement[str], text: str, *, ignore_case: bool = False):
-    """`expression` contains `text` (LIKE, or ILIKE with `ignore_case`).
-
-    The pattern is written into the SQL as a quoted literal rather than sent as a parameter:
-    psycopg prepares a statement run five times, and PostgreSQL's generic plan for a prepared
-    `LIKE $1` cannot know the pattern, so it scans the table instead of the trigram index.
-    """
-    pattern = literal(like_pattern(text), literal_execute=True)
-    if ignore_case:
-        return expression.ilike(pattern, escape=LIKE_ESCAPE)
-    return expression.like(pattern, escape=LIKE_ESCAPE)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 
 from ..extensions import db
-from ..listing import ListArgs, Page, contains, paginate, parse_page, parse_search
+from ..listing import ListArgs, Page, paginate, parse_page, parse_search
 from ..models import Account, Activity
+from ..search import ACTIVITIES, matches
 from .kinds import KIND_WORDS, OBJECT_TYPES
 
 PER_PAGE = 50
@@ -140,8 +141,7 @@ def _matching(filters: ActivityFilters) -> Select:
     if filters.object:
         query = query.where(_about(filters.object))
     if filters.q:
-        names = (Activity.object_name, Activity.related_name, Activity.actor_email)
-        query = query.where(or_(*(contains(name, filters.q, ignore_case=True) for name in names)))
+        query = query.where(matches(ACTIVITIES, filters.q))
     return query
 
 
