@@ -53,10 +53,15 @@ ACTIVITIES = Searched(
 )
 
 
+def indexed(text: str) -> bool:
+    """Whether a search for `text` goes through the index (three characters or more)."""
+    return len(text) >= TRIGRAM
+
+
 def matches(searched: Searched, text: str) -> ColumnElement[bool]:
     """A condition on `searched.table`: its text contains `text`, ignoring case (through the
     table's search index from three characters on)."""
-    if len(text) < TRIGRAM:
+    if not indexed(text):
         return _like(searched, text, index=False)
     if is_postgresql():
         return _like(searched, text, index=True)

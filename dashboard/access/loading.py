@@ -113,9 +113,8 @@ def load_view(scope: Scope) -> AccessView:
         terms = load_terms(list(members))
         limited = [t for t, rows in members.items() if rows and _seats_count(terms[t])]
         members |= load_members(limited)
-    view = AccessView(scope, terms, members, load_users(user_ids), load_courses())
-    view.records = load_records(user_ids)
-    return view
+    users, records = load_users_and_records(user_ids)
+    return AccessView(scope, terms, members, users, load_courses(), records)
 
 
 def _seats_count(terms: Terms) -> bool:
@@ -214,14 +213,23 @@ def lost_through_membership() -> frozenset[int]:
     return frozenset(rows)
 
 
-def load_users(user_ids: Iterable[int]) -> dict[int, UserRef]:
-    users = {}
+def load_users_and_records(
+    user_ids: Iterable[int],
+) -> tuple[dict[int, UserRef], dict[tuple[int, int], RecordRef]]:
+    """The users, and their enrollments on record, in one query (per CHUNK users)."""
+    users, records = {}, {}
+    e = AccessEnrollment
+    columns = (User.id, User.email, User.thinkific_id, e.id, e.user_id, e.course_id,
+               e.thinkific_id, e.created_by_dashboard, e.expires_at, e.ended_at, e.kept_at,
+               e.created_at)  # fmt: skip
     for chunk in _chunks(sorted(user_ids)):
-        rows = db.session.execute(
-            select(User.id, User.email, User.thinkific_id).where(User.id.in_(chunk))
-        )
-        users.update({row.id: UserRef(*row) for row in rows})
-    return users
+        query = select(*columns).outerjoin(e, e.user_id == User.id).where(User.id.in_(chunk))
+        for row in db.session.execute(query):
+            users[row[0]] = UserRef(*row[:3])
+            if row[3] is not None:
+                record = RecordRef(*row[3:8], *map(_aware, row[8:]))
+                records[(record.user_id, record.course_id)] = record
+    return users, records
 
 
 def load_courses() -> dict[int, CourseRef]:

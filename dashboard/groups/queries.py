@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from ..extensions import db
 from ..listing import ListArgs, Page, Sort, paginate
@@ -83,13 +83,11 @@ def _group_order(sort: str, descending: bool) -> list[ColumnElement[Any]]:
 
 
 def load_group(group_id: int) -> Group | None:
-    """A group with its team links (and their teams) loaded, for the detail page."""
-    statement = (
-        select(Group)
-        .where(Group.id == group_id)
-        .options(selectinload(Group.assignments).selectinload(Assignment.team))
-    )
-    return db.session.scalar(statement)
+    """A group with its team links (and their teams) loaded, for the detail page, in one query
+    (a team's courses load only if something asks for them)."""
+    links = joinedload(Group.assignments).joinedload(Assignment.team).lazyload(Team.courses)
+    statement = select(Group).where(Group.id == group_id).options(links)
+    return db.session.execute(statement).unique().scalar_one_or_none()
 
 
 def team_choices(group_id: int, text: str = "", limit: int = TEAM_CHOICES) -> list[str]:

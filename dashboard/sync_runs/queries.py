@@ -10,12 +10,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, select, union
+from sqlalchemy import Select, distinct, func, or_, select, union
 
 from ..extensions import db
 from ..listing import ListArgs, Page, paginate, parse_page, parse_search
 from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun, name_key
-from ..search import EVENTS, GROUPS, matches
+from ..search import EVENTS, GROUPS, indexed, matches
 from ..sync.group_sync import AWAITING_APPROVAL
 from .words import ACTIONS
 
@@ -142,8 +142,11 @@ def _events(run: SyncRun, filters: EventFilters, counting: bool = False) -> Sele
 
 def _text_matches(text: str):
     """The event's email, reason or error, or its group's name, contains `text`: the events
-    each index finds, together (an OR of the two would make PostgreSQL scan the events)."""
+    each index finds, together (an OR of the two would make PostgreSQL scan the events). A
+    search too short for the indexes reads the events in order instead (`dashboard.search`)."""
     groups = select(Group.id).where(matches(GROUPS, name_key(text)))
+    if not indexed(text):
+        return or_(matches(EVENTS, text), SyncEvent.group_id.in_(groups))
     by_text = select(SyncEvent.id).where(matches(EVENTS, text))
     by_group = select(SyncEvent.id).where(SyncEvent.group_id.in_(groups))
     return SyncEvent.id.in_(union(by_text, by_group))

@@ -4,6 +4,9 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-06 05:45:00
 
+Indexes for a run's events filtered by outcome or action, and for the access endings and plans
+waiting for an admin (a banner on the Teams list asks on every request).
+
 `users.groups_count` and `teams.users_count` (distinct members of the team's groups) are
 stored, backfilled here and kept by the code that writes memberships and links
 (`dashboard/groups/counts.py`), so that sorting a list by them reads an index, not every
@@ -43,6 +46,12 @@ UPDATED = {
     "activities": "object_name, related_name, actor_email",
 }
 
+EVENT_INDEXES = {  # a run's events by outcome or action; endings and plans waiting for an admin
+    "ix_sync_events_run_id_outcome_id": ["run_id", "outcome", "id"],
+    "ix_sync_events_run_id_action_id": ["run_id", "action", "id"],
+    "ix_sync_events_outcome_action_run_id": ["outcome", "action", "run_id"],
+}
+
 RECOUNT_USERS = (
     "UPDATE users SET groups_count ="
     " (SELECT count(*) FROM memberships m WHERE m.user_id = users.id)"
@@ -65,6 +74,8 @@ def upgrade():
     op.execute(RECOUNT_TEAMS)
     op.create_index("ix_users_groups_count_id", "users", ["groups_count", "id"], unique=False)
     op.create_index("ix_teams_users_count_id", "teams", ["users_count", "id"], unique=False)
+    for name, columns in EVENT_INDEXES.items():
+        op.create_index(name, "sync_events", columns, unique=False)
     if op.get_bind().dialect.name == "postgresql":
         create_postgresql_search()
     else:
@@ -108,6 +119,8 @@ def downgrade():
             for trigger in ("insert", "update", "delete"):
                 op.execute(f"DROP TRIGGER IF EXISTS {table}_trgm_{trigger}")
             op.execute(f"DROP TABLE IF EXISTS {table}_trgm")
+    for name in EVENT_INDEXES:
+        op.drop_index(name, table_name="sync_events")
     op.drop_index("ix_teams_users_count_id", table_name="teams")
     op.drop_index("ix_users_groups_count_id", table_name="users")
     op.drop_column("teams", "users_count")
