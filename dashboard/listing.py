@@ -189,6 +189,7 @@ def paginate(
     counted: Select | None = None,
     total: int | None = None,
     capped: bool = False,
+    cap: int | None = None,
     per_page: int = PER_PAGE,
 ) -> Page:
     """Load page `number` of `query` (the last page when past the end), and count its rows.
@@ -196,22 +197,25 @@ def paginate(
     `counted` is the query whose rows are counted when cheaper than `query` (without the joins
     of a sort, say); `total` skips counting when the number is known. A `capped` count stops
     past COUNT_CAP rows, or past the page asked for, so that a search matching most rows does
-    not read them all just to count them.
+    not read them all just to count them; `cap` lowers COUNT_CAP (0: count only past the page).
     """
     exact = True
     if total is None:
         counted = query if counted is None else counted
-        total, exact = count_rows(counted, number, per_page, capped)
+        total, exact = count_rows(counted, number, per_page, capped, cap)
     shown = min(number, max(1, ceil(total / per_page)))
     rows = db.session.execute(query.limit(per_page).offset((shown - 1) * per_page))
     items = list(rows.scalars()) if len(query.column_descriptions) == 1 else list(rows)
     return Page(items, total, shown, per_page, exact, asked=number)
 
 
-def count_rows(query: Select, number: int, per_page: int, capped: bool) -> tuple[int, bool]:
+def count_rows(
+    query: Select, number: int, per_page: int, capped: bool, cap: int | None = None
+) -> tuple[int, bool]:
     """The number of rows of `query`, and whether it is exact (a capped count may stop short)."""
     query = query.order_by(None)
-    limit = max(COUNT_CAP, number * per_page + 1) if capped else None
+    cap = COUNT_CAP if cap is None else cap
+    limit = max(cap, number * per_page + 1) if capped else None
     if limit is not None:
         query = query.limit(limit)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0

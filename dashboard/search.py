@@ -11,8 +11,8 @@ A list searches one text per row (`Searched`): a group's or team's name key; a u
 Searches of three characters or more match anywhere in the text, ignoring case, through that
 index. Trigrams cannot find a shorter search (one or two characters): it keeps the same meaning
 (anywhere, ignoring case; on SQLite only ASCII letters fold) but is answered by reading the rows
-in the list's order until a page and the capped count are filled. A short search matches most
-rows, so that stops early; a rare one reads the list's rows (narrow ones, without an index).
+in the list's order until a page is filled, and counted only past that page ("of 51+"). A short
+search matches most rows, so that stops early; a rare one reads the list's rows.
 """
 
 from __future__ import annotations
@@ -56,6 +56,13 @@ ACTIVITIES = Searched(
 def indexed(text: str) -> bool:
     """Whether a search for `text` goes through the index (three characters or more)."""
     return len(text) >= TRIGRAM
+
+
+def count_cap(text: str) -> int | None:
+    """How far a list counts the matches of a search (`listing.paginate`'s `cap`): as usual,
+    or, for a search too short for the index, only past the page asked for ("of 51+"): each
+    row counted beyond it would be a row read."""
+    return None if not text or indexed(text) else 0
 
 
 def matches(searched: Searched, text: str) -> ColumnElement[bool]:

@@ -233,3 +233,14 @@ def test_a_runs_event_search_reads_its_indexes(client, admin, crowd):
 def test_group_rows_are_found_by_the_group_search_alone(make):
     make.group("Kestrel")
     assert found(GROUPS, "KESTREL") == [db.session.scalar(select(Group.id))]
+
+
+def test_a_short_search_counts_only_past_the_page(client, admin, make):
+    """One or two characters cannot use the index: the list is read in order for a page, and
+    its matches are counted only past that page, not up to a thousand."""
+    for number in range(52):
+        make.user(f"zq{number:02d}@example.com")
+    html = client.get("/admin/users/", query_string={"q": "ZQ"}, headers=HTMX).text
+    assert "of 51+ users" in html
+    html = client.get("/admin/users/", query_string={"q": "zq5"}, headers=HTMX).text
+    assert "2 users whose" in html  # three characters: the index, counted exactly

@@ -15,7 +15,7 @@ from sqlalchemy import Select, and_, or_, select
 from ..extensions import db
 from ..listing import ListArgs, Page, paginate, parse_page, parse_search
 from ..models import Account, Activity
-from ..search import ACTIVITIES, matches
+from ..search import ACTIVITIES, count_cap, matches
 from .kinds import KIND_WORDS, OBJECT_TYPES
 
 PER_PAGE = 50
@@ -90,7 +90,8 @@ def parse_object(raw: str, notices: list[str]) -> ObjectRef | None:
 
 def activity_page(filters: ActivityFilters) -> Page:
     query = _matching(filters).order_by(Activity.id.desc())
-    return paginate(query, filters.page, capped=True, per_page=PER_PAGE)
+    cap = count_cap(filters.q)
+    return paginate(query, filters.page, capped=True, cap=cap, per_page=PER_PAGE)
 
 
 def iter_activities(filters: ActivityFilters) -> Iterator[Activity]:

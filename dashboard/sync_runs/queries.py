@@ -15,7 +15,7 @@ from sqlalchemy import Select, distinct, func, or_, select, union
 from ..extensions import db
 from ..listing import ListArgs, Page, paginate, parse_page, parse_search
 from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun, name_key
-from ..search import EVENTS, GROUPS, indexed, matches
+from ..search import EVENTS, GROUPS, count_cap, indexed, matches
 from ..sync.group_sync import AWAITING_APPROVAL
 from .words import ACTIONS
 
@@ -110,7 +110,9 @@ def event_page(run: SyncRun, filters: EventFilters) -> Page:
     be counted in full to show its first page."""
     rows = _events(run, filters).order_by(SyncEvent.id)
     counted = _events(run, filters, counting=True)
-    return paginate(rows, filters.page, counted=counted, capped=True, per_page=EVENTS_PER_PAGE)
+    cap = count_cap(filters.q)
+    return paginate(rows, filters.page, counted=counted, capped=True, cap=cap,
+                    per_page=EVENTS_PER_PAGE)  # fmt: skip
 
 
 def iter_events(run: SyncRun, filters: EventFilters) -> Iterator[tuple[SyncEvent, str | None]]:

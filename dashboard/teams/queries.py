@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager, lazyload
 from ..extensions import db
 from ..listing import ListArgs, Page, Sort, paginate
 from ..models import Assignment, Group, Membership, Team, User, name_key
-from ..search import TEAMS, matches
+from ..search import TEAMS, count_cap, matches
 from ..users.search import user_matches
 
 TEAM_SORTS = {
@@ -83,7 +83,8 @@ def team_user_page(team: Team, args: ListArgs) -> Page:
     keys = [User.email] if args.sort == "email" else [User.last_name, User.first_name]
     order = [key.desc() if args.desc else key.asc() for key in keys]
     known = None if args.q else team.users_count  # stored: no need to count them
-    return paginate(query.order_by(*order, User.id), args.page, total=known, capped=bool(args.q))
+    sorted_users, cap = query.order_by(*order, User.id), count_cap(args.q)
+    return paginate(sorted_users, args.page, total=known, capped=bool(args.q), cap=cap)
 
 
 def groups_by_user(team: Team, user_ids: list[int]) -> dict[int, list[Group]]:

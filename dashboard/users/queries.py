@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..listing import ListArgs, Page, Sort, paginate
 from ..models import Account, Assignment, Course, Direction, Group, Membership, Team, User
+from ..search import count_cap
 from .search import user_matches
 
 USER_SORTS = {
@@ -30,7 +31,8 @@ def user_page(args: ListArgs) -> Page:
     if args.q:
         users = users.where(user_matches(args.q))
     sorted_users = sort_users(users, args)
-    return paginate(sorted_users, args.page, counted=users, capped=bool(args.q))
+    cap = count_cap(args.q)
+    return paginate(sorted_users, args.page, counted=users, capped=bool(args.q), cap=cap)
 
 
 def sort_users(query: Select, args: ListArgs) -> Select:
