@@ -15,7 +15,7 @@ from math import ceil
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Select, func, literal, select
+from sqlalchemy import Select, func, select
 
 from .extensions import db
 from .text import echo, strip_controls
@@ -24,7 +24,6 @@ PER_PAGE = 50
 SEARCH_MAX = 100
 PAGE_MAX = 10**9
 COUNT_CAP = 1000  # capped counts stop here (or past the page asked for) and say "1,000+"
-LIKE_ESCAPE = "\\"
 DIRECTIONS = ("asc", "desc")
 
 
@@ -136,26 +135,6 @@ def parse_page(raw: str | None, notices: list[str] | None = None) -> int:
     return 1
 
 
-def like_pattern(text: str) -> str:
-    """A LIKE pattern matching `text` anywhere, its wildcards taken literally."""
-    for char in (LIKE_ESCAPE, "%", "_"):
-        text = text.replace(char, LIKE_ESCAPE + char)
-    return f"%{text}%"
-
-
-def contains(expression: ColumnElement[str], text: str, *, ignore_case: bool = False):
-    """`expression` contains `text` (LIKE, or ILIKE with `ignore_case`).
-
-    The pattern is written into the SQL as a quoted literal rather than sent as a parameter:
-    psycopg prepares a statement run five times, and PostgreSQL's generic plan for a prepared
-    `LIKE $1` cannot know the pattern, so it scans the table instead of the trigram index.
-    """
-    pattern = literal(like_pattern(text), literal_execute=True)
-    if ignore_case:
-        return expression.ilike(pattern, escape=LIKE_ESCAPE)
-    return expression.like(pattern, escape=LIKE_ESCAPE)
-
-
 @dataclass(frozen=True)
 class Page:
     """One page of a list: its rows, how many there are in all and where this page sits."""
@@ -210,6 +189,7 @@ def paginate(
     counted: Select | None = None,
     total: int | None = None,
     capped: bool = False,
+    cap: int | None = None,
     per_page: int = PER_PAGE,
 ) -> Page:
     """Load page `number` of `query` (the last page when past the end), and count its rows.
@@ -217,22 +197,25 @@ def paginate(
     `counted` is the query whose rows are counted when cheaper than `query` (without the joins
     of a sort, say); `total` skips counting when the number is known. A `capped` count stops
     past COUNT_CAP rows, or past the page asked for, so that a search matching most rows does
-    not read them all just to count them.
+    not read them all just to count them; `cap` lowers COUNT_CAP (0: count only past the page).
     """
     exact = True
     if total is None:
         counted = query if counted is None else counted
-        total, exact = count_rows(counted, number, per_page, capped)
+        total, exact = count_rows(counted, number, per_page, capped, cap)
     shown = min(number, max(1, ceil(total / per_page)))
     rows = db.session.execute(query.limit(per_page).offset((shown - 1) * per_page))
     items = list(rows.scalars()) if len(query.column_descriptions) == 1 else list(rows)
     return Page(items, total, shown, per_page, exact, asked=number)
 
 
-def count_rows(query: Select, number: int, per_page: int, capped: bool) -> tuple[int, bool]:
+def count_rows(
+    query: Select, number: int, per_page: int, capped: bool, cap: int | None = None
+) -> tuple[int, bool]:
     """The number of rows of `query`, and whether it is exact (a capped count may stop short)."""
     query = query.order_by(None)
-    limit = max(COUNT_CAP, number * per_page + 1) if capped else None
+    cap = COUNT_CAP if cap is None else cap
+    limit = max(cap, number * per_page + 1) if capped else None
     if limit is not None:
         query = query.limit(limit)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0

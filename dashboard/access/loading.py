@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, select
 
 from ..extensions import db
 from ..models import AccessEnrollment, Assignment, Course, Membership, Team, User, team_courses
@@ -103,18 +103,18 @@ class AccessView:
 
 
 def load_view(scope: Scope) -> AccessView:
-    terms = load_terms()
     if scope.is_everyone:
+        terms = load_terms()
         members = load_members(terms)
         user_ids = everyone(terms, members)
-    else:  # the scope's own memberships, and every user of the teams where seats count
+    else:  # the scope's own teams and memberships, and every user of those where seats count
         user_ids = scope_user_ids(scope)
-        members = load_members(terms, user_ids)
+        members = load_members(None, user_ids)
+        terms = load_terms(list(members))
         limited = [t for t, rows in members.items() if rows and _seats_count(terms[t])]
         members |= load_members(limited)
-    view = AccessView(scope, terms, members, load_users(user_ids), load_courses())
-    view.records = load_records(user_ids)
-    return view
+    users, records = load_users_and_records(user_ids)
+    return AccessView(scope, terms, members, users, load_courses(), records)
 
 
 def _seats_count(terms: Terms) -> bool:
@@ -130,39 +130,51 @@ def describe_users(user_ids: Iterable[int]) -> str:
     return count(len(ids), "user")
 
 
-def load_terms() -> dict[int, Terms]:
-    """Every team's configuration; courses deleted in Thinkific give nothing."""
-    courses: dict[int, set[int]] = defaultdict(set)
-    rows = db.session.execute(
-        select(team_courses.c.team_id, team_courses.c.course_id)
-        .join(Course, Course.id == team_courses.c.course_id)
-        .where(Course.deleted_in_thinkific_at.is_(None))
+def load_terms(team_ids: list[int] | None = None) -> dict[int, Terms]:
+    """Every team's configuration (or these teams'), in one query; courses deleted in Thinkific
+    give nothing."""
+    given = and_(Course.id == team_courses.c.course_id, Course.deleted_in_thinkific_at.is_(None))
+    query = (
+        select(Team.id, Team.name, Team.access_ends_on, Team.seat_limit, Course.id)
+        .outerjoin(team_courses, team_courses.c.team_id == Team.id)
+        .outerjoin(Course, given)
     )
-    for team_id, course_id in rows:
-        courses[team_id].add(course_id)
-    teams = db.session.execute(select(Team.id, Team.name, Team.access_ends_on, Team.seat_limit))
+    if team_ids is not None:
+        if not team_ids:
+            return {}
+        query = query.where(Team.id.in_(team_ids))
+    teams: dict[int, tuple] = {}
+    courses: dict[int, set[int]] = defaultdict(set)
+    for team_id, name, ends_on, limit, course_id in db.session.execute(query):
+        teams[team_id] = (name, ends_on, limit)
+        if course_id is not None:
+            courses[team_id].add(course_id)
     return {
         team_id: Terms(team_id, name, frozenset(courses[team_id]), ends_on, limit)
-        for team_id, name, ends_on, limit in teams
+        for team_id, (name, ends_on, limit) in teams.items()
     }
 
 
-def load_members(team_ids: Iterable[int], user_ids: Iterable[int] | None = None):
-    """team id → its users, each with the moment they joined it (their earliest membership)."""
-    members: dict[int, list[Member]] = {team_id: [] for team_id in team_ids}
-    if not members:
-        return members
+def load_members(team_ids: Iterable[int] | None, user_ids: Iterable[int] | None = None):
+    """team id → its users, each with the moment they joined it (their earliest membership).
+
+    With `team_ids` None: the teams of `user_ids` (only those users)."""
+    members: dict[int, list[Member]] = defaultdict(list)
     query = (
         select(Assignment.team_id, Membership.user_id, func.min(Membership.added_at))
         .join(Membership, Membership.group_id == Assignment.group_id)
-        .where(Assignment.team_id.in_(list(members)))
         .group_by(Assignment.team_id, Membership.user_id)
     )
+    if team_ids is not None:
+        members |= {team_id: [] for team_id in team_ids}
+        if not members:
+            return dict(members)
+        query = query.where(Assignment.team_id.in_(list(members)))
     for chunk in _chunks(user_ids):
         rows = query if chunk is None else query.where(Membership.user_id.in_(chunk))
         for team_id, user_id, joined_at in db.session.execute(rows):
             members[team_id].append(Member(user_id, _aware(joined_at)))
-    return members
+    return dict(members)
 
 
 def scope_user_ids(scope: Scope) -> frozenset[int]:
@@ -201,14 +213,23 @@ def lost_through_membership() -> frozenset[int]:
     return frozenset(rows)
 
 
-def load_users(user_ids: Iterable[int]) -> dict[int, UserRef]:
-    users = {}
+def load_users_and_records(
+    user_ids: Iterable[int],
+) -> tuple[dict[int, UserRef], dict[tuple[int, int], RecordRef]]:
+    """The users, and their enrollments on record, in one query (per CHUNK users)."""
+    users, records = {}, {}
+    e = AccessEnrollment
+    columns = (User.id, User.email, User.thinkific_id, e.id, e.user_id, e.course_id,
+               e.thinkific_id, e.created_by_dashboard, e.expires_at, e.ended_at, e.kept_at,
+               e.created_at)  # fmt: skip
     for chunk in _chunks(sorted(user_ids)):
-        rows = db.session.execute(
-            select(User.id, User.email, User.thinkific_id).where(User.id.in_(chunk))
-        )
-        users.update({row.id: UserRef(*row) for row in rows})
-    return users
+        query = select(*columns).outerjoin(e, e.user_id == User.id).where(User.id.in_(chunk))
+        for row in db.session.execute(query):
+            users[row[0]] = UserRef(*row[:3])
+            if row[3] is not None:
+                record = RecordRef(*row[3:8], *map(_aware, row[8:]))
+                records[(record.user_id, record.course_id)] = record
+    return users, records
 
 
 def load_courses() -> dict[int, CourseRef]:

@@ -13,8 +13,9 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 
 from ..extensions import db
-from ..listing import ListArgs, Page, contains, paginate, parse_page, parse_search
+from ..listing import ListArgs, Page, paginate, parse_page, parse_search
 from ..models import Account, Activity
+from ..search import ACTIVITIES, count_cap, matches
 from .kinds import KIND_WORDS, OBJECT_TYPES
 
 PER_PAGE = 50
@@ -89,7 +90,8 @@ def parse_object(raw: str, notices: list[str]) -> ObjectRef | None:
 
 def activity_page(filters: ActivityFilters) -> Page:
     query = _matching(filters).order_by(Activity.id.desc())
-    return paginate(query, filters.page, capped=True, per_page=PER_PAGE)
+    cap = count_cap(filters.q)
+    return paginate(query, filters.page, capped=True, cap=cap, per_page=PER_PAGE)
 
 
 def iter_activities(filters: ActivityFilters) -> Iterator[Activity]:
@@ -140,8 +142,7 @@ def _matching(filters: ActivityFilters) -> Select:
     if filters.object:
         query = query.where(_about(filters.object))
     if filters.q:
-        names = (Activity.object_name, Activity.related_name, Activity.actor_email)
-        query = query.where(or_(*(contains(name, filters.q, ignore_case=True) for name in names)))
+        query = query.where(matches(ACTIVITIES, filters.q))
     return query
 
 

@@ -8,8 +8,8 @@ from flask import Response, request, stream_with_context
 from sqlalchemy import select
 
 from ..extensions import db
-from ..listing import contains
 from ..models import Group, Membership, User, name_key
+from ..search import GROUPS, matches
 from ..sync_runs.export import csv_line, safe_cell
 from . import bp
 from .detail_views import group_or_404
@@ -35,7 +35,7 @@ def export_members(group_id: int):
 
 def _group_lines(text: str) -> Iterator[str]:
     yield csv_line(GROUP_HEADER)
-    where = [contains(Group.name_key, name_key(text))] if text else []
+    where = [matches(GROUPS, name_key(text))] if text else []
     groups = db.session.scalars(
         select(Group).where(*where).order_by(Group.name_key).execution_options(yield_per=BATCH)
     )

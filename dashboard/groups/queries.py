@@ -10,11 +10,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only
 
 from ..extensions import db
-from ..listing import ListArgs, Page, Sort, contains, paginate
+from ..listing import ListArgs, Page, Sort, paginate
 from ..models import Account, Assignment, Group, Membership, Team, User, name_key
+from ..search import GROUPS, TEAMS, matches
 from ..users.search import user_matches
 from .status import status_rank
 
@@ -50,7 +51,7 @@ LIST_COLUMNS = (
 
 def group_page(args: ListArgs) -> Page:
     """The page of groups `args` asks for, by the stored counts (no row is counted per group)."""
-    where = [contains(Group.name_key, name_key(args.q))] if args.q else []
+    where = [matches(GROUPS, name_key(args.q))] if args.q else []
     statement = (
         select(Group)
         .options(load_only(*LIST_COLUMNS))
@@ -82,13 +83,11 @@ def _group_order(sort: str, descending: bool) -> list[ColumnElement[Any]]:
 
 
 def load_group(group_id: int) -> Group | None:
-    """A group with its team links (and their teams) loaded, for the detail page."""
-    statement = (
-        select(Group)
-        .where(Group.id == group_id)
-        .options(selectinload(Group.assignments).selectinload(Assignment.team))
-    )
-    return db.session.scalar(statement)
+    """A group with its team links (and their teams) loaded, for the detail page, in one query
+    (a team's courses load only if something asks for them)."""
+    links = joinedload(Group.assignments).joinedload(Assignment.team).lazyload(Team.courses)
+    statement = select(Group).where(Group.id == group_id).options(links)
+    return db.session.execute(statement).unique().scalar_one_or_none()
 
 
 def team_choices(group_id: int, text: str = "", limit: int = TEAM_CHOICES) -> list[str]:
@@ -96,7 +95,7 @@ def team_choices(group_id: int, text: str = "", limit: int = TEAM_CHOICES) -> li
     assigned = select(Assignment.team_id).where(Assignment.group_id == group_id)
     statement = select(Team.name).where(Team.id.not_in(assigned))
     if text:
-        statement = statement.where(contains(Team.name_key, name_key(text)))
+        statement = statement.where(matches(TEAMS, name_key(text)))
     return list(db.session.scalars(statement.order_by(Team.name_key).limit(limit)))
 
 
@@ -105,7 +104,7 @@ def group_choices(team_id: int, text: str = "", limit: int = TEAM_CHOICES) -> li
     assigned = select(Assignment.group_id).where(Assignment.team_id == team_id)
     statement = select(Group.name).where(Group.id.not_in(assigned))
     if text:
-        statement = statement.where(contains(Group.name_key, name_key(text)))
+        statement = statement.where(matches(GROUPS, name_key(text)))
     return list(db.session.scalars(statement.order_by(Group.name_key).limit(limit)))
 
 
@@ -113,7 +112,7 @@ def all_team_choices(text: str = "", limit: int = TEAM_CHOICES) -> list[str]:
     """Names of teams matching `text`, alphabetically (for an action on several groups)."""
     statement = select(Team.name)
     if text:
-        statement = statement.where(contains(Team.name_key, name_key(text)))
+        statement = statement.where(matches(TEAMS, name_key(text)))
     return list(db.session.scalars(statement.order_by(Team.name_key).limit(limit)))
 
 

@@ -25,6 +25,7 @@ from ..models import (
     User,
     name_key,
 )
+from . import counts
 
 NAME_MAX = 255
 
@@ -102,10 +103,12 @@ def delete_group(group: Group) -> None:
     if reason:
         raise GroupError(reason)
     team_ids = [a.team_id for a in group.assignments]
+    user_ids = counts.member_ids(group.id)
     activity.record(activity.Kind.GROUP_DELETED, group, before=_fields(group))
     db.session.delete(group)
     db.session.flush()
     _recount_teams(team_ids)
+    counts.recount_users(user_ids)
 
 
 # --- team links -------------------------------------------------------------------------------
@@ -191,6 +194,7 @@ def _recount_teams(team_ids: list[int]) -> None:
     for team_id in set(team_ids):
         count = select(func.count()).where(Assignment.team_id == team_id).scalar_subquery()
         db.session.execute(update(Team).where(Team.id == team_id).values(groups_count=count))
+    counts.recount_teams(team_ids)  # a link brings or takes its group's members
 
 
 # --- members ----------------------------------------------------------------------------------
@@ -233,7 +237,7 @@ def add_member(group: Group, user: User, source: MemberSource, by: Account | Non
     membership = Membership(group_id=group.id, user_id=user.id, source=source, added_by_id=_id(by))
     db.session.add(membership)
     group.users_count = Group.users_count + 1
-    _members_changed(group, source)
+    _members_changed(group, source, [user.id])
     after = {"email": user.email, "source": source.value}
     activity.record(activity.Kind.MEMBER_ADDED, group, after=after, also=user)
     return membership
@@ -246,23 +250,25 @@ def remove_member(group: Group, user: User, source: MemberSource) -> None:
     if result.rowcount == 0:
         raise GroupError(f"{user.email} is not a member of {group.name}.")
     group.users_count = Group.users_count - 1
-    _members_changed(group, source)
+    _members_changed(group, source, [user.id])
     before = {"email": user.email}
     activity.record(activity.Kind.MEMBER_REMOVED, group, before=before, also=user)
 
 
-def recount_members(group: Group) -> None:
-    """Set the stored member count from the rows (after bulk writes)."""
+def recount_members(group: Group, user_ids: list[int]) -> None:
+    """Set the stored counts from the rows after bulk writes of `user_ids` in the group."""
     count = select(func.count()).where(Membership.group_id == group.id).scalar_subquery()
     db.session.execute(update(Group).where(Group.id == group.id).values(users_count=count))
     db.session.expire(group, ["users_count"])
+    counts.members_changed(group.id, user_ids)
 
 
-def _members_changed(group: Group, source: MemberSource) -> None:
+def _members_changed(group: Group, source: MemberSource, user_ids: list[int]) -> None:
     if source != MemberSource.THINKIFIC and group.sync_mode in (SyncMode.PUSH, SyncMode.BOTH):
         group.pending_changes = True
     db.session.flush()
     db.session.expire(group, ["users_count"])
+    counts.members_changed(group.id, user_ids)
 
 
 def _id(account: Account | None) -> int | None:

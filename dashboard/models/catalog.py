@@ -22,6 +22,7 @@ class Team(db.Model):
     """A customer company or department; membership in its groups gives its configuration."""
 
     __tablename__ = "teams"
+    __table_args__ = (Index("ix_teams_users_count_id", "users_count", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -30,6 +31,8 @@ class Team(db.Model):
     seat_limit: Mapped[int | None] = mapped_column(Integer)
     access_ends_on: Mapped[date | None] = mapped_column(Date)
     groups_count: Mapped[int] = mapped_column(Integer, default=0)
+    # distinct members of its groups, kept with them (dashboard/groups/counts.py)
+    users_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -50,13 +53,18 @@ class User(db.Model):
     """
 
     __tablename__ = "users"
-    __table_args__ = (Index("ix_users_last_name_first_name", "last_name", "first_name", "id"),)
+    __table_args__ = (
+        Index("ix_users_last_name_first_name", "last_name", "first_name", "id"),
+        Index("ix_users_groups_count_id", "groups_count", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     first_name: Mapped[str] = mapped_column(String(100), default="")
     last_name: Mapped[str] = mapped_column(String(100), default="")
     thinkific_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
+    # the groups they are in, kept with the memberships (dashboard/groups/counts.py)
+    groups_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -89,7 +89,13 @@ class SyncEvent(db.Model):
     """One planned or applied change of a run, with its reason in words."""
 
     __tablename__ = "sync_events"
-    __table_args__ = (Index("ix_sync_events_group_id_id", "group_id", "id"),)
+    __table_args__ = (
+        Index("ix_sync_events_group_id_id", "group_id", "id"),
+        # a run's events filtered by outcome or action, in order; what waits for an admin
+        Index("ix_sync_events_run_id_outcome_id", "run_id", "outcome", "id"),
+        Index("ix_sync_events_run_id_action_id", "run_id", "action", "id"),
+        Index("ix_sync_events_outcome_action_run_id", "outcome", "action", "run_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id", ondelete="CASCADE"), index=True)

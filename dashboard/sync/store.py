@@ -1,8 +1,9 @@
 """The sync's writes to the database, in bulk, for one group at a time.
 
-Membership writes keep the group's stored `users_count` right in the same transaction
-(`service.recount_members`), and pulled members are marked `source=thinkific`, which is what
-keeps them from counting as dashboard changes (no echo). Nothing here deletes a User, a Team
+Membership writes keep the stored counts right (the group's `users_count`, its members'
+`groups_count`, its teams' `users_count`) in the same transaction (`service.recount_members`),
+and pulled members are marked `source=thinkific`, which is what keeps them from counting as
+dashboard changes (no echo). Nothing here deletes a User, a Team
 or a Group. Callers commit.
 """
 
@@ -90,16 +91,15 @@ def add_members(
         for user_id in user_ids
     ]  # fmt: skip
     insert_ignoring_duplicates(Membership, rows)
-    recount_members(group)
+    recount_members(group, [row["user_id"] for row in rows])
 
 
 def remove_members(group: Group, user_ids: Iterable[int]) -> None:
+    user_ids = list(user_ids)
     db.session.execute(
-        delete(Membership).where(
-            Membership.group_id == group.id, Membership.user_id.in_(list(user_ids))
-        )
+        delete(Membership).where(Membership.group_id == group.id, Membership.user_id.in_(user_ids))
     )
-    recount_members(group)
+    recount_members(group, user_ids)
 
 
 def open_manual_removals(

@@ -1,19 +1,20 @@
 """Reading teams: the list page, and a team's groups, users and seats.
 
-A team's users are the distinct members of the groups assigned to it. Counts are aggregated
-for a whole page in one query, never one query per row.
+A team's users are the distinct members of the groups assigned to it; their number is stored
+with the team (`groups/counts.py`), never counted per row.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import ColumnElement, Select, distinct, func, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.orm import contains_eager, lazyload
 
 from ..extensions import db
-from ..listing import ListArgs, Page, Sort, contains, paginate
+from ..listing import ListArgs, Page, Sort, paginate
 from ..models import Assignment, Group, Membership, Team, User, name_key
+from ..search import TEAMS, count_cap, matches
 from ..users.search import user_matches
 
 TEAM_SORTS = {
@@ -34,16 +35,10 @@ def team_user_ids(team_id) -> Select:
     )
 
 
-def users_count_column() -> ColumnElement[int]:
-    """Per team, its number of distinct users (only for sorting: it is computed for every team)."""
-    count = team_user_ids(Team.id).with_only_columns(func.count(distinct(Membership.user_id)))
-    return count.correlate(Team).scalar_subquery()
-
-
 def team_page(args: ListArgs) -> Page:
     query = select(Team).options(lazyload(Team.courses)).order_by(*_team_order(args))
     if args.q:
-        query = query.where(contains(Team.name_key, name_key(args.q)))
+        query = query.where(matches(TEAMS, name_key(args.q)))
     return paginate(query, args.page)
 
 
@@ -51,7 +46,7 @@ def _team_order(args: ListArgs) -> list[ColumnElement]:
     key = {
         "name": Team.name_key,
         "groups": Team.groups_count,
-        "users": users_count_column(),
+        "users": Team.users_count,  # stored (groups/counts.py)
         "seats": Team.seat_limit,
     }[args.sort]
     first = key.desc() if args.desc else key.asc()
@@ -60,19 +55,13 @@ def _team_order(args: ListArgs) -> list[ColumnElement]:
     return [first, Team.name_key, Team.id]
 
 
-def users_counts(team_ids: list[int]) -> dict[int, int]:
-    """Distinct users per team, for the given teams, in one query."""
-    rows = db.session.execute(
-        select(Assignment.team_id, func.count(distinct(Membership.user_id)))
-        .join(Membership, Membership.group_id == Assignment.group_id)
-        .where(Assignment.team_id.in_(team_ids))
-        .group_by(Assignment.team_id)
-    )
-    return {team_id: 0 for team_id in team_ids} | dict(rows.all())
+def users_counts(teams: list[Team]) -> dict[int, int]:
+    """Distinct users per team, as stored with each team (the rows' `counts`)."""
+    return {team.id: team.users_count for team in teams}
 
 
 def seats_used(team: Team) -> int:
-    return users_counts([team.id])[team.id]
+    return team.users_count
 
 
 def team_assignments(team: Team) -> list[Assignment]:
@@ -93,7 +82,9 @@ def team_user_page(team: Team, args: ListArgs) -> Page:
         query = query.where(user_matches(args.q))
     keys = [User.email] if args.sort == "email" else [User.last_name, User.first_name]
     order = [key.desc() if args.desc else key.asc() for key in keys]
-    return paginate(query.order_by(*order, User.id), args.page, capped=bool(args.q))
+    known = None if args.q else team.users_count  # stored: no need to count them
+    sorted_users, cap = query.order_by(*order, User.id), count_cap(args.q)
+    return paginate(sorted_users, args.page, total=known, capped=bool(args.q), cap=cap)
 
 
 def groups_by_user(team: Team, user_ids: list[int]) -> dict[int, list[Group]]:

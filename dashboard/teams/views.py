@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, request
+from flask import abort, flash, request
+from sqlalchemy.orm import lazyload
 
 from .. import htmx
 from ..access import seats
@@ -40,7 +41,7 @@ def index_context(args: ListArgs) -> dict[str, Any]:
 
 def list_context(args: ListArgs) -> dict[str, Any]:
     page = queries.team_page(args)
-    return {"args": args, "page": page, "counts": queries.users_counts([t.id for t in page.items])}
+    return {"args": args, "page": page, "counts": queries.users_counts(page.items)}
 
 
 def new_form(**kwargs) -> TeamForm:
@@ -63,7 +64,9 @@ def create():
 
 @bp.get("/<id:team_id>")
 def detail(team_id: int):
-    team = db.get_or_404(Team, team_id)
+    team = db.session.get(Team, team_id, options=[lazyload(Team.courses)])  # only if shown
+    if team is None:
+        abort(404)
     args = list_args(request.args, "teams.detail", TEAM_USER_SORTS, team_id=team_id)
     context = users_context(team, args)
     if not htmx.is_partial():
@@ -149,7 +152,7 @@ PARTS = Parts(
             TeamForm,
             apply_row,
             "Saved the team “{obj.name}”.",
-            context=lambda team: {"counts": queries.users_counts([team.id])},
+            context=lambda team: {"counts": queries.users_counts([team])},
         ),
         "details": Part(
             DetailsForm,

@@ -1,7 +1,7 @@
 """Reading users: the list page, and a user's groups, teams and the courses those teams give.
 
 The list stays fast at 100,000 users: search goes through an index (`search.py`), sorts through
-indexed columns, and group counts are aggregated for the page's users in one query.
+indexed columns, and each user's number of groups is stored with them (`groups/counts.py`).
 """
 
 from __future__ import annotations
@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..listing import ListArgs, Page, Sort, paginate
 from ..models import Account, Assignment, Course, Direction, Group, Membership, Team, User
+from ..search import count_cap
 from .search import user_matches
 
 USER_SORTS = {
@@ -30,43 +31,26 @@ def user_page(args: ListArgs) -> Page:
     if args.q:
         users = users.where(user_matches(args.q))
     sorted_users = sort_users(users, args)
-    return paginate(sorted_users, args.page, counted=users, capped=bool(args.q))
+    cap = count_cap(args.q)
+    return paginate(sorted_users, args.page, counted=users, capped=bool(args.q), cap=cap)
 
 
 def sort_users(query: Select, args: ListArgs) -> Select:
-    if args.sort == "groups":
-        query, keys = by_groups_count(query)
-    else:
-        keys = {
-            "email": [User.email],
-            "name": [User.last_name, User.first_name],
-            "thinkific_id": [User.thinkific_id],
-        }[args.sort]
+    keys = {
+        "email": [User.email],
+        "name": [User.last_name, User.first_name],
+        "thinkific_id": [User.thinkific_id],
+        "groups": [User.groups_count],  # stored (groups/counts.py), indexed with the id
+    }[args.sort]
     order = [key.desc() if args.desc else key.asc() for key in keys]
     if args.sort == "thinkific_id":
         order = [key.nulls_last() for key in order]
     return query.order_by(*order, User.id)
 
 
-def by_groups_count(query: Select) -> tuple[Select, list[ColumnElement]]:
-    """Join each user's number of groups, to sort by it (this reads every membership)."""
-    counts = (
-        select(Membership.user_id, func.count().label("groups"))
-        .group_by(Membership.user_id)
-        .subquery()
-    )
-    joined = query.outerjoin(counts, counts.c.user_id == User.id)
-    return joined, [func.coalesce(counts.c.groups, 0)]
-
-
-def groups_counts(user_ids: list[int]) -> dict[int, int]:
-    """Groups per user, for the given users, in one query."""
-    rows = db.session.execute(
-        select(Membership.user_id, func.count())
-        .where(Membership.user_id.in_(user_ids))
-        .group_by(Membership.user_id)
-    )
-    return {user_id: 0 for user_id in user_ids} | dict(rows.all())
+def groups_counts(users: list[User]) -> dict[int, int]:
+    """Groups per user, as stored with each user (the rows' `counts`)."""
+    return {user.id: user.groups_count for user in users}
 
 
 @dataclass

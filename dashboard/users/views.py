@@ -31,7 +31,7 @@ def index():
 
 def list_context(args: ListArgs) -> dict[str, Any]:
     page = queries.user_page(args)
-    return {"args": args, "page": page, "counts": queries.groups_counts([u.id for u in page.items])}
+    return {"args": args, "page": page, "counts": queries.groups_counts(page.items)}
 
 
 def new_form(**kwargs) -> UserForm:
@@ -86,7 +86,7 @@ PARTS = Parts(
             UserForm,
             apply_user,
             "Saved the user {obj.email}.",
-            context=lambda user: {"counts": queries.groups_counts([user.id])},
+            context=lambda user: {"counts": queries.groups_counts([user])},
         ),
         "details": Part(UserForm, apply_user, "Saved the user {obj.email}."),
     },

@@ -1,0 +1,246 @@
+"""Every list's search finds any part of the text, ignoring case, through an index on both
+databases (a trigram GIN index on PostgreSQL, an FTS5 trigram table on SQLite)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, insert, select, text
+
+from dashboard.extensions import db
+from dashboard.groups import service
+from dashboard.models import (
+    Activity,
+    EventOutcome,
+    Group,
+    RunState,
+    RunTrigger,
+    SyncEvent,
+    SyncRun,
+    Team,
+    User,
+    utcnow,
+)
+from dashboard.search import ACTIVITIES, EVENTS, GROUPS, TEAMS, USERS, matches
+from tests.fixtures.app import HTMX
+
+
+def found(searched, q: str) -> list[int]:
+    key = text(f"{searched.table}.id")
+    query = select(key).select_from(text(searched.table)).where(matches(searched, q))
+    return sorted(db.session.scalars(query.order_by(key)))
+
+
+@pytest.fixture
+def groups(make) -> dict[str, int]:
+    names = ("Kestrel Sales", "kestrel support", "Ünïcode Team 🚀", "100% Done", "Other_7")
+    return {name: make.group(name).id for name in names}
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("kestrel", ["Kestrel Sales", "kestrel support"]),
+        ("KESTREL S", ["Kestrel Sales", "kestrel support"]),
+        ("rel sal", ["Kestrel Sales"]),
+        ("ünï", ["Ünïcode Team 🚀"]),
+        ("ÜNÏ", ["Ünïcode Team 🚀"]),
+        ("🚀", ["Ünïcode Team 🚀"]),  # one character: still anywhere in the name
+        ("0%", ["100% Done"]),  # "%" and "_" are characters, not wildcards
+        ("r_7", ["Other_7"]),
+        ("_", ["Other_7"]),
+        ("e", ["Kestrel Sales", "kestrel support", "Ünïcode Team 🚀", "100% Done", "Other_7"]),
+        ("zzz", []),
+    ],
+)
+def test_groups_search_finds_any_part_ignoring_case(client, admin, groups, q, expected):
+    html = client.get("/admin/groups/", query_string={"q": q}, headers=HTMX).text
+    shown = [name for name in groups if f">{name}<" in html]
+    assert sorted(shown) == sorted(expected)
+
+
+def test_teams_users_and_choices_search_the_same_way(client, admin, make):
+    make.team("Acme Corp")
+    make.team("Globex")
+    make.user("ann.lee@acme.com", first_name="Ann", last_name="Lee")
+    make.user("bob@globex.org", first_name="Bob", last_name="Ström")
+    teams = client.get("/admin/teams/", query_string={"q": "ACME"}, headers=HTMX).text
+    assert "Acme Corp" in teams
+    assert "Globex" not in teams
+    users = client.get("/admin/users/", query_string={"q": "STRÖM"}, headers=HTMX).text
+    assert "bob@globex.org" in users
+    assert "ann.lee@acme.com" not in users
+    users = client.get("/admin/users/", query_string={"q": "bo"}, headers=HTMX).text
+    assert "bob@globex.org" in users
+    assert "ann.lee@acme.com" not in users
+    assert found(TEAMS, "lob") == [db.session.scalar(select(text("id")).select_from(
+        text("teams")).where(text("name = 'Globex'")))]  # fmt: skip
+
+
+def test_search_follows_renames_and_deletions(make):
+    group = make.group("Falcon")
+    assert found(GROUPS, "falcon") == [group.id]
+    service.rename_group(group, "Osprey")
+    db.session.commit()
+    assert found(GROUPS, "falcon") == []
+    assert found(GROUPS, "osprey") == [group.id]
+    service.delete_group(group)
+    db.session.commit()
+    assert found(GROUPS, "osprey") == []
+    assert found(ACTIVITIES, "osprey") != []  # the trail keeps its records of it
+
+
+def make_run(events: list[dict]) -> SyncRun:
+    run = SyncRun(trigger=RunTrigger.MANUAL, state=RunState.SUCCEEDED)
+    db.session.add(run)
+    db.session.flush()
+    for values in events:
+        db.session.add(SyncEvent(run_id=run.id, outcome=EventOutcome.APPLIED, **values))
+    db.session.commit()
+    return run
+
+
+def test_a_runs_events_search_email_reason_error_and_group(client, admin, make):
+    hawk = make.group("Hawk Team")
+    run = make_run([
+        {"group_id": hawk.id, "email": "ann@example.com", "action": "add_remote",
+         "reason": "added in the dashboard"},
+        {"group_id": None, "email": "bob@example.com", "action": "add_local",
+         "reason": "added in Thinkific", "error": "Thinkific failed (503)"},
+    ])  # fmt: skip
+
+    def emails(q: str) -> list[str]:
+        html = client.get(f"/admin/sync-runs/{run.id}", query_string={"q": q}, headers=HTMX).text
+        return [e for e in ("ann@example.com", "bob@example.com") if e in html]
+
+    assert emails("ANN@") == ["ann@example.com"]
+    assert emails("thinkific") == ["bob@example.com"]  # the reason
+    assert emails("503") == ["bob@example.com"]  # the error
+    assert emails("hawk") == ["ann@example.com"]  # the group's name
+    assert emails("5") == ["bob@example.com"]  # one character: anywhere, as before
+    assert emails("zzzz") == []
+    db.session.delete(db.session.get(SyncRun, run.id))  # its events go, and their index rows
+    db.session.commit()
+    assert found(EVENTS, "thinkific") == []
+
+
+def test_the_activity_search(client, admin, make):
+    make.group("Condor Crew")
+    make.team("Vulture Team")
+    html = client.get("/admin/activity/", query_string={"q": "CONDOR"}, headers=HTMX).text
+    assert "Condor Crew" in html
+    assert "Vulture Team" not in html
+
+
+# --- the plans: an index, never a scan of the table ---------------------------------------------
+
+
+@contextmanager
+def captured():
+    seen: list[tuple[str, object]] = []
+
+    def record(_conn, _cursor, statement, parameters, *_args):
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+
+def plan(statement: str, parameters) -> str:
+    """The plan of a statement as the app sent it."""
+    prefix = "EXPLAIN " if db.engine.dialect.name == "postgresql" else "EXPLAIN QUERY PLAN "
+    with db.engine.connect() as connection:
+        rows = connection.exec_driver_sql(prefix + statement, parameters).fetchall()
+    return "\n".join(" ".join(str(part) for part in row) for row in rows)
+
+
+CROWD = 3000
+
+
+@pytest.fixture
+def crowd(app):
+    """Enough rows (and fresh statistics) that a scan costs more than the index."""
+    now = utcnow()
+    rows = range(1, CROWD + 1)
+    db.session.execute(insert(Group), [{"name": f"G {n}", "name_key": f"g {n}"} for n in rows])
+    db.session.execute(insert(Team), [{"name": f"T {n}", "name_key": f"t {n}"} for n in rows])
+    db.session.execute(insert(User), [{"email": f"u{n}@example.com"} for n in rows])
+    db.session.execute(
+        insert(Activity),
+        [{"at": now, "kind": "group_created", "object_name": f"G {n}"} for n in rows],
+    )
+    run = SyncRun(trigger=RunTrigger.MANUAL, state=RunState.SUCCEEDED)
+    db.session.add(run)
+    db.session.flush()
+    events = [{"run_id": run.id, "email": f"u{n}@example.com", "action": "add_remote",
+               "outcome": EventOutcome.APPLIED, "reason": "added"} for n in rows]  # fmt: skip
+    db.session.execute(insert(SyncEvent), events)
+    db.session.commit()
+    # as autovacuum keeps a live database: a GIN index's cost is only known once vacuumed
+    autocommit = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    with autocommit as connection:
+        postgresql = connection.dialect.name == "postgresql"
+        connection.exec_driver_sql("VACUUM ANALYZE" if postgresql else "ANALYZE")
+    return run
+
+
+INDEXED = [  # a page's search, the table it searches, and the index PostgreSQL must use
+    ("/admin/groups/?q=kestrel", GROUPS, "ix_groups_name_key_trgm"),
+    ("/admin/users/?q=kestrel", USERS, "ix_users_search_trgm"),
+    ("/admin/teams/?q=kestrel", TEAMS, "ix_teams_name_key_trgm"),
+    ("/admin/activity/?q=kestrel", ACTIVITIES, "ix_activities_search_trgm"),
+]
+
+
+@pytest.mark.parametrize(("url", "searched", "index"), INDEXED)
+def test_a_search_reads_its_index(client, admin, crowd, url, searched, index):
+    with captured() as seen:
+        assert client.get(url, headers=HTMX).status_code == 200
+    searches = [(s, p) for s, p in seen if "ILIKE" in s.upper() or "_trgm MATCH" in s]
+    assert searches, "the page sent no search"
+    for statement, parameters in searches:
+        shown = plan(statement, parameters)
+        if db.engine.dialect.name == "postgresql":
+            assert f"Bitmap Index Scan on {index}" in shown, shown
+            assert "Seq Scan on" not in shown, shown
+        else:
+            assert "VIRTUAL TABLE INDEX" in shown, shown
+            assert searched.fts in shown, shown
+            assert f"SCAN {searched.table}\n" not in shown + "\n", shown
+
+
+def test_a_runs_event_search_reads_its_indexes(client, admin, crowd):
+    with captured() as seen:
+        client.get(f"/admin/sync-runs/{crowd.id}?q=kestrel", headers=HTMX)
+    searches = [(s, p) for s, p in seen if "ILIKE" in s.upper() or "_trgm MATCH" in s]
+    assert searches
+    for statement, parameters in searches:
+        shown = plan(statement, parameters)
+        if db.engine.dialect.name == "postgresql":
+            assert "ix_sync_events_search_trgm" in shown
+            assert "ix_groups_name_key_trgm" in shown
+            assert "Seq Scan on sync_events" not in shown, shown
+        else:
+            assert "sync_events_trgm" in shown, shown
+            assert "groups_trgm" in shown, shown
+            assert "SCAN sync_events\n" not in shown + "\n", shown
+
+
+def test_group_rows_are_found_by_the_group_search_alone(make):
+    make.group("Kestrel")
+    assert found(GROUPS, "KESTREL") == [db.session.scalar(select(Group.id))]
+
+
+def test_a_short_search_counts_only_past_the_page(client, admin, make):
+    """One or two characters cannot use the index: the list is read in order for a page, and
+    its matches are counted only past that page, not up to a thousand."""
+    for number in range(52):
+        make.user(f"zq{number:02d}@example.com")
+    html = client.get("/admin/users/", query_string={"q": "ZQ"}, headers=HTMX).text
+    assert "of 51+ users" in html
+    html = client.get("/admin/users/", query_string={"q": "zq5"}, headers=HTMX).text
+    assert "2 users whose" in html  # three characters: the index, counted exactly
