@@ -1,7 +1,7 @@
 """list counts and search: stored groups per user and users per team; every list's search indexed
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06 05:45:00
 
 Indexes for a run's events filtered by outcome or action, and for the access endings and plans
@@ -25,8 +25,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0010"
-down_revision = "0009"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
