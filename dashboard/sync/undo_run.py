@@ -16,7 +16,7 @@ from __future__ import annotations
 import copy
 
 from ..access.apply import AccessApply
-from ..access.loading import AccessView, Scope, load_courses, load_records, load_users
+from ..access.loading import AccessView, Scope, load_courses, load_users_and_records
 from ..access.step import ACCESS_LOCK, LOCK_WAIT, AccessRequest, needs_approval
 from ..database import end_transaction
 from ..extensions import db
@@ -152,8 +152,8 @@ def undo_access(ctx: RunContext, lines: list[Line], approved: frozenset[str]) ->
 
 def _undo_access_locked(ctx: RunContext, lines: list[Line], approved: frozenset[str]) -> None:
     ids = {line.user_id for line in lines if line.user_id is not None}
-    records = load_records(ids)
-    view = AccessView(Scope.users(ids), {}, {}, load_users(ids), load_courses(), records)
+    users, records = load_users_and_records(ids)
+    view = AccessView(Scope.users(ids), {}, {}, users, load_courses(), records)
     wanted = [record.thinkific_id for record in records.values() if record.thinkific_id]
     end_transaction()
     found = read_enrollments(ctx.client, wanted)
