@@ -15,7 +15,7 @@ from datetime import timedelta
 from dashboard.access.service import answer_endings, request_for, waiting_endings
 from dashboard.extensions import db
 from dashboard.models import Account, Group, RunTrigger, SyncRun, SyncState, User
-from dashboard.sync import runs
+from dashboard.runs import lifecycle as runs
 from dashboard.sync.service import answer_paused, decision_of, paused_plan
 
 from .connection import queue

@@ -20,6 +20,6 @@ bp = Blueprint("access", __name__, url_prefix="/admin/access")
 def blueprint() -> Blueprint:
     """The blueprint with its routes. Importing the views registers them; that happens when the
     app is created, so importing any other module of this package does not import every screen."""
-    from . import views  # noqa: F401
+    from ..web import access  # noqa: F401
 
     return bp

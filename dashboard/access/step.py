@@ -18,7 +18,7 @@ from sqlalchemy import update
 from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, SyncEvent, utcnow
-from ..sync import progress
+from ..runs import notes as progress
 from ..sync.group_sync import RunContext
 from ..sync.words import count
 from ..thinkific.errors import ThinkificError

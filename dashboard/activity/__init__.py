@@ -25,6 +25,6 @@ __all__ = [
 
 def blueprint() -> Blueprint:
     """The blueprint with its routes (importing the views registers them)."""
-    from . import views  # noqa: F401
+    from ..web import activity  # noqa: F401
 
     return bp

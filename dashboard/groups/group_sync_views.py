@@ -13,12 +13,12 @@ from .. import htmx
 from ..models import Group, SyncMode
 from ..plurals import count
 from ..preview_allowance import PreviewRefused, spend_preview
+from ..runs import lifecycle as runs
+from ..runs.starting import StartFailed, start
 from ..settings.connection import explain
-from ..sync import runs
 from ..sync.planner import ACTION_ORDER, summary_words
 from ..sync.service import GroupPreview, preview_group
 from ..sync_runs.live import recover_now_and_then
-from ..sync_runs.starting import StartFailed, start
 from ..templating import stamp
 from ..thinkific.errors import ThinkificError
 from . import bp

@@ -27,8 +27,8 @@ from ..models import (
     SyncState,
     User,
 )
+from ..runs import lifecycle as runs
 from ..settings.connection import AdminLink, admin_groups_link
-from ..sync import runs
 from ..sync.service import Progress, latest_run, paused_plan, run_progress
 from ..sync.store import MANUAL_REMOVAL
 

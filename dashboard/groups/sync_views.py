@@ -23,11 +23,11 @@ from .. import htmx
 from ..extensions import db
 from ..models import Group, RunState, RunTrigger, SyncRun
 from ..plurals import count
-from ..sync import runs
+from ..runs import lifecycle as runs
+from ..runs.starting import Started, StartFailed, start_all, start_wanted
 from ..sync.service import latest_run
 from ..sync_runs.live import live_progress, poll_interval, recover_now_and_then, sync_trigger
 from ..sync_runs.queries import groups_waiting
-from ..sync_runs.starting import Started, StartFailed, start_all, start_wanted
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS

@@ -20,14 +20,14 @@ from sqlalchemy import update
 from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, Group, SyncEvent, SyncRun, SyncState, utcnow
+from ..runs.lifecycle import interrupted
+from ..runs.locks import Heartbeat
 from ..thinkific.errors import ThinkificError
 from ..thinkific.pagination import PAGE_SIZE
 from . import store
 from .apply import GroupApply, Tally
-from .locks import Heartbeat
 from .planner import Action, Plan, plan_group
 from .reading import GroupView, ReadFailed, load_links, load_local_side, read_remote_side
-from .runs import interrupted
 from .words import count
 
 AWAITING_APPROVAL = tuple(action.value for action in Action)

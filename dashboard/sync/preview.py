@@ -21,11 +21,11 @@ from ..database import end_transaction
 from ..extensions import db
 from ..models import Group, SyncMode, utcnow
 from ..thinkific.errors import ThinkificError
+from ..thinkific.remote import thinkific_client
 from . import budget
 from .discovery import GroupStep, local_groups, plan_discovery
 from .planner import Plan, plan_group
 from .reading import GroupView, ReadFailed, load_local_side, read_remote_side
-from .remote import thinkific_client
 
 
 @dataclass

@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from flask import current_app
 from sqlalchemy import func, select
 
+from jobs import runner
+
 from .. import activity
 from ..extensions import db
 from ..models import (
@@ -23,7 +25,9 @@ from ..models import (
     SyncEvent,
     SyncRun,
 )
-from . import budget, progress, runner, runs
+from ..runs import lifecycle as runs
+from ..runs import notes as progress
+from . import budget
 from .group_sync import AWAITING_APPROVAL, Decision
 from .planner import Action
 from .preview import GroupPreview, RunPreview, preview_all, preview_group

@@ -17,7 +17,7 @@ from __future__ import annotations
 from flask import current_app
 
 from ..redis_client import get_redis
-from ..sync import runs
+from ..runs import lifecycle as runs
 from ..sync.service import Progress, run_progress
 
 DEFAULT_POLL_SECONDS = 2.0

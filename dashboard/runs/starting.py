@@ -22,7 +22,8 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import Account, RunState, SyncRun, utcnow
 from ..redis_client import get_redis
-from ..sync import locks, runs
+from . import lifecycle as runs
+from . import locks
 
 WANTED = "sync:wanted:all"  # an admin pressed Sync Groups while the last run was being checked
 

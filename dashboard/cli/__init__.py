@@ -5,13 +5,13 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
-from .accounts import AccountError, upsert_account
-from .activity.cli import activity_cli
-from .demo.commands import seed_demo
-from .extensions import db
-from .models import Role
-from .sync.cli import sync_cli
-from .thinkific.cli import thinkific_emulator
+from ..accounts import AccountError, upsert_account
+from ..demo.commands import seed_demo
+from ..extensions import db
+from ..models import Role
+from ..thinkific.cli import thinkific_emulator
+from .activity import activity_cli
+from .sync import sync_cli
 
 
 def init_app(app: Flask) -> None:
@@ -78,7 +78,7 @@ def ensure_admin() -> None:
 @click.option("--address", help="Also unlock this client address (IP) of the sign-in page.")
 def unlock_account(email: str, address: str | None) -> None:
     """End the sign-in lock-out of EMAIL (and of an address) and forget its failed sign-ins."""
-    from .auth.throttle import Target, throttle
+    from ..auth.throttle import Target, throttle
 
     targets = [Target("account", email.strip().lower())]
     if address:

@@ -7,16 +7,16 @@ from flask import flash, render_template, url_for
 from flask_login import current_user
 
 from .. import htmx
+from ..access import bp
+from ..access.loading import Scope
+from ..access.preview import AccessPreview, preview_access
+from ..access.service import NoAccessPlanWaiting, paused_access
 from ..models import RunTrigger
 from ..plurals import count
 from ..preview_allowance import PreviewRefused, spend_preview
+from ..runs.starting import StartFailed, start
 from ..sync import service as sync  # a module: the sync engine imports this package too
-from ..sync.remote import thinkific_client
-from ..sync_runs.starting import StartFailed, start
-from . import bp
-from .loading import Scope
-from .preview import AccessPreview, preview_access
-from .service import NoAccessPlanWaiting, paused_access
+from ..thinkific.remote import thinkific_client
 
 PAGE = "access/index.html"
 

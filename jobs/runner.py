@@ -15,11 +15,11 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from ..access.loading import Scope, describe_users
-from ..access.step import AccessRequest, refresh_courses_step, sync_access
-from ..database import end_transaction
-from ..extensions import db
-from ..models import (
+from dashboard.access.loading import Scope, describe_users
+from dashboard.access.step import AccessRequest, refresh_courses_step, sync_access
+from dashboard.database import end_transaction
+from dashboard.extensions import db
+from dashboard.models import (
     EventOutcome,
     Group,
     RunState,
@@ -29,12 +29,15 @@ from ..models import (
     SyncState,
     utcnow,
 )
-from ..thinkific.errors import ThinkificError
-from . import budget, locks, progress, runs
-from .discovery import Step, apply_step, local_groups, plan_discovery
-from .group_sync import Decision, RunContext, fail_group, record, sync_group
-from .remote import thinkific_client
-from .runs import ACTIVE, queue_groups
+from dashboard.runs import lifecycle as runs
+from dashboard.runs import locks
+from dashboard.runs import notes as progress
+from dashboard.runs.lifecycle import ACTIVE, queue_groups
+from dashboard.sync import budget
+from dashboard.sync.discovery import Step, apply_step, local_groups, plan_discovery
+from dashboard.sync.group_sync import Decision, RunContext, fail_group, record, sync_group
+from dashboard.thinkific.errors import ThinkificError
+from dashboard.thinkific.remote import thinkific_client
 
 STEP_COUNTS = {Step.IMPORT: "groups_imported", Step.CREATE: "groups_created"}
 

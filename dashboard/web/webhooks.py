@@ -3,9 +3,9 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 
 from ..extensions import csrf
-from . import bp
-from .envelope import MAX_BODY_BYTES, WebhookRejected, parse_envelope, verify_signature
-from .service import record_delivery
+from ..webhooks import bp
+from ..webhooks.envelope import MAX_BODY_BYTES, WebhookRejected, parse_envelope, verify_signature
+from ..webhooks.service import record_delivery
 
 TOO_LARGE = f"The body is larger than a webhook may be ({MAX_BODY_BYTES // 1024} KB)."
 

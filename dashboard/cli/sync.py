@@ -15,8 +15,8 @@ from ..extensions import db
 from ..groups.service import find_group_by_name
 from ..models import EventOutcome, Group, RunState, RunTrigger, SyncEvent, SyncRun
 from ..plurals import count
-from .preview import GroupPreview, RunPreview, preview_all, preview_group
-from .service import SyncBusy, run_in_foreground
+from ..sync.preview import GroupPreview, RunPreview, preview_all, preview_group
+from ..sync.service import SyncBusy, run_in_foreground
 
 sync_cli = AppGroup("sync", help="Sync groups with Thinkific.")
 SHOWN = 200  # events printed in full; beyond that only problems are listed

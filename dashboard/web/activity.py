@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import Response, render_template, request, stream_with_context
 
 from .. import htmx
+from ..activity import bp, kinds, queries, words
+from ..activity.queries import ActivityFilters
 from ..auth.access import require_admin
-from . import bp, export, kinds, queries, words
-from .queries import ActivityFilters
+from . import activity_export as export
 
 PAGE = "activity/index.html"
 

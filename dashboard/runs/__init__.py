@@ -1,0 +1,1 @@
+"""The run lifecycle: beginning a run, its progress, its liveness, and reaping dead runs."""
