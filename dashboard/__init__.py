@@ -50,17 +50,17 @@ def register_extensions(app: Flask) -> None:
     security_headers.init_app(app)
 
 
-BLUEPRINTS = (  # one package per screen or door, each exposing `bp` and `blueprint()`
+BLUEPRINTS = (  # one module per screen or door, each exposing `bp` and `blueprint()`
     "auth",
     "health",
     "groups",
     "teams",
     "users",
-    "access",
-    "webhooks",
+    "web.access",
+    "web.webhooks",
     "sync_runs",
     "settings",
-    "activity",
+    "web.activity",
 )
 
 

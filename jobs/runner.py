@@ -1,7 +1,11 @@
 """A sync run from start to finish: discovery, then each group, progress written as it goes.
 
-`execute(run_id)` is what the RQ jobs and `flask sync run` call. It may be called again for
-the same run (a re-delivered job): a finished run is left alone, an unfinished one continues.
+A run drives both engines: the group sync (`dashboard.sync`) and then course access
+(`dashboard.access`), handing the access step the scope the groups covered; neither engine
+imports the other. `execute(run_id)` is what the RQ jobs call; `run_in_foreground` begins a
+run and executes it in the calling process (`flask sync run`, the clock's poll). `execute` may
+be called again for the same run (a re-delivered job): a finished run is left alone, an
+unfinished one continues.
 Whatever happens, the run ends in a final state and releases its claim (`finally`). Every
 Thinkific call is made with the session's transaction ended: what came before it is committed.
 """
@@ -16,10 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from dashboard.access.loading import Scope, describe_users
+from dashboard.access.reading import poll_cost as access_poll_cost
 from dashboard.access.step import AccessRequest, refresh_courses_step, sync_access
 from dashboard.database import end_transaction
 from dashboard.extensions import db
 from dashboard.models import (
+    Account,
     EventOutcome,
     Group,
     RunState,
@@ -32,14 +38,31 @@ from dashboard.models import (
 from dashboard.runs import lifecycle as runs
 from dashboard.runs import locks
 from dashboard.runs import notes as progress
-from dashboard.runs.lifecycle import ACTIVE, queue_groups
+from dashboard.runs.context import RunContext
+from dashboard.runs.lifecycle import ACTIVE, SyncBusy, queue_groups
+from dashboard.runs.starting import RunScope, begin
 from dashboard.sync import budget
 from dashboard.sync.discovery import Step, apply_step, local_groups, plan_discovery
-from dashboard.sync.group_sync import Decision, RunContext, fail_group, record, sync_group
+from dashboard.sync.group_sync import Decision, fail_group, record, sync_group
 from dashboard.thinkific.errors import ThinkificError
 from dashboard.thinkific.remote import thinkific_client
 
 STEP_COUNTS = {Step.IMPORT: "groups_imported", Step.CREATE: "groups_created"}
+
+
+def run_in_foreground(
+    group: Group | None = None,
+    trigger: RunTrigger = RunTrigger.CLI,
+    by: Account | None = None,
+    decision: Decision | None = None,
+    job_id: str | None = None,
+) -> SyncRun:
+    """Run a sync in this process (the CLI, the clock's poll job); raises SyncBusy when a
+    live run already owns the scope."""
+    started = begin(RunScope(group), trigger, by, lambda run: job_id)
+    if not started.new:
+        raise SyncBusy(started.run)
+    return execute(started.run.id, decision)
 
 
 class RunFailed(Exception):
@@ -185,7 +208,7 @@ def groups_to_sync(trigger: RunTrigger, excluded: set[int]) -> list[int]:
     candidates = budget.candidates(excluded)
     if trigger == RunTrigger.SCHEDULE:
         poll = budget.poll_budget(current_app.config)
-        candidates = budget.choose(candidates, poll, budget.fixed_cost())
+        candidates = budget.choose(candidates, poll, budget.fixed_cost(access_poll_cost()))
     return [c.id for c in candidates if runs.live_run(c.id) is None]
 
 
@@ -238,5 +261,5 @@ def end(run: SyncRun, state: RunState, error: str | None = None, interrupted=Fal
     if error:
         run.error = error
     if interrupted or state == RunState.FAILED:
-        runs.recover_stale()
+        runs.free_groups()
     db.session.commit()

@@ -10,10 +10,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from rq.cron import CronScheduler
 
+from dashboard.access.reading import poll_cost as access_poll_cost
 from dashboard.redis_client import get_redis
+from dashboard.sync import budget
 
 from . import housekeeping, sync
 from .enqueue import ALL_TIMEOUT, SYNC_QUEUE
@@ -63,3 +65,9 @@ def run_clock(app: Flask) -> None:
     """Enqueue the periodic jobs until SIGTERM/SIGINT (the `clock` process)."""
     with app.app_context():
         build_scheduler(app).start()
+
+
+def coverage(config: Mapping[str, Any] | None = None) -> budget.Coverage:
+    """How the poll fits the request budget (the Settings page): the period in which every
+    synced group is read, course access counted in each poll (`config`: the app's)."""
+    return budget.coverage(config or current_app.config, access_poll_cost())

@@ -22,8 +22,9 @@ from sqlalchemy import delete, select, update
 from ..database import end_transaction
 from ..extensions import db
 from ..models import AccessEnrollment, EventOutcome, SyncEvent, User
-from ..sync.apply import PLACEHOLDER_LAST_NAME, Tally
+from ..runs.context import Tally
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
+from ..thinkific.resources import PLACEHOLDER_LAST_NAME
 from .loading import CHUNK, AccessView
 from .planner import AccessAction, AccessChange, AccessPlan, Held
 from .reading import Fix, Remote

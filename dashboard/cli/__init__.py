@@ -5,7 +5,11 @@ from __future__ import annotations
 import click
 from flask import Flask, current_app
 
+from jobs.schedule import run_clock
+from jobs.worker import run_worker
+
 from ..accounts import AccountError, upsert_account
+from ..auth.throttle import Target, throttle
 from ..demo.commands import seed_demo
 from ..extensions import db
 from ..models import Role
@@ -30,16 +34,12 @@ def init_app(app: Flask) -> None:
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 def worker(burst: bool) -> None:
     """Run an RQ worker for the dashboard's queues."""
-    from jobs.worker import run_worker
-
     run_worker(current_app._get_current_object(), burst=burst)
 
 
 @click.command("clock")
 def clock() -> None:
     """Run RQ's cron: enqueue the Thinkific poll every SYNC_INTERVAL_MINUTES."""
-    from jobs.schedule import run_clock
-
     run_clock(current_app._get_current_object())
 
 
@@ -78,8 +78,6 @@ def ensure_admin() -> None:
 @click.option("--address", help="Also unlock this client address (IP) of the sign-in page.")
 def unlock_account(email: str, address: str | None) -> None:
     """End the sign-in lock-out of EMAIL (and of an address) and forget its failed sign-ins."""
-    from ..auth.throttle import Target, throttle
-
     targets = [Target("account", email.strip().lower())]
     if address:
         targets.append(Target("address", address.strip()))

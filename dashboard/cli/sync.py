@@ -10,13 +10,15 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from jobs.preview import GroupPreview, RunPreview, preview_all, preview_group
+from jobs.runner import run_in_foreground
+
 from ..access.preview import AccessPreview
 from ..extensions import db
 from ..groups.service import find_group_by_name
 from ..models import EventOutcome, Group, RunState, RunTrigger, SyncEvent, SyncRun
 from ..plurals import count
-from ..sync.preview import GroupPreview, RunPreview, preview_all, preview_group
-from ..sync.service import SyncBusy, run_in_foreground
+from ..runs.lifecycle import SyncBusy
 
 sync_cli = AppGroup("sync", help="Sync groups with Thinkific.")
 SHOWN = 200  # events printed in full; beyond that only problems are listed

@@ -47,6 +47,10 @@ def find_group_by_name(name: str) -> Group | None:
     return db.session.scalar(select(Group).filter_by(name_key=name_key(name)))
 
 
+def find_team_by_name(name: str) -> Team | None:
+    return db.session.scalar(select(Team).filter_by(name_key=name_key(name)))
+
+
 def create_group(name: str, description: str = "") -> Group:
     name = clean_name(name)
     if find_group_by_name(name):
@@ -249,13 +253,6 @@ def remove_member(group: Group, user: User, source: MemberSource) -> None:
     _members_changed(group, source)
     before = {"email": user.email}
     activity.record(activity.Kind.MEMBER_REMOVED, group, before=before, also=user)
-
-
-def recount_members(group: Group) -> None:
-    """Set the stored member count from the rows (after bulk writes)."""
-    count = select(func.count()).where(Membership.group_id == group.id).scalar_subquery()
-    db.session.execute(update(Group).where(Group.id == group.id).values(users_count=count))
-    db.session.expire(group, ["users_count"])
 
 
 def _members_changed(group: Group, source: MemberSource) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask import current_app, render_template
 from redis.exceptions import RedisError
 
+from jobs.schedule import coverage
+
 from .. import htmx
 from ..redis_client import get_redis
-from ..sync.service import coverage
 from ..thinkific.budget import SharedBudget
 from ..thinkific.client import site_key
 from . import bp

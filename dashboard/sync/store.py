@@ -1,7 +1,7 @@
 """The sync's writes to the database, in bulk, for one group at a time.
 
 Membership writes keep the group's stored `users_count` right in the same transaction
-(`service.recount_members`), and pulled members are marked `source=thinkific`, which is what
+(`recount_members`), and pulled members are marked `source=thinkific`, which is what
 keeps them from counting as dashboard changes (no echo). Nothing here deletes a User, a Team
 or a Group. Callers commit.
 """
@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..groups.service import recount_members
 from ..models import (
     Group,
     ManualAction,
@@ -25,7 +24,8 @@ from ..models import (
     SyncRunGroup,
     User,
 )
-from .reading import GroupView, UserRef
+from ..runs.context import UserRef
+from .reading import GroupView
 
 NAME_MAX = 100
 
@@ -155,3 +155,10 @@ def _learn_users(view: GroupView, emails: list[str]) -> None:
     )
     for row in rows:
         view.users[row.email] = UserRef(*row)
+
+
+def recount_members(group: Group) -> None:
+    """Set the stored member count from the rows (after bulk writes)."""
+    count = select(func.count()).where(Membership.group_id == group.id).scalar_subquery()
+    db.session.execute(update(Group).where(Group.id == group.id).values(users_count=count))
+    db.session.expire(group, ["users_count"])
