@@ -50,7 +50,7 @@ from dashboard.models import (  # noqa: E402
     name_key,
 )
 from dashboard.redis_client import get_redis  # noqa: E402
-from dashboard.sync_runs.live import RECOVER_KEY  # noqa: E402
+from dashboard.runs.progress import RECOVER_KEY  # noqa: E402
 
 GROUPS, RUNS, EVENTS = 10_000, 2_000, 100_000
 PASSWORD = "benchmark password"

@@ -30,9 +30,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_commands(app)
+    register_listeners()
     if app.config.get("PROXY_COUNT"):  # the client's address from X-Forwarded-For
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_COUNT"])
     return app
+
+
+def register_listeners() -> None:
+    """Notifications hear the runs' signals in every process: web, worker, clock."""
+    from jobs import notification_events
+
+    notification_events.listen()
 
 
 def register_extensions(app: Flask) -> None:
@@ -50,18 +58,18 @@ def register_extensions(app: Flask) -> None:
     security_headers.init_app(app)
 
 
-BLUEPRINTS = (  # one package per screen or door, each exposing `bp` and `blueprint()`
+BLUEPRINTS = (  # one module per screen or door, each exposing `bp` and `blueprint()`
     "auth",
     "health",
     "groups",
     "teams",
     "users",
-    "access",
-    "webhooks",
+    "web.access",
+    "web.webhooks",
     "sync_runs",
     "settings",
-    "activity",
-    "notifications",
+    "web.activity",
+    "web.notifications",
 )
 
 

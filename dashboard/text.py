@@ -1,8 +1,10 @@
-"""Text that people type: what is invisible in it, and how to repeat it back safely."""
+"""Text that people type (what is invisible in it, how to repeat it back safely), and moments
+said in words."""
 
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 
 # Embeddings, overrides and isolates: they can make a name display as something else.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -24,3 +26,8 @@ def echo(raw: str) -> str:
     """A user's value, made safe and short to repeat in a message (templates escape it too)."""
     text = strip_controls(raw)
     return text if len(text) <= ECHO_MAX else text[: ECHO_MAX - 1] + "…"
+
+
+def when(moment: datetime | None) -> str:
+    """A moment in reasons: minute precision, UTC, or 'at an unknown time'."""
+    return f"on {moment:%Y-%m-%d %H:%M} UTC" if moment else "at an unknown time"

@@ -19,7 +19,6 @@ from dashboard.database import end_transaction
 from dashboard.extensions import db
 from dashboard.models import NotificationDelivery, NotificationDigest, utcnow
 from dashboard.notifications import channels, digests
-from dashboard.notifications.events import open_manual_actions
 from dashboard.notifications.kinds import Kind
 from dashboard.notifications.sending import DeliveryFailed, send_chat, send_email
 from dashboard.redis_client import get_redis
@@ -104,22 +103,6 @@ def deliver(delivery_id: int) -> str:
         row.sent_at, row.last_error = utcnow(), None
         db.session.commit()
         return f"sent by {channel}"
-    finally:
-        db.session.remove()
-
-
-def check_manual_actions() -> str:
-    """The clock's daily job: manual actions open too long, and any digest or delivery left
-    unqueued (e.g. Redis was down when its event was recorded or its digest made)."""
-    try:
-        added = open_manual_actions()
-        for kind in digests.kinds_waiting():
-            schedule_digest(kind)
-        stranded = digests.stranded_deliveries()
-        end_transaction()
-        for delivery_id in stranded:
-            enqueue_delivery(delivery_id)
-        return f"{added} manual actions open too long"
     finally:
         db.session.remove()
 

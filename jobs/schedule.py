@@ -10,12 +10,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from rq.cron import CronScheduler
 
+from dashboard.access.reading import poll_cost as access_poll_cost
 from dashboard.redis_client import get_redis
+from dashboard.sync import budget
 
-from . import housekeeping, notifications, sync
+from . import housekeeping, notification_events, notifications, sync
 from .enqueue import ALL_TIMEOUT, SYNC_QUEUE
 
 
@@ -45,7 +47,7 @@ SCHEDULE = (
     ),
     Periodic(
         name="notify-open-manual-actions",
-        func=notifications.check_manual_actions,
+        func=notification_events.check_manual_actions,
         queue=notifications.NOTIFY_QUEUE,
         every=lambda config: 24 * 3600,
         timeout=600,
@@ -70,3 +72,9 @@ def run_clock(app: Flask) -> None:
     """Enqueue the periodic jobs until SIGTERM/SIGINT (the `clock` process)."""
     with app.app_context():
         build_scheduler(app).start()
+
+
+def coverage(config: Mapping[str, Any] | None = None) -> budget.Coverage:
+    """How the poll fits the request budget (the Settings page): the period in which every
+    synced group is read, course access counted in each poll (`config`: the app's)."""
+    return budget.coverage(config or current_app.config, access_poll_cost())

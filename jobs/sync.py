@@ -9,9 +9,11 @@ from rq import get_current_job
 from dashboard.access.step import AccessRequest
 from dashboard.extensions import db
 from dashboard.models import RunTrigger
-from dashboard.sync import runner
+from dashboard.runs.lifecycle import SyncBusy
 from dashboard.sync.group_sync import Decision
-from dashboard.sync.service import SyncBusy, run_in_foreground
+
+from . import runner
+from .runner import run_in_foreground
 
 
 def sync_all(run_id: int) -> str:

@@ -14,11 +14,20 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
+from flask import current_app
 from sqlalchemy import select
 
 from dashboard.extensions import db
 from dashboard.models import RunState, RunTrigger, User, WebhookDelivery
 from dashboard.redis_client import get_redis
+from dashboard.webhooks.envelope import Envelope
+from dashboard.webhooks.service import (
+    apply_delivery,
+    groups_to_sync,
+    has_access_to_refresh,
+    record_delivery,
+    still_synced,
+)
 
 from .connection import queue
 from .enqueue import WEBHOOK_QUEUE, schedule_webhook_follow_up, start_access_sync, start_group_sync
@@ -31,14 +40,20 @@ LONGEST_WAIT = 12  # windows: a burst that never pauses is still followed up thi
 BUSY_RETRY = 1  # seconds at least before a group whose run was under way is looked at again
 
 
+def receive(envelope: Envelope) -> str:
+    """Record a delivery once and queue its work; returns queued, ignored or duplicate."""
+    status = record_delivery(envelope)
+    if status == "queued":
+        enqueue_delivery(envelope.id)
+    return status
+
+
 def enqueue_delivery(delivery_id: str) -> None:
     queue(WEBHOOK_QUEUE).enqueue(process_delivery, delivery_id, job_id=f"webhook-{delivery_id}")
 
 
 def process_delivery(delivery_id: str) -> str | None:
     """Refresh the user a delivery names; a delivery already processed is left alone."""
-    from dashboard.webhooks.service import apply_delivery
-
     delivery = db.session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.processed_at is not None:
         return None
@@ -51,8 +66,6 @@ def process_delivery(delivery_id: str) -> str | None:
 def gather(user: User) -> None:
     """Add the user's synced groups and access to the pending follow-up, and make sure one is
     scheduled (at once when the window is 0)."""
-    from dashboard.webhooks.service import groups_to_sync, has_access_to_refresh
-
     group_ids = [group.id for group in groups_to_sync(user)]
     user_ids = [user.id] if has_access_to_refresh(user) else []
     db.session.rollback()  # the reads' transaction ends before Redis is called
@@ -84,8 +97,6 @@ def follow_up() -> None:
 
 
 def start_runs(group_ids: Iterable[int], user_ids: Iterable[int]) -> None:
-    from dashboard.webhooks.service import still_synced
-
     busy = []
     for group in still_synced(group_ids):
         run = start_group_sync(group, RunTrigger.WEBHOOK)
@@ -139,6 +150,4 @@ def still_gathering(window: float) -> float:
 
 
 def coalesce_seconds() -> int:
-    from flask import current_app
-
     return current_app.config["WEBHOOK_COALESCE_SECONDS"]

@@ -24,7 +24,7 @@ from dashboard.models import (
     utcnow,
 )
 from dashboard.redis_client import get_redis
-from dashboard.sync_runs.live import RECOVER_KEY
+from dashboard.runs.progress import RECOVER_KEY
 from jobs.enqueue import SYNC_QUEUE, start_group_sync, start_sync_all
 from tests.fixtures.app import HTMX
 from tests.querycount import count_queries

@@ -21,7 +21,7 @@ from dashboard.models import (
     SyncState,
     utcnow,
 )
-from dashboard.sync import runner
+from jobs import runner
 from jobs.enqueue import start_group_sync
 from tests.fixtures.app import HTMX
 from tests.fixtures.thinkific import against_emulator

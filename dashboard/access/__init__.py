@@ -11,15 +11,3 @@ group's teams, and the sync keeps Thinkific's enrollments matching.
   do), `seats` (the seat rule in SQL), `service.paused_access()` (endings waiting for an
   admin); approve/reject and access-only runs start through `jobs.enqueue`.
 """
-
-from flask import Blueprint
-
-bp = Blueprint("access", __name__, url_prefix="/admin/access")
-
-
-def blueprint() -> Blueprint:
-    """The blueprint with its routes. Importing the views registers them; that happens when the
-    app is created, so importing any other module of this package does not import every screen."""
-    from . import views  # noqa: F401
-
-    return bp

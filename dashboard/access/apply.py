@@ -7,8 +7,7 @@ yet); then the batch's Thinkific calls are made, their database writes kept asid
 writes and an event per change are committed together in one short transaction. A job killed
 after a `POST /enrollments` therefore still finds the enrollment its own on the next run
 (`reading._is_ours`), instead of mistaking it for one made outside the dashboard; a user it
-created is found by email. Ending and extending are `PUT`s of the expiry: repeating one is
-harmless.
+created is found by email. Ending and extending are `PUT`s of the expiry: repeating is harmless.
 """
 
 from __future__ import annotations
@@ -22,8 +21,9 @@ from sqlalchemy import delete, select, update
 from ..database import end_transaction
 from ..extensions import db
 from ..models import AccessEnrollment, EventOutcome, SyncEvent, User
-from ..sync.apply import PLACEHOLDER_LAST_NAME, Tally
+from ..runs.context import Tally
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
+from ..thinkific.resources import PLACEHOLDER_LAST_NAME
 from .loading import CHUNK, AccessView
 from .planner import NO_END, AccessAction, AccessChange, AccessPlan, Held
 from .reading import Fix, Remote

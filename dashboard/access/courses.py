@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Course
-from ..sync.words import count
+from ..plurals import count
 
 
 def refresh_courses(client, now: datetime) -> str:

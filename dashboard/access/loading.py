@@ -16,8 +16,8 @@ from sqlalchemy import and_, exists, func, select
 
 from ..extensions import db
 from ..models import AccessEnrollment, Assignment, Course, Membership, Team, User, team_courses
-from ..sync.reading import UserRef
-from ..sync.words import count
+from ..plurals import count
+from ..runs.context import UserRef
 from .planner import AccessSnapshot, Held, Member, Terms
 
 CHUNK = 500  # ids per IN (...) query

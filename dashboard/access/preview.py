@@ -11,6 +11,7 @@ from ..models import utcnow
 from .loading import AccessView, Scope, load_view, records_per_course
 from .planner import AccessPlan, plan_access
 from .reading import AccessReadFailed, choose_reads, read_remote, reconcile
+from .step import needs_approval
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,6 @@ class AccessPreview:
     view: AccessView | None = field(default=None, repr=False)
 
     def needs_approval(self) -> bool:
-        from .step import needs_approval
-
         return self.plan is not None and needs_approval(self.plan)
 
     def rows(self) -> list[PlannedRow]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from ..sync.words import when
+from ..text import when
 
 if TYPE_CHECKING:
     from .planner import AccessAction, AccessSnapshot, Given, Held, Member, Seats, Terms

@@ -18,9 +18,9 @@ from sqlalchemy import update
 from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, SyncEvent, utcnow
-from ..sync import progress
-from ..sync.group_sync import RunContext
-from ..sync.words import count
+from ..plurals import count
+from ..runs import notes as progress
+from ..runs.context import RunContext
 from ..thinkific.errors import ThinkificError
 from .apply import AccessApply, note_plan, settle_records
 from .courses import refresh_courses

@@ -7,14 +7,13 @@ from flask_login import current_user
 
 from .. import account_sessions, activity
 from ..extensions import db
+from ..notifications.pages import account_context
 from ..plurals import count
 from . import bp
 from .forms import ChangePasswordForm
 
 
 def render_account(form: ChangePasswordForm, status: int = 200, notification_error=None):
-    from ..notifications.views import account_context
-
     lifetime = account_sessions.Lifetime.from_config(current_app.config)
     sessions = account_sessions.active_sessions(current_user, lifetime)
     page = render_template(

@@ -18,9 +18,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..models import Direction, Group, Team
-from ..teams.service import find_team_by_name
 from ..text import strip_controls
-from .service import NAME_MAX, find_group_by_name
+from .service import NAME_MAX, find_group_by_name, find_team_by_name
 
 DESCRIPTION_MAX = 2000
 BULK_MAX = 200  # groups ticked at once: a page of the table holds 50

@@ -7,18 +7,18 @@ from flask import flash, render_template, request
 from flask_login import current_user
 from redis.exceptions import RedisError
 
-from jobs.enqueue import NothingToDecide, approve_paused_plan, reject_paused_plan, start_group_sync
+from jobs.enqueue import NothingToDecide, begin_decision, begin_group_sync
+from jobs.preview import GroupPreview, preview_group
 
 from .. import htmx
 from ..models import Group, SyncMode
 from ..plurals import count
 from ..preview_allowance import PreviewRefused, spend_preview
+from ..runs import lifecycle as runs
+from ..runs.progress import reap_now_and_then
+from ..runs.starting import StartFailed
 from ..settings.connection import explain
-from ..sync import runs
 from ..sync.planner import ACTION_ORDER, summary_words
-from ..sync.service import GroupPreview, preview_group
-from ..sync_runs.live import recover_now_and_then
-from ..sync_runs.starting import StartFailed, start
 from ..templating import stamp
 from ..thinkific.errors import ThinkificError
 from . import bp
@@ -42,7 +42,7 @@ def sync_group(group_id: int):
     if problem:
         return htmx.refuse(problem, detail_url(group))
     try:
-        started = start(lambda: start_group_sync(group, by=current_user), current_user)
+        started = begin_group_sync(group, by=current_user)
     except StartFailed as error:
         return htmx.refuse(str(error), detail_url(group), status=503)
     if started.new:
@@ -67,7 +67,7 @@ def group_sync_status(group_id: int):
     what the sync changed: its actions and runs, its members, and its Thinkific id."""
     group = group_or_404(group_id)
     try:
-        recover_now_and_then()
+        reap_now_and_then()
         run_live = not is_live(group) and runs.live_run(group.id) is not None
     except RedisError:
         flash(REDIS_DOWN, "error")
@@ -133,10 +133,9 @@ def reject_plan(group_id: int):
 
 
 def _decide(group: Group, *, approve: bool):
-    decide = approve_paused_plan if approve else reject_paused_plan
     removals = group_sync_info(group).paused_removals
     try:
-        started = start(lambda: decide(group, current_user), current_user)
+        started = begin_decision(group, current_user, approve=approve)
     except NothingToDecide as error:
         return htmx.refuse(f"{error} It may have been decided meanwhile.", detail_url(group))
     except StartFailed as error:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select, update
 
-from .. import activity
+from .. import activity, counts
 from ..accounts import AccountError, normalize_email
 from ..editing import FormError
 from ..extensions import db
@@ -25,7 +25,6 @@ from ..models import (
     User,
     name_key,
 )
-from . import counts
 
 NAME_MAX = 255
 
@@ -46,6 +45,10 @@ def clean_name(name: str | None, *, kind: str = "group", max_length: int = NAME_
 
 def find_group_by_name(name: str) -> Group | None:
     return db.session.scalar(select(Group).filter_by(name_key=name_key(name)))
+
+
+def find_team_by_name(name: str) -> Team | None:
+    return db.session.scalar(select(Team).filter_by(name_key=name_key(name)))
 
 
 def create_group(name: str, description: str = "") -> Group:
@@ -253,14 +256,6 @@ def remove_member(group: Group, user: User, source: MemberSource) -> None:
     _members_changed(group, source, [user.id])
     before = {"email": user.email}
     activity.record(activity.Kind.MEMBER_REMOVED, group, before=before, also=user)
-
-
-def recount_members(group: Group, user_ids: list[int]) -> None:
-    """Set the stored counts from the rows after bulk writes of `user_ids` in the group."""
-    count = select(func.count()).where(Membership.group_id == group.id).scalar_subquery()
-    db.session.execute(update(Group).where(Group.id == group.id).values(users_count=count))
-    db.session.expire(group, ["users_count"])
-    counts.members_changed(group.id, user_ids)
 
 
 def _members_changed(group: Group, source: MemberSource, user_ids: list[int]) -> None:

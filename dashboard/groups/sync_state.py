@@ -27,9 +27,10 @@ from ..models import (
     SyncState,
     User,
 )
+from ..runs import lifecycle as runs
+from ..runs.progress import Progress, run_progress
 from ..settings.connection import AdminLink, admin_groups_link
-from ..sync import runs
-from ..sync.service import Progress, latest_run, paused_plan, run_progress
+from ..sync.service import latest_run, paused_plan
 from ..sync.store import MANUAL_REMOVAL
 
 LIVE_STATES = (SyncState.QUEUED, SyncState.SYNCING)

@@ -17,17 +17,18 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
-from jobs.enqueue import start_sync_all
+from jobs.enqueue import begin_sync_all
 
 from .. import htmx
 from ..extensions import db
 from ..models import Group, RunState, RunTrigger, SyncRun
 from ..plurals import count
-from ..sync import runs
+from ..runs import lifecycle as runs
+from ..runs.progress import live_progress, reap_now_and_then
+from ..runs.starting import Started, StartFailed, start_wanted
 from ..sync.service import latest_run
-from ..sync_runs.live import live_progress, poll_interval, recover_now_and_then, sync_trigger
+from ..sync_runs.live import poll_interval, sync_trigger
 from ..sync_runs.queries import groups_waiting
-from ..sync_runs.starting import Started, StartFailed, start_all, start_wanted
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
@@ -47,7 +48,7 @@ bp.add_app_template_global(sync_trigger, "sync_trigger")
 @bp.post("/sync")
 def sync_all():
     try:
-        started = start_all(lambda: start_sync_all(RunTrigger.MANUAL, current_user), current_user)
+        started = begin_sync_all(RunTrigger.MANUAL, current_user, check_silent=True)
     except StartFailed as error:
         return htmx.refuse(str(error), url_for("groups.index"), status=503)
     _say_started(started)
@@ -96,7 +97,7 @@ def sync_status():
 
 def _poll(run_id: int | None) -> tuple[BarState, SyncRun | None]:
     """The bar now, and the run this poll watched if it has just ended."""
-    recover_now_and_then()
+    reap_now_and_then()
     run = db.session.get(SyncRun, run_id) if run_id else None
     progress = live_progress(run) if run else None
     if progress is not None and progress.active:
@@ -111,7 +112,7 @@ def _poll(run_id: int | None) -> tuple[BarState, SyncRun | None]:
 def _start_wanted() -> SyncRun | None:
     """Start the sync pressed for while the last run was checked, once that run is dead."""
     try:
-        run = start_wanted(lambda by: start_sync_all(RunTrigger.MANUAL, by))
+        run = start_wanted(lambda by: begin_sync_all(RunTrigger.MANUAL, by))
     except StartFailed as error:
         flash(str(error), "error")
         return None

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import current_app, render_template
 from redis.exceptions import RedisError
 
+from jobs.schedule import coverage
+
 from .. import htmx
+from ..notifications.pages import settings_context as notifications_context
 from ..redis_client import get_redis
-from ..sync.service import coverage
 from ..thinkific.budget import SharedBudget
 from ..thinkific.client import site_key
 from . import bp
@@ -31,8 +33,6 @@ def test_connection():
 
 
 def settings_context(check: ConnectionCheck | None = None, notifications_form=None) -> dict:
-    from ..notifications.views import settings_context as notifications_context
-
     config = current_app.config
     return {"site": describe(config), "coverage": coverage(),
             "budget_left": budget_left(), "check": check, "test_timeout": TEST_TIMEOUT,

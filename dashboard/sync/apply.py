@@ -21,31 +21,15 @@ from sqlalchemy import select
 from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, Group, MemberSource, SyncEvent, User
+from ..runs.context import Tally
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
+from ..thinkific.resources import PLACEHOLDER_LAST_NAME
 from . import store
 from .planner import Action, Change, Plan
 from .reading import CHUNK, GroupView
 
 BATCH = 100
 MAX_FAILURES_IN_A_ROW = 3  # then Thinkific is in trouble: stop calling it for this group
-PLACEHOLDER_LAST_NAME = "-"  # Thinkific requires a last name; some dashboard users have none
-
-
-@dataclass
-class Tally:
-    """The run's counts, as SyncRun names them."""
-
-    groups_imported: int = 0
-    groups_created: int = 0
-    added_remote: int = 0
-    removed_remote: int = 0
-    added_local: int = 0
-    removed_local: int = 0
-    manual_actions: int = 0
-    access_granted: int = 0  # team access (dashboard.access): enrollments created,
-    access_changed: int = 0  # expiry moved (extended, given again, shortened),
-    access_ended: int = 0  # expired now
-    failures: int = 0
 
 
 @dataclass

@@ -17,7 +17,6 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from ..access.reading import poll_cost as access_poll_cost
 from ..extensions import db
 from ..models import Group, SyncMode, SyncState
 from ..thinkific.pagination import PAGE_SIZE
@@ -116,18 +115,18 @@ def discovery_cost(groups: int) -> int:
     return max(1, math.ceil(groups / PAGE_SIZE))
 
 
-def fixed_cost() -> int:
-    """Calls a poll makes whatever groups it reads: the groups list, and team access (the
-    courses list and the enrollments of the courses teams give)."""
-    return discovery_cost(group_total()) + access_poll_cost()
+def fixed_cost(access_calls: int) -> int:
+    """Calls a poll makes whatever groups it reads: the groups list, and team access
+    (`access_calls`: the courses list and the enrollments of the courses teams give)."""
+    return discovery_cost(group_total()) + access_calls
 
 
-def coverage(config: Mapping[str, Any]) -> Coverage:
+def coverage(config: Mapping[str, Any], access_calls: int) -> Coverage:
     """The real period in which every synced group is read, for the Settings page."""
     budget = poll_budget(config)
     groups = candidates()
     reads = sum(c.cost for c in groups)
-    discovery = fixed_cost()
+    discovery = fixed_cost(access_calls)
     per_poll = max(1, budget.poll_calls - discovery)
     polls = max(1, math.ceil(reads / per_poll))
     return Coverage(len(groups), reads + discovery, budget.poll_calls, budget.interval_minutes,

@@ -11,7 +11,7 @@ pending events for an admin to approve or reject).
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
@@ -19,16 +19,16 @@ from sqlalchemy import update
 
 from ..database import end_transaction
 from ..extensions import db
-from ..models import EventOutcome, Group, SyncEvent, SyncRun, SyncState, utcnow
-from ..notifications import group_paused as notify_group_paused
+from ..models import EventOutcome, Group, SyncEvent, SyncState, utcnow
+from ..runs import signals
+from ..runs.context import RunContext
+from ..runs.lifecycle import interrupted
 from ..thinkific.errors import ThinkificError
 from ..thinkific.pagination import PAGE_SIZE
 from . import store
-from .apply import GroupApply, Tally
-from .locks import Heartbeat
+from .apply import GroupApply
 from .planner import Action, Plan, plan_group
 from .reading import GroupView, ReadFailed, load_links, load_local_side, read_remote_side
-from .runs import interrupted
 from .words import count
 
 AWAITING_APPROVAL = tuple(action.value for action in Action)
@@ -42,33 +42,15 @@ class Decision:
     kept: frozenset[str] = frozenset()
 
 
-@dataclass
-class RunContext:
-    run: SyncRun
-    client: object
-    beat: Heartbeat
-    tally: Tally = field(default_factory=Tally)
-    groups_failed: int = 0
-    groups_paused: int = 0
-    problems: list[str] = field(default_factory=list)  # "group: what went wrong"
+def removals_mode() -> str:
+    return current_app.config.get("THINKIFIC_REMOVALS", "manual")
 
-    @property
-    def removals(self) -> str:
-        return current_app.config.get("THINKIFIC_REMOVALS", "manual")
 
-    def needs_approval(self, plan: Plan, decision: Decision, group: Group) -> bool:
-        limit = current_app.config.get("SYNC_REMOVAL_LIMIT", 10)
-        percent = current_app.config.get("SYNC_REMOVAL_LIMIT_PERCENT", 20)
-        first = group.removals_need_approval  # the first sync since a team link changed
-        return plan.needs_approval(limit, percent, decision.approved, any_removal=first)
-
-    def save_counts(self) -> None:
-        """Copy the run's counters (and the client's call counters) onto the run row."""
-        for name, value in vars(self.tally).items():
-            setattr(self.run, name, value)
-        stats = self.client.stats
-        self.run.calls, self.run.rate_limited = stats.calls, stats.rate_limited
-        self.run.groups_failed, self.run.groups_paused = self.groups_failed, self.groups_paused
+def needs_approval(plan: Plan, decision: Decision, group: Group) -> bool:
+    limit = current_app.config.get("SYNC_REMOVAL_LIMIT", 10)
+    percent = current_app.config.get("SYNC_REMOVAL_LIMIT_PERCENT", 20)
+    first = group.removals_need_approval  # the first sync since a team link changed
+    return plan.needs_approval(limit, percent, decision.approved, any_removal=first)
 
 
 def sync_group(ctx: RunContext, group: Group, decision: Decision = Decision()) -> None:
@@ -98,13 +80,13 @@ def _sync_locked(ctx: RunContext, group: Group, decision: Decision) -> None:
     view = read_both_sides(ctx, group)
     now = utcnow()
     plan = plan_group(view.snapshot(), view.links, now=now, kept=decision.kept)
-    if ctx.needs_approval(plan, decision, group):
+    if needs_approval(plan, decision, group):
         group.last_read_at = now
         pause(ctx, view, plan)
         return
     verify_absences(ctx, view, plan)
     group.last_read_at = now
-    applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, ctx.removals, ctx.tally)
+    applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, removals_mode(), ctx.tally)
     applier.run(on_batch=ctx.save_counts)
     finish(ctx, group, applier)
 
@@ -171,7 +153,7 @@ def pause(ctx: RunContext, view: GroupView, plan: Plan) -> None:
     group.last_error = f"{removals} wait for an admin's approval ({why})."
     ctx.save_counts()
     db.session.commit()
-    notify_group_paused(ctx.run, group.id)  # admins hear of it now; never raises
+    signals.group_paused.send(ctx.run, group_id=group.id)  # admins hear of it now
 
 
 def supersede_paused(group: Group, run_id: int) -> None:

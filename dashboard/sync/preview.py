@@ -1,7 +1,7 @@
 """Dry runs (Preview sync, `flask sync run --dry-run`): the same planners, no writes anywhere.
 
-Each preview carries the team access plan too (`.access`, see `dashboard.access.preview`): for
-one group, its members' access; for all groups, everyone's.
+Each preview has room for the team access plan of the same scope (`.access`): `jobs.preview`,
+which runs both engines' dry runs, puts it there (the group sync does not know the access engine).
 
 Only reads happen: the database is read, Thinkific is read (GET requests only), nothing is
 added or posted — not even a SyncRun row. Each database read's transaction is ended before
@@ -11,12 +11,11 @@ Thinkific is read, so no transaction stays open while a preview waits on Thinkif
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 
-from ..access.loading import Scope
-from ..access.preview import AccessPreview, preview_access
 from ..database import end_transaction
 from ..extensions import db
 from ..models import Group, SyncMode, utcnow
@@ -25,7 +24,6 @@ from . import budget
 from .discovery import GroupStep, local_groups, plan_discovery
 from .planner import Plan, plan_group
 from .reading import GroupView, ReadFailed, load_local_side, read_remote_side
-from .remote import thinkific_client
 
 
 @dataclass
@@ -35,7 +33,7 @@ class GroupPreview:
     error: str | None = None
     view: GroupView | None = None
     note: str | None = None  # e.g. "the group will be created in Thinkific first"
-    access: AccessPreview | None = None  # the course access of the group's members
+    access: Any = None  # the course access of the group's members (an AccessPreview)
 
     def needs_approval(self) -> bool:
         config = current_app.config
@@ -49,7 +47,7 @@ class RunPreview:
     steps: list[GroupStep] = field(default_factory=list)
     groups: list[GroupPreview] = field(default_factory=list)
     error: str | None = None
-    access: AccessPreview | None = None  # everyone's course access
+    access: Any = None  # everyone's course access (an AccessPreview)
 
     @property
     def failed(self) -> bool:
@@ -59,31 +57,21 @@ class RunPreview:
         return any(failures)
 
 
-def preview_group(group: Group, client=None) -> GroupPreview:
+def preview_group(group: Group, client) -> GroupPreview:
     """What a sync of `group` would do now, with the reason of every change."""
-    owned = client is None
-    client = client or thinkific_client()
-    try:
-        preview = _preview(group, client)
-        preview.access = preview_access(client, Scope.group(group))
-        return preview
-    finally:
-        if owned:
-            client.close()
+    return _preview(group, client)
 
 
-def preview_all() -> RunPreview:
+def preview_all(client) -> RunPreview:
     """What a sync of all groups would do now: discovery steps and every synced group's plan."""
-    with thinkific_client() as client:
-        end_transaction()
-        try:
-            remote = list(client.iter_groups())
-        except ThinkificError as error:
-            return RunPreview(error=f"Could not list Thinkific's groups: {error}")
-        preview = RunPreview(steps=plan_discovery(local_groups(), remote))
-        for candidate in budget.candidates():
-            preview.groups.append(_preview(db.session.get(Group, candidate.id), client))
-        preview.access = preview_access(client, Scope.everyone())
+    end_transaction()
+    try:
+        remote = list(client.iter_groups())
+    except ThinkificError as error:
+        return RunPreview(error=f"Could not list Thinkific's groups: {error}")
+    preview = RunPreview(steps=plan_discovery(local_groups(), remote))
+    for candidate in budget.candidates():
+        preview.groups.append(_preview(db.session.get(Group, candidate.id), client))
     return preview
 
 

@@ -24,6 +24,7 @@ from ..models import (
     Team,
     User,
 )
+from ..runs.context import UserRef
 from ..thinkific.errors import ThinkificError
 from ..thinkific.resources import User as RemoteUser
 from .planner import Link, LocalMember, Snapshot
@@ -33,13 +34,6 @@ CHUNK = 500  # ids or emails per IN (...) query
 
 class ReadFailed(Exception):
     """Thinkific's member list could not be read in full; nothing may be planned from it."""
-
-
-@dataclass(frozen=True)
-class UserRef:
-    id: int
-    email: str
-    thinkific_id: int | None
 
 
 @dataclass

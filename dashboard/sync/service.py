@@ -1,88 +1,18 @@
-"""What the rest of the dashboard asks of the sync engine (the UI, the CLI, the jobs).
+"""What the rest of the dashboard asks of the group sync engine: the newest run of a scope, the
+plan paused for an admin's approval, and the admin's answer to it.
 
-Starting a sync in the background goes through `jobs.enqueue`; everything here runs in the
-calling process: a foreground run (CLI), previews, a paused plan, a run's progress, and how
-the poll fits the request budget.
+Starting runs goes through `jobs.enqueue`; a run's progress is `dashboard.runs.progress`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-
-from flask import current_app
 from sqlalchemy import func, select
 
 from .. import activity
 from ..extensions import db
-from ..models import (
-    Account,
-    EventOutcome,
-    Group,
-    RunState,
-    RunTrigger,
-    SyncEvent,
-    SyncRun,
-)
-from . import budget, progress, runner, runs
+from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun
 from .group_sync import AWAITING_APPROVAL, Decision
 from .planner import Action
-from .preview import GroupPreview, RunPreview, preview_all, preview_group
-
-__all__ = [
-    "GroupPreview",
-    "RunPreview",
-    "SyncBusy",
-    "answer_paused",
-    "coverage",
-    "current_run",
-    "decision_for",
-    "decision_of",
-    "latest_run",
-    "paused_plan",
-    "preview_all",
-    "preview_group",
-    "run_in_foreground",
-    "run_progress",
-]
-
-
-class SyncBusy(Exception):
-    """A live run already owns the scope; `run` is that run."""
-
-    def __init__(self, run: SyncRun) -> None:
-        super().__init__(f"A sync is already running (run {run.id}).")
-        self.run = run
-
-
-def run_in_foreground(
-    group: Group | None = None,
-    trigger: RunTrigger = RunTrigger.CLI,
-    by: Account | None = None,
-    decision: Decision | None = None,
-    job_id: str | None = None,
-) -> SyncRun:
-    """Run a sync in this process (the CLI, the clock's poll job); raises SyncBusy when a
-    live run already owns the scope."""
-    runs.recover_stale()
-    run = runs.new_run(trigger, group, by)
-    run.job_id = job_id
-    db.session.commit()
-    holder = runs.claim_run(run)
-    if holder is not None:
-        db.session.delete(run)
-        db.session.commit()
-        raise SyncBusy(holder)
-    return runner.execute(run.id, decision)
-
-
-def current_run(group: Group | None = None) -> SyncRun | None:
-    """The live run of all groups (or of `group`), if any. When there is none, runs whose
-    worker died are failed first, so "no live run" and a run still marked running never meet
-    (a heartbeat can lapse between two reads: it is looked at after the answer is known)."""
-    run = runs.live_run(group.id if group is not None else None)
-    if run is None:
-        runs.recover_stale()
-    return run
 
 
 def latest_run(group: Group | None = None) -> SyncRun | None:
@@ -155,82 +85,3 @@ def answer_summary(events: list[SyncEvent]) -> dict:
     )
     return {"changes": len(events), "removals": len(removals),
             "members": removals[:ANSWER_EMAILS]}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A run as the UI shows it (one function maps run state to what the UI says)."""
-
-    run_id: int
-    state: RunState
-    label: str
-    groups_done: int
-    groups_total: int
-    active: bool
-    error: str | None
-    silent_for: float = 0.0  # seconds its heartbeat is overdue: it may have stopped
-    phase: str = ""  # of a live run: queued, discovery, groups, access
-    access: progress.AccessPhase | None = None  # the access changes it plans, once planned
-    waiting: progress.Waiting | None = None  # what it waits for on Thinkific now
-    seconds_left: int | None = None  # estimated from the request budget
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.groups_done / self.groups_total) if self.groups_total else 0
-
-
-LABELS = {
-    RunState.QUEUED: "Queued",
-    RunState.RUNNING: "Syncing",
-    RunState.SUCCEEDED: "Done",
-    RunState.PARTIAL: "Done with errors",
-    RunState.FAILED: "Failed",
-}
-
-
-def run_progress(run: SyncRun) -> Progress:
-    active = run.state in runs.ACTIVE and runs.is_alive(run)
-    label = LABELS[run.state]
-    if active and run.groups_total:
-        label = f"{label} {run.groups_done}/{run.groups_total}"
-    base = Progress(run.id, run.state, label, run.groups_done, run.groups_total, active, run.error)
-    if not active:
-        return base
-    access = progress.access_phase(run.id) if run.state == RunState.RUNNING else None
-    phase = "access" if access is not None else phase_of(run)
-    return replace(
-        base, silent_for=runs.silent_for(run), phase=phase, access=access,
-        waiting=progress.waiting(run.id), seconds_left=seconds_left(run, phase, access),
-    )  # fmt: skip
-
-
-def phase_of(run: SyncRun) -> str:
-    if run.state == RunState.QUEUED:
-        return "queued"
-    if run.access_only or (run.groups_total and run.groups_done >= run.groups_total):
-        return "access"
-    return "groups" if run.groups_total else "discovery"
-
-
-def seconds_left(run: SyncRun, phase: str, access: progress.AccessPhase | None) -> int | None:
-    """Time left at THINKIFIC_RATE_LIMIT for the calls still planned: the rest of the groups
-    at the run's calls per group so far, or the access changes not yet made (one call each)."""
-    if phase == "groups" and run.groups_done:
-        calls = run.calls / run.groups_done * (run.groups_total - run.groups_done)
-    elif phase == "access" and access is not None and access.planned is not None:
-        calls = access.planned - access_made(run) - access_failed(run, access)
-    else:
-        return None
-    return progress.seconds_for(max(0, calls), current_app.config["THINKIFIC_RATE_LIMIT"])
-
-
-def access_made(run: SyncRun) -> int:
-    return run.access_granted + run.access_changed + run.access_ended
-
-
-def access_failed(run: SyncRun, access: progress.AccessPhase) -> int:
-    return max(0, run.failures - access.failures_before)
-
-
-def coverage() -> budget.Coverage:
-    return budget.coverage(current_app.config)

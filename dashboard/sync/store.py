@@ -1,7 +1,7 @@
 """The sync's writes to the database, in bulk, for one group at a time.
 
 Membership writes keep the stored counts right (the group's `users_count`, its members'
-`groups_count`, its teams' `users_count`) in the same transaction (`service.recount_members`),
+`groups_count`, its teams' `users_count`) in the same transaction (`recount_members`),
 and pulled members are marked `source=thinkific`, which is what keeps them from counting as
 dashboard changes (no echo). Nothing here deletes a User, a Team
 or a Group. Callers commit.
@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .. import counts
 from ..extensions import db
-from ..groups.service import recount_members
 from ..models import (
     Group,
     ManualAction,
@@ -26,7 +26,8 @@ from ..models import (
     SyncRunGroup,
     User,
 )
-from .reading import GroupView, UserRef
+from ..runs.context import UserRef
+from .reading import GroupView
 
 NAME_MAX = 100
 
@@ -157,3 +158,11 @@ def _learn_users(view: GroupView, emails: list[str]) -> None:
     )
     for row in rows:
         view.users[row.email] = UserRef(*row)
+
+
+def recount_members(group: Group, user_ids: list[int]) -> None:
+    """Set the stored counts from the rows after bulk writes of `user_ids` in the group."""
+    count = select(func.count()).where(Membership.group_id == group.id).scalar_subquery()
+    db.session.execute(update(Group).where(Group.id == group.id).values(users_count=count))
+    db.session.expire(group, ["users_count"])
+    counts.members_changed(group.id, user_ids)

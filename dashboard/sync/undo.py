@@ -18,10 +18,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from .. import activity
 from ..extensions import db
 from ..models import EventOutcome, Group, RunState, SyncEvent, SyncRun
+from ..runs.lifecycle import ACTIVE
 from .planner import Action
-from .runs import ACTIVE
 from .undo_history import History, access_key, done_clause, load_history, run_key
 from .words import when
 
@@ -232,3 +233,11 @@ def _changed_since(event: SyncEvent, line: Line, history: History) -> str | None
 
 def _moved(added: bool, side: str) -> str:
     return f"re-added in {side}" if added else f"removed from {side}"
+
+
+def note_undo_started(run: SyncRun) -> None:
+    """The Activity record of an undo run (written with the run; the caller commits)."""
+    original = db.session.get(SyncRun, run.undo_of_id)
+    group = db.session.get(Group, original.group_id) if original.group_id else None
+    after = {"run": original.id, "undo_run": run.id}
+    activity.record(activity.Kind.RUN_UNDO_STARTED, group, after=after)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
 
 from ..models import Direction, MemberSource
 from ..plurals import count as count  # one way of counting in words, used across the sync
+from ..text import when as when  # a moment in reasons, said the same by both engines
 
 DIRECTION_LABELS = {
     Direction.DISABLED: "Disabled",
@@ -21,11 +21,6 @@ ADDED_BY_SOURCE = {
     MemberSource.CSV: "imported from a CSV file",
     MemberSource.SEED: "added by the demo seed",
 }
-
-
-def when(moment: datetime | None) -> str:
-    """A moment in reasons: minute precision, UTC, or 'at an unknown time'."""
-    return f"on {moment:%Y-%m-%d %H:%M} UTC" if moment else "at an unknown time"
 
 
 def links_phrase(links: Iterable[tuple[str, Direction]]) -> str:

@@ -10,17 +10,17 @@ from flask import flash, render_template, url_for
 from flask_login import current_user
 from redis.exceptions import RedisError
 
-from jobs.undo import start_undo
+from jobs.enqueue import start_undo
+from jobs.undo.service import preview_undo
 
 from .. import htmx
 from ..auth.access import require_admin
 from ..preview_allowance import PreviewRefused, spend_preview
-from ..sync.service import SyncBusy
+from ..runs.lifecycle import SyncBusy
+from ..runs.starting import StartFailed
 from ..sync.undo import UndoRefused, refusal
-from ..sync.undo_service import preview_undo
 from ..thinkific.errors import ThinkificError
 from . import bp
-from .starting import StartFailed, start
 from .views import run_or_404
 
 
@@ -47,10 +47,10 @@ def undo(run_id: int):
     run = run_or_404(run_id).run
     back = url_for("sync_runs.detail", run_id=run.id)
     try:
-        started = start(lambda: start_undo(run, current_user), current_user)
+        undo_run = start_undo(run, current_user)
     except (UndoRefused, SyncBusy) as error:
         return htmx.refuse(str(error), back)
     except StartFailed as error:
         return htmx.refuse(str(error), back, status=503)
     flash(f"Undoing run #{run.id}: this is the run that does it.", "success")
-    return htmx.redirect(url_for("sync_runs.detail", run_id=started.run.id))
+    return htmx.redirect(url_for("sync_runs.detail", run_id=undo_run.id))

@@ -8,9 +8,10 @@ from redis.exceptions import RedisError
 from .. import htmx
 from ..listing import ListArgs, parse_page
 from ..models import SyncRun
+from ..runs.progress import live_progress
 from ..sync.undo import refusal, undo_runs
 from . import bp, export, queries, words
-from .live import live_progress, poll_interval
+from .live import poll_interval
 from .queries import EventFilters, RunRow
 from .waiting import waiting_banner
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import flash, render_template, request, url_for
 from flask_login import current_user
 
@@ -16,22 +14,11 @@ from ..groups.forms import TeamGroupForm
 from ..groups.queries import group_choices
 from ..listing import list_args, parse_search
 from ..models import Direction, Team
-from . import bp, queries
+from . import bp
 from .queries import TEAM_USER_SORTS
+from .views import groups_context, page_context, users_context
 
 SECTION = "teams/_groups.html"
-
-
-def blank_group_form() -> TeamGroupForm:
-    return TeamGroupForm(formdata=None, direction=Direction.BIDIRECTIONAL.value)
-
-
-def groups_context(team: Team, form: TeamGroupForm | None = None) -> dict[str, Any]:
-    return {
-        "assignments": queries.team_assignments(team),
-        "group_form": form or blank_group_form(),
-        "group_names": group_choices(team.id),
-    }
 
 
 @bp.post("/<id:team_id>/groups")
@@ -65,8 +52,6 @@ def _assign(team: Team, form: TeamGroupForm):
 def _refused(team: Team, form: TeamGroupForm):
     if htmx.is_partial():
         return htmx.render_fragment(SECTION, team=team, **groups_context(team, form)), 422
-    from .views import page_context, users_context
-
     args = list_args({}, "teams.detail", TEAM_USER_SORTS, team_id=team.id)
     context = users_context(team, args) | page_context(team) | groups_context(team, form)
     return render_template("teams/detail.html", team=team, **context), 422

@@ -1,7 +1,7 @@
 """Reading teams: the list page, and a team's groups, users and seats.
 
 A team's users are the distinct members of the groups assigned to it; their number is stored
-with the team (`groups/counts.py`), never counted per row.
+with the team (`dashboard/counts.py`), never counted per row.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _team_order(args: ListArgs) -> list[ColumnElement]:
     key = {
         "name": Team.name_key,
         "groups": Team.groups_count,
-        "users": Team.users_count,  # stored (groups/counts.py)
+        "users": Team.users_count,  # stored (dashboard/counts.py)
         "seats": Team.seat_limit,
     }[args.sort]
     first = key.desc() if args.desc else key.asc()

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from .. import activity
 from ..editing import FormError
 from ..extensions import db
+from ..groups.service import find_team_by_name
 from ..models import Course, Team, name_key
 
 NAME_MAX = 120
@@ -47,10 +48,6 @@ def clean_description(description: str | None) -> str:
     if not description.replace("\n", "").replace("\t", "").isprintable():
         raise TeamError("A description cannot contain control characters.", "description")
     return description
-
-
-def find_team_by_name(name: str) -> Team | None:
-    return db.session.scalar(select(Team).filter_by(name_key=name_key(name)))
 
 
 def create_team(

@@ -19,11 +19,12 @@ from ..activity.recent import recent_for_page
 from ..auth.access import require_admin
 from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
+from ..groups.forms import TeamGroupForm
+from ..groups.queries import group_choices
 from ..listing import ListArgs, list_args
-from ..models import Course, Team
+from ..models import Course, Direction, Team
 from . import bp, queries
 from .forms import ConfigurationForm, DetailsForm, TeamForm
-from .group_views import groups_context
 from .queries import TEAM_SORTS, TEAM_USER_SORTS
 from .service import configure_team, create_team, edit_team, rename_team
 
@@ -81,6 +82,18 @@ def users_context(team: Team, args: ListArgs) -> dict[str, Any]:
     standing = {user_id: report.team_seat(team, user_id) for user_id in ids}
     via = queries.groups_by_user(team, ids)
     return {"args": args, "page": page, "via": via, "standing": standing}
+
+
+def blank_group_form() -> TeamGroupForm:
+    return TeamGroupForm(formdata=None, direction=Direction.BIDIRECTIONAL.value)
+
+
+def groups_context(team: Team, form: TeamGroupForm | None = None) -> dict[str, Any]:
+    return {
+        "assignments": queries.team_assignments(team),
+        "group_form": form or blank_group_form(),
+        "group_names": group_choices(team.id),
+    }
 
 
 def page_context(team: Team) -> dict[str, Any]:

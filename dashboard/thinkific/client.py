@@ -22,6 +22,7 @@ import redis
 from flask import Flask
 
 from ..config import PROJECT_ROOT, REMOVAL_MODES, THINKIFIC_GRAPHQL_URL
+from ..redis_client import get_redis
 from .budget import SharedBudget
 from .catalog import CatalogOperations
 from .errors import ConfigurationError
@@ -129,8 +130,6 @@ class ThinkificClient(GroupOperations, UserOperations, CatalogOperations, Remova
 
 def client_from_app(app: Flask, **overrides: Any) -> ThinkificClient:
     """A client configured from the app's THINKIFIC_* settings, sharing the app's Redis."""
-    from ..redis_client import get_redis
-
     config = app.config
     options: dict[str, Any] = {
         "api_key": config.get("THINKIFIC_API_KEY"),

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from .errors import MalformedResponse
 
 T = TypeVar("T")
+PLACEHOLDER_LAST_NAME = "-"  # Thinkific requires a last name; some dashboard users have none
 
 
 @dataclass(frozen=True, slots=True)

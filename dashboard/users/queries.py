@@ -1,7 +1,7 @@
 """Reading users: the list page, and a user's groups, teams and the courses those teams give.
 
 The list stays fast at 100,000 users: search goes through an index (`search.py`), sorts through
-indexed columns, and each user's number of groups is stored with them (`groups/counts.py`).
+indexed columns, and each user's number of groups is stored with them (`dashboard/counts.py`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def sort_users(query: Select, args: ListArgs) -> Select:
         "email": [User.email],
         "name": [User.last_name, User.first_name],
         "thinkific_id": [User.thinkific_id],
-        "groups": [User.groups_count],  # stored (groups/counts.py), indexed with the id
+        "groups": [User.groups_count],  # stored (dashboard/counts.py), indexed with the id
     }[args.sort]
     order = [key.desc() if args.desc else key.asc() for key in keys]
     if args.sort == "thinkific_id":

@@ -1,11 +1,2 @@
-from flask import Blueprint
-
-bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
-
-
-def blueprint() -> Blueprint:
-    """The blueprint with its routes. Importing the views registers them; that happens when the
-    app is created, so importing any other module of this package does not import every screen."""
-    from . import views  # noqa: F401
-
-    return bp
+"""Thinkific webhook deliveries: checking them (`envelope`), recording them and applying them to
+the user they name (`service`); the door they come in by is `dashboard.web.webhooks`."""

@@ -32,9 +32,8 @@ SYNCED = (  # a group whose links sync, not paused for an admin, not deleted in 
 
 
 def record_delivery(envelope: Envelope) -> str:
-    """Store the delivery once and queue its work; returns queued, ignored or duplicate."""
-    from jobs.webhooks import enqueue_delivery
-
+    """Store the delivery once; returns queued (its work is to be queued: `jobs.webhooks.receive`
+    does), ignored or duplicate."""
     delivery = WebhookDelivery(
         id=envelope.id,
         topic=envelope.topic,
@@ -48,10 +47,7 @@ def record_delivery(envelope: Envelope) -> str:
     except IntegrityError:
         db.session.rollback()
         return "duplicate"
-    if not envelope.handled:
-        return "ignored"
-    enqueue_delivery(delivery.id)
-    return "queued"
+    return "queued" if envelope.handled else "ignored"
 
 
 def apply_delivery(delivery: WebhookDelivery) -> User | None:

@@ -9,7 +9,7 @@ waiting for an admin (a banner on the Teams list asks on every request).
 
 `users.groups_count` and `teams.users_count` (distinct members of the team's groups) are
 stored, backfilled here and kept by the code that writes memberships and links
-(`dashboard/groups/counts.py`), so that sorting a list by them reads an index, not every
+(`dashboard/counts.py`), so that sorting a list by them reads an index, not every
 membership.
 
 Search (`dashboard/search.py`): on PostgreSQL a trigram index on the searched text of events

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from dashboard.access.service import NoAccessPlanWaiting, paused_access
 from dashboard.extensions import db
 from dashboard.models import EventOutcome, RunState, SyncEvent, SyncRun
-from dashboard.sync.service import preview_all, preview_group
 from jobs.enqueue import approve_access_plan, reject_access_plan
+from jobs.preview import preview_all, preview_group
 from tests.sync.helpers import database_rows
 
 from .helpers import access_events, configure, enrollments, learner, school, sync, team_with_group

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard.access.loading import AccessView, CourseRef, Scope
 from dashboard.access.reading import choose_reads
-from dashboard.sync.reading import UserRef
+from dashboard.runs.context import UserRef
 
 from .helpers import configure, learner, school, sync, team_with_group
 

@@ -13,7 +13,8 @@ from dashboard.models import (
     NotificationDigest,
     NotificationSettings,
 )
-from dashboard.notifications import Kind, record
+from dashboard.notifications import Kind
+from jobs.notification_events import record
 from tests.fixtures.workers import wait_for
 
 SLOW = 60  # seconds a worker may need under load (a retry waits for RQ's scheduler)

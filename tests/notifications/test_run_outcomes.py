@@ -23,10 +23,10 @@ from dashboard.models import (
     RunTrigger,
     utcnow,
 )
-from dashboard.notifications import Kind, run_ended
+from dashboard.notifications import Kind
 from dashboard.redis_client import get_redis
-from dashboard.sync import runs
-from jobs.notifications import check_manual_actions
+from dashboard.runs import lifecycle as runs
+from jobs.notification_events import check_manual_actions, run_ended
 from tests.fixtures.thinkific import against_emulator
 from tests.sync.helpers import sync
 
@@ -130,7 +130,7 @@ def test_manual_actions_open_too_long_are_told_once_by_the_daily_check(app, make
 def test_a_run_whose_worker_died_is_told_as_failed(app):
     run = runs.new_run(RunTrigger.SCHEDULE, state=RunState.RUNNING)  # no worker beats for it
     db.session.commit()
-    assert runs.recover_stale() == [run]
+    assert runs.reap() == [run]
     ((kind, text, link),) = notifications()
     assert kind == "run_failed"
     assert text == f"Sync run #{run.id} (all groups) failed: {runs.DIED}"

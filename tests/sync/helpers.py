@@ -7,7 +7,7 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.groups import service
 from dashboard.models import Group, Membership, MemberSource, RunTrigger, SyncRun, User
-from dashboard.sync.service import run_in_foreground
+from jobs.runner import run_in_foreground
 
 
 class Site:

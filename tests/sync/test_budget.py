@@ -8,8 +8,9 @@ from sqlalchemy import insert, select
 
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunTrigger, SyncMode, utcnow
-from dashboard.sync.budget import Candidate, PollBudget, candidates, choose, coverage
-from dashboard.sync.service import run_in_foreground
+from dashboard.sync.budget import Candidate, PollBudget, candidates, choose
+from jobs.runner import run_in_foreground
+from jobs.schedule import coverage
 
 from .helpers import sync
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunState, RunTrigger, SyncRun
-from dashboard.sync import runs
+from dashboard.runs import lifecycle as runs
 
 from .helpers import add_local, members
 

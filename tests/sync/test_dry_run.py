@@ -7,7 +7,7 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.models import Direction, Group
 from dashboard.sync.planner import Action
-from dashboard.sync.service import preview_all, preview_group
+from jobs.preview import preview_all, preview_group
 
 from .helpers import add_local, database_rows, remove_local, sync, thinkific_state
 

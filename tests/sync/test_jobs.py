@@ -7,8 +7,8 @@ from sqlalchemy import func, select, text
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunState, SyncRun, SyncState
 from dashboard.redis_client import get_redis
-from dashboard.sync import runs
-from dashboard.sync.service import current_run
+from dashboard.runs import lifecycle as runs
+from dashboard.runs.progress import current_run
 from jobs.enqueue import start_group_sync, start_sync_all
 from tests.fixtures.workers import wait_for
 

@@ -18,8 +18,9 @@ from dashboard.models import (
     Team,
     User,
 )
-from dashboard.sync.service import decision_for, paused_plan, run_in_foreground
+from dashboard.sync.service import decision_for, paused_plan
 from jobs.enqueue import NothingToDecide, approve_paused_plan, reject_paused_plan
+from jobs.runner import run_in_foreground
 from tests.fixtures.workers import wait_for
 
 from .helpers import members, sync

@@ -20,8 +20,8 @@ from dashboard.models import (
     SyncRun,
 )
 from dashboard.sync.undo import UndoRefused, recorded_plan
-from dashboard.sync.undo_service import preview_undo, undo_in_foreground
 from jobs.enqueue import start_group_sync
+from jobs.undo.service import preview_undo, undo_in_foreground
 from tests.querycount import count_queries
 
 from .helpers import add_local, database_rows, members, remove_local, sync, thinkific_state

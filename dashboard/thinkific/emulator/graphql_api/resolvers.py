@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from graphql import GraphQLResolveInfo, GraphQLSchema
+from graphql import GraphQLResolveInfo, GraphQLSchema, build_schema
 
 from ..api import whole_number
 from ..runtime import Emulator
-from .schema import connection, group_node, user_id_from_gid, user_node
+from .schema import SDL, connection, group_node, user_id_from_gid, user_node
 
 ADD_MESSAGE = "Adding users to groups has been queued."
 REMOVE_MESSAGE = "Removing users from groups has been queued."
@@ -106,3 +107,11 @@ RESOLVERS = {
 def attach(schema: GraphQLSchema) -> None:
     for (type_name, field_name), resolve in RESOLVERS.items():
         schema.type_map[type_name].fields[field_name].resolve = resolve
+
+
+@functools.cache
+def schema() -> GraphQLSchema:
+    """The schema, built once, with these resolvers attached."""
+    built = build_schema(SDL)
+    attach(built)
+    return built

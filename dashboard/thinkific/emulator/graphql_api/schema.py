@@ -1,13 +1,11 @@
 """The slice of Thinkific's GraphQL API the dashboard may use (API-NOTES §10): group queries and
-the two unverified bulk membership mutations, with resolvers over the emulator's store."""
+the two unverified bulk membership mutations. The resolvers over the emulator's store, and the
+built schema, are in `resolvers`."""
 
 from __future__ import annotations
 
 import base64
-import functools
 from typing import Any
-
-from graphql import GraphQLSchema, build_schema
 
 from .. import shapes
 from ..state import Group, User
@@ -138,12 +136,3 @@ def connection(nodes: list[dict], args: dict[str, Any]) -> dict[str, Any]:
             "hasPreviousPage": start > 0,
         },
     }
-
-
-@functools.cache
-def schema() -> GraphQLSchema:
-    built = build_schema(SDL)
-    from . import resolvers
-
-    resolvers.attach(built)
-    return built

@@ -60,7 +60,7 @@ def run(e: Emulator, call: dict[str, Any]) -> Response:
     from graphql import GraphQLError, execute, get_operation_ast, parse, validate
 
     from .cost import cost_of
-    from .schema import schema
+    from .resolvers import schema
 
     try:
         document = parse(call["query"])

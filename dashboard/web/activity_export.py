@@ -7,11 +7,11 @@ import csv
 import io
 from collections.abc import Iterable, Iterator
 
+from ..activity.kinds import kind_words
+from ..activity.queries import ActivityFilters, iter_activities
+from ..activity.words import changes, who
 from ..models import Activity
 from ..sync_runs.export import safe_cell
-from .kinds import kind_words
-from .queries import ActivityFilters, iter_activities
-from .words import changes, who
 
 HEADER = ("time_utc", "who", "ip", "kind", "object_type", "object_id", "object", "also",
           "changes")  # fmt: skip

@@ -1,13 +1,18 @@
 """A sync run from start to finish: discovery, then each group, progress written as it goes.
 
-`execute(run_id)` is what the RQ jobs and `flask sync run` call. It may be called again for
-the same run (a re-delivered job): a finished run is left alone, an unfinished one continues.
+A run drives both engines: the group sync (`dashboard.sync`) and then course access
+(`dashboard.access`), handing the access step the scope the groups covered; neither engine
+imports the other. `execute(run_id)` is what the RQ jobs call; `run_in_foreground` begins a
+run and executes it in the calling process (`flask sync run`, the clock's poll). `execute` may
+be called again for the same run (a re-delivered job): a finished run is left alone, an
+unfinished one continues.
 Whatever happens, the run ends in a final state and releases its claim (`finally`). Every
 Thinkific call is made with the session's transaction ended: what came before it is committed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 
 from flask import current_app
@@ -15,11 +20,13 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
-from ..access.loading import Scope, describe_users
-from ..access.step import AccessRequest, refresh_courses_step, sync_access
-from ..database import end_transaction
-from ..extensions import db
-from ..models import (
+from dashboard.access.loading import Scope, describe_users
+from dashboard.access.reading import poll_cost as access_poll_cost
+from dashboard.access.step import AccessRequest, refresh_courses_step, sync_access
+from dashboard.database import end_transaction
+from dashboard.extensions import db
+from dashboard.models import (
+    Account,
     EventOutcome,
     Group,
     RunState,
@@ -29,24 +36,50 @@ from ..models import (
     SyncState,
     utcnow,
 )
-from ..notifications import run_ended as notify_run_ended
-from ..thinkific.errors import ThinkificError
-from . import budget, locks, progress, runs
-from .discovery import Step, apply_step, local_groups, plan_discovery
-from .group_sync import Decision, RunContext, fail_group, record, sync_group
-from .remote import thinkific_client
-from .runs import ACTIVE, queue_groups
+from dashboard.runs import lifecycle as runs
+from dashboard.runs import locks, signals
+from dashboard.runs import notes as progress
+from dashboard.runs.context import RunContext
+from dashboard.runs.lifecycle import ACTIVE, SyncBusy, queue_groups
+from dashboard.runs.starting import RunScope, begin
+from dashboard.sync import budget
+from dashboard.sync.discovery import Step, apply_step, local_groups, plan_discovery
+from dashboard.sync.group_sync import Decision, fail_group, record, sync_group
+from dashboard.thinkific.errors import ThinkificError
+from dashboard.thinkific.remote import thinkific_client
 
 STEP_COUNTS = {Step.IMPORT: "groups_imported", Step.CREATE: "groups_created"}
+
+
+def run_in_foreground(
+    group: Group | None = None,
+    trigger: RunTrigger = RunTrigger.CLI,
+    by: Account | None = None,
+    decision: Decision | None = None,
+    job_id: str | None = None,
+) -> SyncRun:
+    """Run a sync in this process (the CLI, the clock's poll job); raises SyncBusy when a
+    live run already owns the scope."""
+    started = begin(RunScope(group), trigger, by, lambda run: job_id)
+    if not started.new:
+        raise SyncBusy(started.run)
+    return execute(started.run.id, decision)
 
 
 class RunFailed(Exception):
     """The run as a whole could not go on (no credentials, Thinkific's group list unreadable)."""
 
 
+Body = Callable[[RunContext, Decision, AccessRequest | None], None]
+
+
 def execute(
-    run_id: int, decision: Decision | None = None, access: AccessRequest | None = None
+    run_id: int,
+    decision: Decision | None = None,
+    access: AccessRequest | None = None,
+    body: Body | None = None,
 ) -> SyncRun | None:
+    """Carry out the run: a sync (of all groups, one group, or access), or `body` (an undo)."""
     run = db.session.get(SyncRun, run_id)
     if run is None or run.state not in ACTIVE:
         return run
@@ -55,7 +88,7 @@ def execute(
         with locks.Heartbeat(run.id) as beat, thinkific_client(progress.on_wait(run.id)) as client:
             start(run)
             ctx = RunContext(run, client, beat)
-            _execute(ctx, decision or Decision(), access)
+            _execute(ctx, decision or Decision(), access, body)
     except (RunFailed, ThinkificError) as error:
         db.session.rollback()
         end(run, RunState.FAILED, str(error))
@@ -90,11 +123,13 @@ def start(run: SyncRun) -> None:
     db.session.commit()
 
 
-def _execute(ctx: RunContext, decision: Decision, access: AccessRequest | None) -> None:
-    if ctx.run.undo_of_id is not None:
-        from .undo_run import execute_undo  # it builds on this module
-
-        execute_undo(ctx, decision, access)
+def _execute(
+    ctx: RunContext, decision: Decision, access: AccessRequest | None, body: Body | None
+) -> None:
+    if body is not None:
+        body(ctx, decision, access)
+    elif ctx.run.undo_of_id is not None:
+        raise RunFailed("An undo is carried out by its own job (jobs.undo).")
     elif ctx.run.access_only:
         sync_access_only(ctx, access or AccessRequest(frozenset()))
     elif ctx.run.group_id is None:
@@ -187,7 +222,7 @@ def groups_to_sync(trigger: RunTrigger, excluded: set[int]) -> list[int]:
     candidates = budget.candidates(excluded)
     if trigger == RunTrigger.SCHEDULE:
         poll = budget.poll_budget(current_app.config)
-        candidates = budget.choose(candidates, poll, budget.fixed_cost())
+        candidates = budget.choose(candidates, poll, budget.fixed_cost(access_poll_cost()))
     return [c.id for c in candidates if runs.live_run(c.id) is None]
 
 
@@ -240,6 +275,6 @@ def end(run: SyncRun, state: RunState, error: str | None = None, interrupted=Fal
     if error:
         run.error = error
     if interrupted or state == RunState.FAILED:
-        runs.recover_stale()
+        runs.free_groups()
     db.session.commit()
-    notify_run_ended(run)  # admins hear of waiting plans and failures; never raises
+    signals.run_ended.send(run)  # admins hear of waiting plans and failures

@@ -14,13 +14,14 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from ..access.loading import RecordRef
-from ..access.planner import SAME_MOMENT, AccessAction, AccessChange, AccessPlan
-from ..extensions import db
-from ..models import MemberSource, SyncMode, User
-from .planner import Action, Change, LocalMember, Plan, Snapshot, plan_group
-from .reading import GroupView, UserRef
-from .undo import END_ACCESS, Line
+from dashboard.access.loading import RecordRef
+from dashboard.access.planner import SAME_MOMENT, AccessAction, AccessChange, AccessPlan
+from dashboard.extensions import db
+from dashboard.models import MemberSource, SyncMode, User
+from dashboard.runs.context import UserRef
+from dashboard.sync.planner import Action, Change, LocalMember, Plan, Snapshot, plan_group
+from dashboard.sync.reading import GroupView
+from dashboard.sync.undo import END_ACCESS, Line
 
 
 def group_plan(view: GroupView, lines: list[Line]) -> tuple[Plan, list[Line]]:

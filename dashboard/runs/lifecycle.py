@@ -1,10 +1,10 @@
-"""Sync runs: creating them, telling a live run from a dead one, and cleaning up after death.
+"""A run's life: creating it, claiming its scope, telling a live run from a dead one, reaping.
 
 A run is alive while it is queued in RQ (or was created a moment ago and is being queued), or
 while its heartbeat key exists — unless RQ says its job has ended, or the process or worker it
 names is gone from this host (see `locks`): then it is dead at once, not a heartbeat later.
 A run that is neither is dead: its worker was killed or the job was lost.
-`recover_stale()` marks such runs failed and puts the groups they left in "queued" or
+`reap()` marks such runs failed and puts the groups they left in "queued" or
 "syncing" back to a state that tells the truth, so no badge sticks forever.
 """
 
@@ -20,9 +20,8 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import Account, Group, RunState, RunTrigger, SyncRun, SyncState, utcnow
-from ..notifications import run_ended as notify_run_ended
 from ..redis_client import get_redis
-from . import locks
+from . import locks, signals
 
 ACTIVE = (RunState.QUEUED, RunState.RUNNING)
 WAITING_JOB = (JobStatus.QUEUED, JobStatus.DEFERRED, JobStatus.SCHEDULED)
@@ -34,6 +33,14 @@ DATABASE_LOST = "The database connection was lost during this run ({}); the next
 DATABASE_FAILED = "The database failed during this run ({}); the next sync continues."
 DEATH_NOTE_TTL = 7 * 24 * 3600
 GROUP_INTERRUPTED = "The last sync of this group was interrupted; the next sync retries it."
+
+
+class SyncBusy(Exception):
+    """A live run already owns the scope; `run` is that run."""
+
+    def __init__(self, run: SyncRun) -> None:
+        super().__init__(f"A sync is already running (run {run.id}).")
+        self.run = run
 
 
 def new_run(
@@ -129,8 +136,10 @@ def silent_for(run: SyncRun) -> float:
     return locks.silent_for(run.id) if run.state == RunState.RUNNING else 0.0
 
 
-def recover_stale() -> list[SyncRun]:
-    """Fail dead runs and free the groups they left behind; returns the runs found dead."""
+def reap() -> list[SyncRun]:
+    """Fail dead runs and free the groups they left behind; returns the runs found dead.
+
+    Called when a run is begun (`starting`) and when progress is asked for (`progress`)."""
     active = db.session.scalars(select(SyncRun).where(SyncRun.state.in_(ACTIVE))).all()
     dead = [run for run in active if not is_alive(run)]
     for run in dead:
@@ -139,8 +148,15 @@ def recover_stale() -> list[SyncRun]:
     _free_groups(live)
     db.session.commit()
     for run in dead:
-        notify_run_ended(run)  # a dead run failed: admins hear of it; never raises
+        signals.run_ended.send(run)  # a dead run failed: admins hear of it
     return dead
+
+
+def free_groups() -> None:
+    """Put the groups no live run covers any more back to a state that tells the truth (a run
+    that ends failed calls it for the groups it leaves queued or syncing)."""
+    active = db.session.scalars(select(SyncRun).where(SyncRun.state.in_(ACTIVE))).all()
+    _free_groups([run for run in active if is_alive(run)])
 
 
 def finish_dead(run: SyncRun) -> None:

@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from sqlalchemy import distinct, func, select, update
 
-from ..extensions import db
-from ..models import Assignment, Membership, Team, User
+from .extensions import db
+from .models import Assignment, Membership, Team, User
 
 BATCH = 500  # ids per UPDATE … WHERE id IN (…)
 

@@ -6,15 +6,19 @@ import click
 from flask import Flask, current_app
 
 from jobs import QUEUES
+from jobs.schedule import run_clock
+from jobs.worker import run_worker
 
-from .accounts import AccountError, upsert_account
-from .activity.cli import activity_cli
-from .demo.commands import seed_demo
-from .extensions import db
-from .models import Role
-from .notifications.cli import mail_catcher
-from .sync.cli import sync_cli
-from .thinkific.cli import thinkific_emulator
+from ..accounts import AccountError, upsert_account
+from ..auth.throttle import Target, throttle
+from ..demo.commands import seed_demo
+from ..extensions import db
+from ..models import Role
+from ..notifications.cli import mail_catcher
+from ..thinkific.cli import thinkific_emulator
+from .activity import activity_cli
+from .sync import sync_cli
+from .undo import undo_command  # noqa: F401  (registers `sync undo` on sync_cli)
 
 
 def init_app(app: Flask) -> None:
@@ -39,16 +43,12 @@ def init_app(app: Flask) -> None:
 )  # fmt: skip
 def worker(burst: bool, queues: tuple[str, ...]) -> None:
     """Run an RQ worker for the dashboard's queues."""
-    from jobs.worker import run_worker
-
     run_worker(current_app._get_current_object(), burst=burst, queues=queues)
 
 
 @click.command("clock")
 def clock() -> None:
     """Run RQ's cron: enqueue the Thinkific poll every SYNC_INTERVAL_MINUTES."""
-    from jobs.schedule import run_clock
-
     run_clock(current_app._get_current_object())
 
 
@@ -87,8 +87,6 @@ def ensure_admin() -> None:
 @click.option("--address", help="Also unlock this client address (IP) of the sign-in page.")
 def unlock_account(email: str, address: str | None) -> None:
     """End the sign-in lock-out of EMAIL (and of an address) and forget its failed sign-ins."""
-    from .auth.throttle import Target, throttle
-
     targets = [Target("account", email.strip().lower())]
     if address:
         targets.append(Target("address", address.strip()))

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from flask import current_app
 
-from ..thinkific.client import ThinkificClient, client_from_app
-from ..thinkific.transport import RetryPolicy
+from .client import ThinkificClient, client_from_app
+from .transport import RetryPolicy
 
 
 def thinkific_client(on_wait: Callable[[str, float], None] | None = None) -> ThinkificClient:

@@ -3,53 +3,31 @@ and, when `make run`'s mail catcher runs, the Outbox of the mail it caught."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.validators import ValidationError
 
 from .. import htmx
+from ..auth.account_views import render_account
+from ..auth.forms import ChangePasswordForm
 from ..extensions import db
-from . import bp, channels, preferences
-from .forms import ChannelsForm, PreferencesForm
-from .outbox import caught_messages
+from ..notifications import channels, preferences
+from ..notifications.forms import ChannelsForm, PreferencesForm
+from ..notifications.outbox import caught_messages
+from ..settings.views import PAGE
+from ..settings.views import settings_context as page_context
+
+bp = Blueprint("notifications", __name__)
 
 
-def account_context(error: str | None = None) -> dict:
-    """What the Account page's Notifications section shows."""
-    return {
-        "notification_choices": preferences.choices(current_user),
-        "notification_error": error,
-        "email_enabled": channels.email_enabled(),
-        "chat_url_set": bool(channels.current().webhook_url),
-    }
-
-
-def settings_context(form: ChannelsForm | None = None) -> dict:
-    """What the Settings page's Notifications section shows."""
-    row = channels.current()
-    config = current_app.config
-    if form is None:
-        form = ChannelsForm(
-            formdata=None, webhook_url=row.webhook_url, manual_action_days=row.manual_action_days
-        )
-    return {
-        "channels_form": form,
-        "smtp": channels.smtp_description(config),
-        "mail_from": config["MAIL_FROM"],
-        "base_url": channels.base_url(),
-        "base_url_set": bool(config.get("BASE_URL")),
-        "last_email": channels.last_delivery("email"),
-        "last_chat": channels.last_delivery("chat"),
-        "webhook_set": bool(row.webhook_url),
-    }
+def blueprint() -> Blueprint:
+    """The Outbox, saving an admin's choices and the channel settings."""
+    return bp
 
 
 @bp.post("/account/notifications")
 def save_preferences():
     """Admins only (viewers are refused any POST): which kinds, by which channel."""
-    from ..auth.account_views import render_account
-    from ..auth.forms import ChangePasswordForm
-
     form = PreferencesForm()
     try:
         if not form.validate_on_submit():
@@ -68,9 +46,6 @@ def save_preferences():
 
 @bp.post("/admin/settings/notifications")
 def save_channels():
-    from ..settings.views import PAGE
-    from ..settings.views import settings_context as page_context
-
     form = ChannelsForm()
     if not form.validate_on_submit():
         db.session.rollback()

@@ -3,29 +3,38 @@ what the next sync changes, and a Sync now that runs the whole sync (groups, the
 
 from __future__ import annotations
 
-from flask import flash, render_template, url_for
+from flask import Blueprint, flash, render_template, url_for
 from flask_login import current_user
 
+from jobs.enqueue import begin_access_approval, begin_sync_all, reject_access_plan
+
 from .. import htmx
+from ..access.loading import Scope
+from ..access.preview import AccessPreview, preview_access
+from ..access.service import NoAccessPlanWaiting, paused_access
 from ..models import RunTrigger
 from ..plurals import count
 from ..preview_allowance import PreviewRefused, spend_preview
-from ..sync import service as sync  # a module: the sync engine imports this package too
-from ..sync.remote import thinkific_client
-from ..sync_runs.starting import StartFailed, start
-from . import bp
-from .loading import Scope
-from .preview import AccessPreview, preview_access
-from .service import NoAccessPlanWaiting, paused_access
+from ..runs.progress import current_run, run_progress
+from ..runs.starting import StartFailed
+from ..sync.service import latest_run
+from ..thinkific.remote import thinkific_client
+
+bp = Blueprint("access", __name__, url_prefix="/admin/access")
+
+
+def blueprint() -> Blueprint:
+    return bp
+
 
 PAGE = "access/index.html"
 
 
 def page_context() -> dict:
-    run = sync.current_run() or sync.latest_run()
+    run = current_run() or latest_run()
     paused_run, waiting = paused_access()
     return {
-        "progress": sync.run_progress(run) if run is not None else None,
+        "progress": run_progress(run) if run is not None else None,
         "paused_run": paused_run,
         "waiting": waiting,
     }
@@ -51,10 +60,8 @@ def status():
 
 @bp.post("/sync")
 def sync_now():
-    from jobs.enqueue import start_sync_all
-
     try:
-        started = start(lambda: start_sync_all(RunTrigger.MANUAL, current_user), current_user)
+        started = begin_sync_all(RunTrigger.MANUAL, current_user)
     except StartFailed as error:
         return htmx.refuse(str(error), url_for("access.index"), status=503)
     if started.new:
@@ -78,10 +85,8 @@ def preview():
 
 @bp.post("/approve")
 def approve():
-    from jobs.enqueue import approve_access_plan
-
     try:
-        started = start(lambda: approve_access_plan(current_user), current_user)
+        started = begin_access_approval(current_user)
     except NoAccessPlanWaiting as error:
         flash(str(error), "warning")
     except StartFailed as error:
@@ -94,8 +99,6 @@ def approve():
 
 @bp.post("/reject")
 def reject():
-    from jobs.enqueue import reject_access_plan
-
     try:
         kept = reject_access_plan(current_user)
     except NoAccessPlanWaiting as error:

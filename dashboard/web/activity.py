@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, stream_with_context
+from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from .. import htmx
+from ..activity import kinds, queries, words
+from ..activity.queries import ActivityFilters
 from ..auth.access import require_admin
-from . import bp, export, kinds, queries, words
-from .queries import ActivityFilters
+from . import activity_export as export
+
+bp = Blueprint("activity", __name__, url_prefix="/admin/activity")
+
+
+def blueprint() -> Blueprint:
+    return bp
+
 
 PAGE = "activity/index.html"
 

@@ -11,22 +11,30 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 
-from .. import activity
-from ..access.loading import load_records
-from ..access.planner import AccessPlan
-from ..access.step import needs_approval as access_needs_approval
-from ..database import end_transaction
-from ..extensions import db
-from ..models import Account, Group, RunTrigger, SyncRun, utcnow
-from ..thinkific.errors import ThinkificError
-from . import runner, runs
-from .planner import Change, Plan
-from .reading import ReadFailed, load_local_side, read_remote_side
-from .remote import thinkific_client
-from .service import SyncBusy
-from .undo import Line, RecordedPlan, check, recorded_plan, refusal
-from .undo_current import access_plan, group_plan, next_sync
-from .undo_run import paused_elsewhere, read_enrollments
+from dashboard.access.loading import load_records
+from dashboard.access.planner import AccessPlan
+from dashboard.access.step import needs_approval as access_needs_approval
+from dashboard.database import end_transaction
+from dashboard.extensions import db
+from dashboard.models import Account, Group, RunTrigger, SyncRun, utcnow
+from dashboard.runs.lifecycle import SyncBusy
+from dashboard.runs.starting import RunScope, begin
+from dashboard.sync.planner import Change, Plan
+from dashboard.sync.reading import ReadFailed, load_local_side, read_remote_side
+from dashboard.sync.undo import (
+    Line,
+    RecordedPlan,
+    check,
+    note_undo_started,
+    recorded_plan,
+    refusal,
+)
+from dashboard.thinkific.errors import ThinkificError
+from dashboard.thinkific.remote import thinkific_client
+
+from .. import runner
+from .current import access_plan, group_plan, next_sync
+from .execute import execute_undo, paused_elsewhere, read_enrollments
 
 
 @dataclass
@@ -127,43 +135,15 @@ def _access_preview(client, recorded: RecordedPlan, preview: UndoPreview) -> Non
 # -- starting an undo ----------------------------------------------------------------------
 
 
-def new_undo_run(
-    original: SyncRun, by: Account | None, trigger: RunTrigger = RunTrigger.UNDO,
-    group: Group | None = None, access_only: bool = False,
-) -> SyncRun:  # fmt: skip
-    """The undo's run row (not committed): of all it did, or one group's or the access part
-    when it carries out an admin's approval."""
-    run = runs.new_run(trigger, group, by)
-    run.undo_of_id, run.access_only = original.id, access_only
-    db.session.flush()
-    return run
-
-
-def claimed_undo_run(original: SyncRun, by: Account | None, **part) -> SyncRun:
-    """A new undo run holding its scope; raises SyncBusy when a live run holds it."""
-    runs.recover_stale()
-    run = new_undo_run(original, by, **part)
-    db.session.commit()
-    holder = runs.claim_run(run)
-    if holder is not None:
-        db.session.delete(run)
-        db.session.commit()
-        raise SyncBusy(holder)
-    return run
-
-
-def note_started(original: SyncRun, run: SyncRun) -> None:
-    """The Activity record of an undo (the caller commits)."""
-    group = db.session.get(Group, original.group_id) if original.group_id else None
-    activity.record(
-        activity.Kind.RUN_UNDO_STARTED, group, after={"run": original.id, "undo_run": run.id}
-    )
-
-
 def undo_in_foreground(original: SyncRun, by: Account | None = None) -> SyncRun:
     """Undo `original` in this process (the CLI); raises UndoRefused or SyncBusy."""
     check(original)
-    run = claimed_undo_run(original, by)
-    note_started(original, run)
-    db.session.commit()
-    return runner.execute(run.id)
+    started = begin(RunScope(undo_of=original), RunTrigger.UNDO, by, lambda run: noted(run))
+    if not started.new:
+        raise SyncBusy(started.run)
+    return runner.execute(started.run.id, body=execute_undo)
+
+
+def noted(run: SyncRun) -> None:
+    """The Activity record of an undo, written with its run (no job: it runs here)."""
+    note_undo_started(run)

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
+
+from jobs.webhooks import receive
 
 from ..extensions import csrf
-from . import bp
-from .envelope import MAX_BODY_BYTES, WebhookRejected, parse_envelope, verify_signature
-from .service import record_delivery
+from ..webhooks.envelope import MAX_BODY_BYTES, WebhookRejected, parse_envelope, verify_signature
+
+bp = Blueprint("webhooks", __name__, url_prefix="/webhooks")
+
+
+def blueprint() -> Blueprint:
+    return bp
+
 
 TOO_LARGE = f"The body is larger than a webhook may be ({MAX_BODY_BYTES // 1024} KB)."
 
@@ -25,7 +32,7 @@ def thinkific():
     except WebhookRejected as rejection:
         current_app.logger.warning("webhook refused: %s", rejection)
         return jsonify(error=str(rejection)), rejection.status
-    status = record_delivery(envelope)
+    status = receive(envelope)
     return jsonify(status=status, id=envelope.id), 202 if status == "queued" else 200
 
 

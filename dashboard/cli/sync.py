@@ -10,13 +10,15 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from jobs.preview import GroupPreview, RunPreview, preview_all, preview_group
+from jobs.runner import run_in_foreground
+
 from ..access.preview import AccessPreview
 from ..extensions import db
 from ..groups.service import find_group_by_name
 from ..models import EventOutcome, Group, RunState, RunTrigger, SyncEvent, SyncRun
 from ..plurals import count
-from .preview import GroupPreview, RunPreview, preview_all, preview_group
-from .service import SyncBusy, run_in_foreground
+from ..runs.lifecycle import SyncBusy
 
 sync_cli = AppGroup("sync", help="Sync groups with Thinkific.")
 SHOWN = 200  # events printed in full; beyond that only problems are listed
@@ -132,6 +134,3 @@ def _print_events(run: SyncRun) -> None:
         who = f" {event.email}" if event.email else ""
         error = f" — {event.error}" if event.error else ""
         click.echo(f"  [{event.outcome}] {where}:{who} {event.reason}{error}")
-
-
-from . import undo_cli  # noqa: E402, F401  (registers `sync undo`)

@@ -15,24 +15,34 @@ from __future__ import annotations
 
 import copy
 
-from ..access.apply import AccessApply
-from ..access.loading import AccessView, Scope, load_courses, load_users_and_records
-from ..access.step import ACCESS_LOCK, LOCK_WAIT, AccessRequest, needs_approval
-from ..database import end_transaction
-from ..extensions import db
-from ..models import EventOutcome, Group, MemberSource, SyncEvent, SyncRun, SyncState, utcnow
-from ..thinkific.errors import NotFoundError, ThinkificError
-from . import store
-from .apply import GroupApply
-from .group_sync import Decision, RunContext, begin, fail_group, finish, pause, read_both_sides
-from .group_sync import record as record_event
-from .reading import ReadFailed
-from .runner import RunFailed
-from .runs import interrupted
-from .service import paused_plan
-from .undo import Line, recorded_plan
-from .undo_current import Found, access_plan, group_plan
-from .words import count
+from dashboard.access.apply import AccessApply
+from dashboard.access.loading import AccessView, Scope, load_courses, load_users_and_records
+from dashboard.access.step import ACCESS_LOCK, LOCK_WAIT, AccessRequest, needs_approval
+from dashboard.database import end_transaction
+from dashboard.extensions import db
+from dashboard.models import (
+    EventOutcome,
+    Group,
+    MemberSource,
+    SyncEvent,
+    SyncRun,
+    SyncState,
+    utcnow,
+)
+from dashboard.plurals import count
+from dashboard.runs.context import RunContext
+from dashboard.runs.lifecycle import interrupted
+from dashboard.sync import store
+from dashboard.sync.apply import GroupApply
+from dashboard.sync.group_sync import Decision, begin, fail_group, finish, pause, read_both_sides
+from dashboard.sync.group_sync import record as record_event
+from dashboard.sync.reading import ReadFailed
+from dashboard.sync.service import paused_plan
+from dashboard.sync.undo import Line, recorded_plan
+from dashboard.thinkific.errors import NotFoundError, ThinkificError
+
+from ..runner import RunFailed
+from .current import Found, access_plan, group_plan
 
 
 def execute_undo(ctx: RunContext, decision: Decision, access: AccessRequest | None) -> None:

@@ -6,9 +6,9 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from ..activity.trail import purge
 from ..extensions import db
 from ..plurals import count
-from .trail import purge
 
 activity_cli = AppGroup("activity", help="The audit trail (the Activity screen).")
 

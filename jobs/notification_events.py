@@ -1,5 +1,8 @@
 """Recording what admins should hear about: each event once (its dedupe key is unique), then
-its kind's digest is scheduled. Nothing here raises into the sync that calls it."""
+its kind's digest is scheduled. Nothing here raises into the sync that calls it.
+
+Runs and engines do not import this: they send `dashboard.runs.signals` (a run ended, a group
+paused), which `listen()` connects here in every process the app runs in."""
 
 from __future__ import annotations
 
@@ -13,13 +16,25 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..access.planner import AccessAction
-from ..database import end_transaction
-from ..extensions import db
-from ..models import EventOutcome, Group, ManualAction, Notification, RunState, SyncEvent, utcnow
-from ..plurals import count
-from ..sync.planner import Action
-from .kinds import Kind
+from dashboard.access.planner import AccessAction
+from dashboard.database import end_transaction
+from dashboard.extensions import db
+from dashboard.models import (
+    EventOutcome,
+    Group,
+    ManualAction,
+    Notification,
+    RunState,
+    SyncEvent,
+    utcnow,
+)
+from dashboard.notifications import channels, digests
+from dashboard.notifications.kinds import Kind
+from dashboard.plurals import count
+from dashboard.runs import signals
+from dashboard.sync.planner import Action
+
+from .notifications import enqueue_delivery, schedule_digest
 
 log = logging.getLogger(__name__)
 PLAN_ACTIONS = tuple(action.value for action in Action)
@@ -41,6 +56,28 @@ def record(kind: Kind, key: str, text: str, link: str) -> bool:
     except Exception:
         _forget("recording a notification failed")
         return False
+
+
+def listen() -> None:
+    """Hear the runs' signals in this process (connecting twice changes nothing)."""
+    signals.run_ended.connect(run_ended, weak=False)
+    signals.group_paused.connect(group_paused, weak=False)
+
+
+def check_manual_actions() -> str:
+    """The clock's daily job: manual actions open too long, and any digest or delivery left
+    unqueued (e.g. Redis was down when its event was recorded or its digest made)."""
+    try:
+        added = open_manual_actions()
+        for kind in digests.kinds_waiting():
+            schedule_digest(kind)
+        stranded = digests.stranded_deliveries()
+        end_transaction()
+        for delivery_id in stranded:
+            enqueue_delivery(delivery_id)
+        return f"{added} manual actions open too long"
+    finally:
+        db.session.remove()
 
 
 def run_ended(run) -> None:
@@ -80,9 +117,7 @@ def group_paused(run, group_id: int) -> None:
 def open_manual_actions() -> int:
     """The clock's daily check: a manual action open for longer than the threshold set in
     Settings is told once. Returns how many were newly recorded."""
-    from .channels import current
-
-    days = current().manual_action_days
+    days = channels.current().manual_action_days
     before = utcnow() - timedelta(days=days)
     rows = db.session.execute(
         select(ManualAction.id, ManualAction.group_id, ManualAction.opened_at, Group.name)
@@ -118,8 +153,6 @@ def store(kind: Kind, key: str, text: str, link: str) -> bool:
 
 
 def schedule(kind: Kind) -> None:
-    from jobs.notifications import schedule_digest
-
     schedule_digest(kind)
 
 

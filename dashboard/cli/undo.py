@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
+from jobs.undo.service import GroupUndo, UndoPreview, preview_undo, undo_in_foreground
+
 from ..extensions import db
 from ..models import SyncRun
-from .cli import OK_STATES, _print_run, sync_cli
-from .service import SyncBusy
-from .undo import UndoRefused
-from .undo_service import GroupUndo, UndoPreview, preview_undo, undo_in_foreground
+from ..runs.lifecycle import SyncBusy
+from ..sync.undo import UndoRefused
+from .sync import OK_STATES, _print_run, sync_cli
 
 
 @sync_cli.command("undo")

@@ -1,0 +1,1 @@
+"""The screens whose domain package sits below the web layer: access, activity, webhooks."""
