@@ -34,7 +34,16 @@ from dashboard.runs.context import RunContext
 from dashboard.runs.lifecycle import interrupted
 from dashboard.sync import store
 from dashboard.sync.apply import GroupApply
-from dashboard.sync.group_sync import Decision, begin, fail_group, finish, pause, read_both_sides
+from dashboard.sync.group_sync import (
+    Decision,
+    begin,
+    fail_group,
+    finish,
+    pause,
+    read_both_sides,
+    removals_mode,
+)
+from dashboard.sync.group_sync import needs_approval as plan_needs_approval
 from dashboard.sync.group_sync import record as record_event
 from dashboard.sync.reading import ReadFailed
 from dashboard.sync.service import paused_plan
@@ -120,12 +129,12 @@ def _undo_locked(ctx: RunContext, group: Group, lines: list[Line], decision: Dec
     for line in planned:
         if line.skipped:
             _record(ctx, line, EventOutcome.SKIPPED, _not_undone(line, line.skipped))
-    if ctx.needs_approval(plan, decision, group):
+    if plan_needs_approval(plan, decision, group):
         group.last_read_at = now
         pause(ctx, view, plan)
         return
     group.last_read_at = now
-    applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, ctx.removals, ctx.tally,
+    applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, removals_mode(), ctx.tally,
                          local_source=MemberSource.DASHBOARD)  # fmt: skip
     applier.run(on_batch=ctx.save_counts)
     finish(ctx, group, applier)
