@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, request
+from flask import flash, render_template, request, url_for
 
 from .. import htmx
 from ..editing import NewRecords, save
@@ -14,6 +14,7 @@ from . import bp, service
 from .forms import DIRECTIONS, GroupForm
 from .queries import GROUP_SORTS, group_page
 from .status import group_status
+from .sync_state import now_stamp
 
 bp.add_app_template_global(group_status, "group_status")
 bp.add_app_template_global(DIRECTIONS, "sync_directions")
@@ -24,8 +25,13 @@ NAME_TAKEN = "A group with that name was just created; choose another name."
 @bp.get("/")
 def index():
     args = list_args(request.args, "groups.index", GROUP_SORTS)
+    if htmx.is_partial():
+        return htmx.render_fragment("groups/index.html", "results", **list_context(args))
     form = GroupForm(formdata=None)
-    return htmx.render_page("groups/index.html", "results", **list_context(args), form=form)
+    sync_status_url = url_for("groups.sync_status", since=now_stamp())
+    return render_template(
+        "groups/index.html", **list_context(args), form=form, sync_status_url=sync_status_url
+    )
 
 
 def list_context(args: ListArgs) -> dict[str, Any]:
