@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -377,13 +379,28 @@ def peer_database(server: str):
         admin.dispose()
 
 
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports (run.sh serves its targets from BASE_PORT on)."""
+    for _ in range(100):
+        first = random.randrange(20_000, 30_000)
+        try:
+            with ExitStack() as probes:
+                for port in range(first, first + count):
+                    probe = probes.enter_context(socket.socket())
+                    probe.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise RuntimeError("no free block of ports")
+
+
 def run_peer(peer: Path, db_name: str, base: str, cookie: str, pg_url, tmp: Path) -> Path:
     env = {
         **os.environ,
         "DBS": db_name,
         "TARGETS": os.environ.get("TARGETS", "raw-stored"),
         "PEER_WORK": str(tmp / "peer"),
-        "BASE_PORT": str(free_port()),
+        "BASE_PORT": str(free_ports(4)),
         "PRODUCT_BASE": base,
         "PRODUCT_DB": db_name,
         "PRODUCT_HEADER": cookie,
