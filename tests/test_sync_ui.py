@@ -245,8 +245,8 @@ def test_a_run_whose_worker_died_ends_and_frees_its_groups(client, auth, make):
     run.state = RunState.RUNNING  # no heartbeat: the worker was killed
     group.sync_state = SyncState.QUEUED
     db.session.commit()
-    html = client.get(URL).text
-    assert 'hx-trigger="load"' in progress_tag(html)  # the page trusts no run: it asks at once
+    html = loaded_page(client)
+    assert polls(html)  # the page does not trust the run, and asks
     html = client.get(STATUS, query_string={"run": run.id, "ids": str(group.id)},
                       headers=HTMX).text  # fmt: skip
     assert not polls(html)

@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Group, RunState, RunTrigger, SyncRun
 from ..plurals import count
 from ..sync import runs
-from ..sync.service import latest_run
+from ..sync.service import latest_run, run_progress
 from ..sync_runs.live import live_progress, poll_interval, recover_now_and_then, sync_trigger
 from ..sync_runs.queries import groups_waiting
 from ..sync_runs.starting import Started, StartFailed, start_all, start_wanted
@@ -79,7 +79,10 @@ def sync_status():
         return htmx.redirect(url_for("groups.index"))
     ids, since = _ids(request.args.get("ids", "")), _since(request.args.get("since"))
     try:
-        bar, ended = _poll(_id(request.args.get("run", "")))
+        # the page's own first ask ("load") shows what the page would have drawn: it finds no
+        # dead run, which the polls that follow do (and say so)
+        first = request.args.get("load") == "1"
+        bar, ended = (_as_drawn(), None) if first else _poll(_id(request.args.get("run", "")))
     except RedisError:
         db.session.rollback()
         flash(REDIS_DOWN, "error")
@@ -91,6 +94,13 @@ def sync_status():
     changed = [group for group in rows if since is None or group.updated_at >= since]
     body = htmx.render_fragment(PROGRESS, bar=bar)
     return body + htmx.render_fragment("groups/_row_updates.html", groups=changed)
+
+
+def _as_drawn() -> BarState:
+    """The bar as the page shows it first: the live run or the last one, only read (no commit:
+    finding dead runs is left to the polls that follow)."""
+    run = runs.live_run(None) or latest_run()
+    return BarState(run, run_progress(run) if run else None)
 
 
 def _poll(run_id: int | None) -> tuple[BarState, SyncRun | None]:
