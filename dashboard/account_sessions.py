@@ -57,16 +57,23 @@ def begin(account: Account, user_agent: str, ip_address: str) -> str:
 
 
 def resume(token: str, lifetime: Lifetime) -> Account | None:
-    """The active account whose live session `token` names; an expired session is ended."""
-    row = db.session.scalar(select(AccountSession).filter_by(token_hash=token_hash(token)))
-    if row is None:
+    """The active account whose live session `token` names; an expired session is ended.
+
+    One query reads both (every request asks), so an ended session or a deactivated account
+    signs nobody in from the very next request."""
+    found = db.session.execute(
+        select(AccountSession, Account)
+        .join(Account, Account.id == AccountSession.account_id)
+        .where(AccountSession.token_hash == token_hash(token))
+    ).first()
+    if found is None:
         return None
+    row, account = found
     now = utcnow()
     if lifetime.expired(row, now):
         end(row)
         return None
-    account = db.session.get(Account, row.account_id)
-    if account is None or not account.active:
+    if not account.active:
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from math import ceil
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import url_for
 from sqlalchemy import Select, func, select
@@ -25,6 +27,7 @@ SEARCH_MAX = 100
 PAGE_MAX = 10**9
 COUNT_CAP = 1000  # capped counts stop here (or past the page asked for) and say "1,000+"
 DIRECTIONS = ("asc", "desc")
+URL_SAFE = "!$'()*,/:;?@"  # what werkzeug leaves unquoted in a query string, as url_for does
 
 
 @dataclass(frozen=True)
@@ -69,9 +72,14 @@ class ListArgs:
         return params
 
     def url(self, **changes: Any) -> str:
-        return url_for(self.endpoint, **self.values, **self.params(**changes))
+        """`url_for(endpoint, **values, **params)`, its path built once per list (a page has
+        a dozen links: sort headers, pages) and the query encoded as url_for encodes it."""
+        params = self.params(**changes)
+        if not params:
+            return self.base_url
+        return f"{self.base_url}?{urlencode(list(params.items()), safe=URL_SAFE)}"
 
-    @property
+    @cached_property
     def base_url(self) -> str:
         """The list's URL with no query string (what its search form adds to)."""
         return url_for(self.endpoint, **self.values)

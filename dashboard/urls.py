@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     """Before the blueprints: their routes take ids as `<id:group_id>`."""
     app.url_map.converters["id"] = IdConverter
     app.add_template_global(record_url)
+    app.add_template_global(record_pattern)
 
 
 def record_url(endpoint: str, **record: int) -> str:
@@ -32,6 +33,11 @@ def record_url(endpoint: str, **record: int) -> str:
     ((name, record_id),) = record.items()
     pattern = _pattern(endpoint, name, request.script_root)
     return pattern.replace(str(MARKER), str(int(record_id)))
+
+
+def record_pattern(endpoint: str, name: str) -> str:
+    """The URL of `endpoint` with `{id}` where the record's id goes (for a table to say once)."""
+    return _pattern(endpoint, name, request.script_root).replace(str(MARKER), "{id}")
 
 
 @lru_cache(maxsize=64)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..listing import ListArgs, Page, Sort, paginate
@@ -50,27 +50,30 @@ LIST_COLUMNS = (
 
 
 def group_page(args: ListArgs) -> Page:
-    """The page of groups `args` asks for, by the stored counts (no row is counted per group)."""
+    """The page of groups `args` asks for, by the stored counts (no row is counted per group).
+
+    A Core select of the listed columns: its items are plain rows (attribute access, no ORM
+    identity map), and only the ORDER BY asked for is built."""
     where = [matches(GROUPS, name_key(args.q))] if args.q else []
     statement = (
-        select(Group)
-        .options(load_only(*LIST_COLUMNS))
-        .where(*where)
-        .order_by(*_group_order(args.sort, args.desc))
+        select(Group.id, *LIST_COLUMNS).where(*where).order_by(*_group_order(args.sort, args.desc))
     )
     counted = select(Group.id).where(*where)
     return paginate(statement, args.page, counted=counted, per_page=GROUPS_PER_PAGE)
 
 
+ORDER_COLUMNS = {
+    "name": lambda: Group.name_key,
+    "token": lambda: Group.token,
+    "thinkific_id": lambda: Group.thinkific_id,
+    "teams": lambda: Group.teams_count,
+    "users": lambda: Group.users_count,
+    "status": status_rank,  # a CASE expression: built only when sorting by status
+}
+
+
 def _group_order(sort: str, descending: bool) -> list[ColumnElement[Any]]:
-    column = {
-        "name": Group.name_key,
-        "token": Group.token,
-        "thinkific_id": Group.thinkific_id,
-        "teams": Group.teams_count,
-        "users": Group.users_count,
-        "status": status_rank(),
-    }[sort]
+    column = ORDER_COLUMNS[sort]()
     key = column.desc() if descending else column.asc()
     if sort == "thinkific_id":
         key = key.nulls_last()

@@ -1,20 +1,18 @@
 """What the sync parts of the group screens show: the Sync Groups bar, a group's sync section,
 and starting a run safely. No routes here (see `sync_views` and `group_sync_views`).
 
-The two template globals (`sync_bar_state`, `group_sync_info`) gather their own data, so a
-page that includes the bar or the sync section pays for it, and the other fragments of the
-groups screens never do.
+The Groups page draws the bar empty and lets it load by itself (the status poll's first answer),
+so the page reads neither Redis nor the runs; `group_sync_info` (a template global) gathers a
+group's sync section for the one page that shows it.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from flask import current_app
-from redis.exceptions import RedisError
 from sqlalchemy import or_, select
 
 from ..extensions import db
@@ -28,9 +26,9 @@ from ..models import (
     User,
 )
 from ..runs import lifecycle as runs
-from ..runs.progress import Progress, run_progress
+from ..runs.progress import Progress
 from ..settings.connection import AdminLink, admin_groups_link
-from ..sync.service import latest_run, paused_plan
+from ..sync.service import paused_plan
 from ..sync.store import MANUAL_REMOVAL
 
 LIVE_STATES = (SyncState.QUEUED, SyncState.SYNCING)
@@ -72,21 +70,6 @@ class BarState:
         (dead, not yet found so: the next poll finds it and frees its groups)."""
         unsettled = self.run is not None and self.run.state in runs.ACTIVE
         return self.problem is None and (self.live_run is not None or self.rows_live or unsettled)
-
-
-def sync_bar_state(groups: Iterable[Group]) -> BarState:
-    """The bar for a page of groups (template global: the Groups page renders it).
-
-    It only reads (no commit: the page's rows are loaded already and must stay so); finding
-    dead runs is left to the poll.
-    """
-    rows_live = any(is_live(group) for group in groups)
-    try:
-        run = runs.live_run(None) or latest_run()
-        return BarState(run, run_progress(run) if run else None, rows_live)
-    except RedisError:
-        db.session.rollback()
-        return BarState(rows_live=rows_live, problem=REDIS_DOWN)
 
 
 # --- a group's sync section -------------------------------------------------------------------

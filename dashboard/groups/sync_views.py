@@ -24,7 +24,7 @@ from ..extensions import db
 from ..models import Group, RunState, RunTrigger, SyncRun
 from ..plurals import count
 from ..runs import lifecycle as runs
-from ..runs.progress import live_progress, reap_now_and_then
+from ..runs.progress import live_progress, reap_now_and_then, run_progress
 from ..runs.starting import Started, StartFailed, start_wanted
 from ..sync.service import latest_run
 from ..sync_runs.live import poll_interval, sync_trigger
@@ -32,14 +32,13 @@ from ..sync_runs.queries import groups_waiting
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
-from .sync_state import REDIS_DOWN, BarState, group_sync_info, is_live, sync_bar_state
+from .sync_state import REDIS_DOWN, BarState, group_sync_info, is_live
 
 PROGRESS = "groups/_sync_progress.html"
 CHANGED_MARGIN = timedelta(seconds=10)  # a worker's commit can land a little after its clock read
 MAX_IDS = 2 * GROUPS_PER_PAGE
 FINISHED_CATEGORY = {RunState.SUCCEEDED: "success", RunState.FAILED: "error"}
 
-bp.add_app_template_global(sync_bar_state, "sync_bar_state")
 bp.add_app_template_global(group_sync_info, "group_sync_info")
 bp.add_app_template_global(poll_interval, "sync_poll_every")
 bp.add_app_template_global(sync_trigger, "sync_trigger")
@@ -81,7 +80,10 @@ def sync_status():
         return htmx.redirect(url_for("groups.index"))
     ids, since = _ids(request.args.get("ids", "")), _since(request.args.get("since"))
     try:
-        bar, ended = _poll(_id(request.args.get("run", "")))
+        # the page's own first ask ("load") shows what the page would have drawn: it finds no
+        # dead run, which the polls that follow do (and say so)
+        first = request.args.get("load") == "1"
+        bar, ended = (_as_drawn(), None) if first else _poll(_id(request.args.get("run", "")))
     except RedisError:
         db.session.rollback()
         flash(REDIS_DOWN, "error")
@@ -93,6 +95,13 @@ def sync_status():
     changed = [group for group in rows if since is None or group.updated_at >= since]
     body = htmx.render_fragment(PROGRESS, bar=bar)
     return body + htmx.render_fragment("groups/_row_updates.html", groups=changed)
+
+
+def _as_drawn() -> BarState:
+    """The bar as the page shows it first: the live run or the last one, only read (no commit:
+    finding dead runs is left to the polls that follow)."""
+    run = runs.live_run(None) or latest_run()
+    return BarState(run, run_progress(run) if run else None)
 
 
 def _poll(run_id: int | None) -> tuple[BarState, SyncRun | None]:

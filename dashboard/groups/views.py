@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, request
+from flask import flash, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from .. import htmx
 from ..editing import NewRecords, save
@@ -14,6 +17,7 @@ from . import bp, service
 from .forms import DIRECTIONS, GroupForm
 from .queries import GROUP_SORTS, group_page
 from .status import group_status
+from .sync_state import now_stamp
 
 bp.add_app_template_global(group_status, "group_status")
 bp.add_app_template_global(DIRECTIONS, "sync_directions")
@@ -24,12 +28,35 @@ NAME_TAKEN = "A group with that name was just created; choose another name."
 @bp.get("/")
 def index():
     args = list_args(request.args, "groups.index", GROUP_SORTS)
-    form = GroupForm(formdata=None)
-    return htmx.render_page("groups/index.html", "results", **list_context(args), form=form)
+    if htmx.is_partial():
+        return htmx.render_fragment("groups/index.html", "results", **list_context(args))
+    new_form = blank_new_form() if current_user.is_admin else None
+    return render_template("groups/index.html", **page_context(args), new_form=new_form)
 
 
 def list_context(args: ListArgs) -> dict[str, Any]:
     return {"args": args, "page": group_page(args)}
+
+
+def page_context(args: ListArgs) -> dict[str, Any]:
+    """The whole page's: the list, and where its Sync bar loads from once shown."""
+    sync_status_url = url_for("groups.sync_status", since=now_stamp(), load=1)
+    return list_context(args) | {"sync_status_url": sync_status_url}
+
+
+_BLANK_NEW_FORMS: dict[str, str] = {}  # by script root
+CSRF_SLOT = "\x00csrf-token\x00"
+
+
+def blank_new_form() -> Markup:
+    """The New group form, blank: drawn once per process, since all that differs from one
+    request to the next is its CSRF token (filled in here)."""
+    token = generate_csrf()
+    html = _BLANK_NEW_FORMS.get(request.script_root)
+    if html is None:
+        drawn = render_template("groups/_new.html", form=GroupForm(formdata=None))
+        html = _BLANK_NEW_FORMS[request.script_root] = drawn.replace(token, CSRF_SLOT)
+    return Markup(html.replace(CSRF_SLOT, token))
 
 
 NEW = NewRecords("group", rows="#groups-table > thead", swap="afterend")
@@ -40,7 +67,7 @@ def create():
     form = GroupForm()
     group = save(form, lambda: create_from(form), field="name", conflict=NAME_TAKEN)
     if group is None:
-        return NEW.refused(form, lambda: list_context(list_args({}, "groups.index", GROUP_SORTS)))
+        return NEW.refused(form, lambda: page_context(list_args({}, "groups.index", GROUP_SORTS)))
     flash(f"Created the group “{group.name}”.", "success")
     return NEW.created(group, GroupForm(formdata=None))
 

@@ -23,6 +23,8 @@ class Group(db.Model):
     __table_args__ = (
         Index("ix_groups_users_count_id", "users_count", "id"),
         Index("ix_groups_teams_count_id", "teams_count", "id"),
+        # the banner of plans waiting for approval, on every page: paused groups by name
+        Index("ix_groups_sync_state_name_id", "sync_state", "name", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -18,6 +18,20 @@
     }
   });
 
+  // Quick Assign Team: a row's button (class qa) opens the form in its row. The table says the
+  // URL once (data-quick-assign, "{id}" for the group's id; the row's tbody is "group-ID"),
+  // and its hx-target/hx-swap say where the answer goes.
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest?.("button.qa");
+    const table = button?.closest("[data-quick-assign]");
+    const row = button?.closest("tbody");
+    if (!table || !row || !window.htmx) return;
+    const id = row.id.slice(row.id.indexOf("-") + 1);
+    const url = table.dataset.quickAssign.replace("{id}", id);
+    button.classList.add("htmx-request");
+    htmx.ajax("GET", url, { source: button, target: row, swap: "outerHTML" });
+  });
+
   // A live update never replaces a row that holds an open form (Quick Assign) or is opening
   // one (its request under way, which would then land in the replaced row): the poll that
   // sent the update may have left before the admin clicked.

@@ -1,0 +1,64 @@
+"""What the Groups page costs: the same few SQL statements whatever its rows, and its weight."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard.extensions import db
+from dashboard.models import Direction, SyncState
+from tests.fixtures.app import HTMX
+from tests.querycount import count_queries
+
+URL = "/admin/groups/"
+REQUESTS = [URL, URL + "?q=Kestrel", URL + "?sort=users&dir=desc", URL + "?sort=status"]
+
+
+def fill(make, count: int, start: int = 0) -> None:
+    """Groups like a real school's: linked, with members, a token and a Thinkific id."""
+    team = make.team()
+    for n in range(start, start + count):
+        group = make.group(f"Kestrel Operations {n:05}", thinkific_id=100_000 + n, token=f"t{n:07}")
+        if n % 2:
+            make.assignment(group, team, direction=Direction.BIDIRECTIONAL)
+        make.member(group)
+
+
+def statements(client, url: str, headers=None) -> list[str]:
+    with count_queries() as seen:
+        assert client.get(url, headers=headers or {}).status_code == 200
+    return seen
+
+
+@pytest.mark.parametrize("url", REQUESTS)
+def test_a_page_costs_four_statements_for_5_or_50_rows(client, auth, make, url):
+    auth.login()
+    fill(make, 5)
+    paused = make.group("Kestrel Paused")
+    paused.sync_state = SyncState.PAUSED  # the banner of plans waiting for approval shows
+    db.session.commit()
+    few = statements(client, url)
+    fill(make, 50, start=5)
+    many = statements(client, url)
+    assert len(few) == len(many) <= 4
+    assert "for your approval" in client.get(url).text
+    # the page reads no count per group and no runs (the Sync bar loads by itself)
+    assert not [s for s in many if re.search(r"\b(memberships|assignments|sync_runs)\b", s)]
+
+
+def test_a_fragment_costs_no_more_statements_than_the_page(client, auth, make):
+    auth.login()
+    fill(make, 50)
+    assert len(statements(client, URL + "?q=kestrel", HTMX)) <= 3  # no banner in a fragment
+
+
+def test_a_full_page_of_50_groups_weighs_little(client, auth, make):
+    auth.login()
+    fill(make, 60)
+    page = client.get(URL).data
+    fragment = client.get(URL + "?page=2", headers=HTMX).data
+    assert len(re.findall(rb'<tbody id="group-\d+"', page)) == 50
+    assert len(page) <= 31_000  # was 38 KB: rows drawn lean, Quick Assign's URL said once
+    assert len(fragment) <= 25_000
+    assert fragment.count(b"/assign") == 1  # the table says the Quick Assign URL, no row does
