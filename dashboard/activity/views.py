@@ -6,13 +6,11 @@ from flask import Response, render_template, request, stream_with_context
 
 from .. import htmx
 from ..auth.access import require_admin
-from . import bp, export, kinds, queries, words
+from . import bp, export, kinds, queries
 from .queries import ActivityFilters
 
 PAGE = "activity/index.html"
 
-bp.add_app_template_global(words, "activity_words")
-bp.add_app_template_global(kinds.kind_words, "kind_words")
 bp.before_request(require_admin)
 
 

@@ -11,12 +11,8 @@ from ..editing import NewRecords, save
 from ..listing import ListArgs, list_args
 from ..models import Group
 from . import bp, service
-from .forms import DIRECTIONS, GroupForm
+from .forms import GroupForm
 from .queries import GROUP_SORTS, group_page
-from .status import group_status
-
-bp.add_app_template_global(group_status, "group_status")
-bp.add_app_template_global(DIRECTIONS, "sync_directions")
 
 NAME_TAKEN = "A group with that name was just created; choose another name."
 
