@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, request
+from flask import flash, request, url_for
 
 from .. import htmx
 from ..editing import NewRecords, save
@@ -28,7 +28,15 @@ def list_context(args: ListArgs) -> dict[str, Any]:
     return {"args": args, "page": group_page(args)}
 
 
-NEW = NewRecords("group", rows="#groups-table > thead", swap="afterend")
+NEW = NewRecords(
+    "group",
+    new_form="groups/_new.html",
+    row="groups/_row.html",
+    list_page="groups/index.html",
+    record_page=lambda group: url_for("groups.detail", group_id=group.id),
+    rows="#groups-table > thead",
+    swap="afterend",
+)
 
 
 @bp.post("/")
