@@ -15,7 +15,7 @@ from .activity import kinds
 from .activity import words as activity_words
 from .groups.forms import DIRECTIONS
 from .groups.status import group_status
-from .groups.sync_state import group_sync_info, sync_bar_state
+from .groups.sync_state import sync_bar_state
 from .plurals import count
 from .sync_runs import words as run_words
 from .sync_runs.live import sync_trigger
@@ -47,7 +47,6 @@ def init_app(app: Flask) -> None:
         sync_directions=DIRECTIONS,
         sync_trigger=sync_trigger,
         sync_bar_state=sync_bar_state,  # does I/O: the Groups list's bar (issue 14, h11a)
-        group_sync_info=group_sync_info,
     )
     app.context_processor(waiting_banner)  # every page: group plans waiting for approval
     app.jinja_env.filters["datetime"] = format_datetime

@@ -29,7 +29,7 @@ from .detail_views import (
     member_args,
     render_detail_block,
 )
-from .sync_state import REDIS_DOWN, group_sync_info, is_live
+from .sync_state import REDIS_DOWN, group_sync_info, is_live, paused_of, removals_in
 
 STATE = "groups/_sync_state.html"
 ACTIONS = "groups/_sync_actions.html"
@@ -134,7 +134,7 @@ def reject_plan(group_id: int):
 
 def _decide(group: Group, *, approve: bool):
     decide = approve_paused_plan if approve else reject_paused_plan
-    removals = group_sync_info(group).paused_removals
+    removals = removals_in(paused_of(group)[1])
     try:
         started = start(lambda: decide(group, current_user), current_user)
     except NothingToDecide as error:
@@ -162,4 +162,4 @@ def _state(group: Group, problem: str | None = None, run_live: bool = False) -> 
 
 
 def _actions(group: Group) -> str:
-    return htmx.render_fragment(ACTIONS, group=group)
+    return htmx.render_fragment(ACTIONS, group=group, sync=group_sync_info(group))

@@ -73,7 +73,7 @@ def detail(user_id: int):
         memberships=queries.user_memberships(user),
         links=links,
         courses=queries.courses_given(links),
-        access=access_report([user.id]),
+        access_courses=access_report([user.id]).user_courses(user.id),
         activity=recent_for_page("user", user.id),
     )
 
