@@ -32,13 +32,13 @@
   });
 
   // An element with data-send-row-ids="SELECTOR" sends the ids of the rows SELECTOR matches
-  // (`group-12` sends 12) as `ids` with each of its requests (the sync progress poll).
+  // (their data-row-id) as `ids` with each of its requests (the sync progress poll).
   document.addEventListener("htmx:config:request", (event) => {
     const source = event.detail.ctx.sourceElement;
     const selector = source?.dataset?.sendRowIds;
     if (!selector) return;
     const rows = document.querySelectorAll(selector);
-    const ids = Array.from(rows, (row) => row.id.slice(row.id.indexOf("-") + 1)).join(",");
+    const ids = Array.from(rows, (row) => row.dataset.rowId).join(",");
     event.detail.ctx.request.body.set("ids", ids);
   });
 })();
