@@ -12,6 +12,7 @@ test: $(VENV)/.installed  ## lint, then the whole test suite (browser flows incl
 	bash scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/dead-code
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed  ## the benchmarks in bench/: they print numbers, nothing passes or fails
@@ -20,9 +21,10 @@ bench: $(VENV)/.installed  ## the benchmarks in bench/: they print numbers, noth
 	  echo "== $$script"; PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
 	done
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed  ## ruff, then dead code (vulture: scripts/dead-code)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/dead-code
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
