@@ -12,6 +12,8 @@ test: $(VENV)/.installed  ## lint, then the whole test suite (browser flows incl
 	bash scripts/ensure-chromium
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --check
+	$(BIN)/djlint templates --lint
 	$(BIN)/python scripts/dead-code
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -21,14 +23,17 @@ bench: $(VENV)/.installed  ## the benchmarks in bench/: they print numbers, noth
 	  echo "== $$script"; PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
 	done
 
-lint: $(VENV)/.installed  ## ruff, then dead code (vulture: scripts/dead-code)
+lint: $(VENV)/.installed  ## ruff, djlint (templates), then dead code (vulture: scripts/dead-code)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --check
+	$(BIN)/djlint templates --lint
 	$(BIN)/python scripts/dead-code
 
-format: $(VENV)/.installed
+format: $(VENV)/.installed  ## ruff (Python) and djlint (templates) rewrite what they check
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || $(BIN)/djlint templates --check --quiet
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap-venv
 	PYTHON=$(PYTHON) bash scripts/bootstrap-venv $(VENV)
