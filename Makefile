@@ -13,6 +13,9 @@ test: $(VENV)/.installed  ## lint, then the whole test suite (browser flows incl
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/djlint templates --check
+	$(BIN)/djlint templates --lint
+	$(BIN)/python scripts/dead-code
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed  ## the benchmarks in bench/: they print numbers, nothing passes or fails
@@ -21,14 +24,18 @@ bench: $(VENV)/.installed  ## the benchmarks in bench/: they print numbers, noth
 	  echo "== $$script"; PYTHONPATH=. $(BIN)/python "$$script" || exit 1; \
 	done
 
-lint: $(VENV)/.installed  ## ruff, and the import contracts of pyproject.toml (docs/ARCHITECTURE.md)
+lint: $(VENV)/.installed  ## ruff, import contracts (docs/ARCHITECTURE.md), djlint, dead code (vulture)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/djlint templates --check
+	$(BIN)/djlint templates --lint
+	$(BIN)/python scripts/dead-code
 
-format: $(VENV)/.installed
+format: $(VENV)/.installed  ## ruff (Python) and djlint (templates) rewrite what they check
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || $(BIN)/djlint templates --check --quiet
 
 $(VENV)/.installed: pyproject.toml scripts/bootstrap-venv
 	PYTHON=$(PYTHON) bash scripts/bootstrap-venv $(VENV)

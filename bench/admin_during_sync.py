@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, select, text
 
 from dashboard.extensions import db
 from dashboard.models import Group, RunState, SyncMode, SyncRun, Team, User, name_key
-from jobs.enqueue import start_sync_all
+from jobs.enqueue import begin_sync_all
 
 ACTIONS = ("create team", "quick assign", "direction", "add member", "remove member")
 LOCK_ERRORS = re.compile(r"database is locked|deadlock detected|LockNotAvailable|lock timeout")
@@ -54,7 +54,7 @@ def main() -> int:
         targets = member_groups(stack)
         sampler = IdleSampler(stack.database_url) if stack.label == "PostgreSQL" else None
         with stack.app.app_context():
-            run_id = start_sync_all().id
+            run_id = begin_sync_all().run.id
             db.session.remove()
         started = time.monotonic()
         print(f"{stack.label}: sync run {run_id} started; an admin writes every {args.every} s",

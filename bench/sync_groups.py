@@ -58,7 +58,7 @@ from dashboard.thinkific.emulator import (  # noqa: E402
     EmulatorServer,
     create_emulator,
 )
-from jobs.enqueue import start_sync_all  # noqa: E402
+from jobs.enqueue import begin_sync_all  # noqa: E402
 
 API_KEY = "0123456789abcdef0123456789abcdef"
 SUBDOMAIN = "bench-school"
@@ -181,7 +181,7 @@ def make_changes(control: EmulatorControl, count: int) -> None:
 def measure(label: str, env: dict, args, control: EmulatorControl, added_remote: int) -> SyncRun:
     control.clear_stats()
     minimum = fewest_calls(control, args.groups) + added_remote
-    run = start_sync_all()
+    run = begin_sync_all().run
     started = time.monotonic()
     worker = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],

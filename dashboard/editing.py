@@ -6,9 +6,9 @@ leaves nothing half-written. `NewRecords` answers the "New …" form of a list p
 a piece of a page (a list row, a section of a detail page) shown, edited and saved in place;
 `Parts` serves the three requests every part answers.
 
-Both follow one layout of templates, by the record's kind ("team"): `teams/index.html` (the
-list), `teams/_new.html`, `teams/_row.html`, `teams/_<part>.html` and `_<part>_form.html`,
-`teams/edit.html` (a form as a page, without JavaScript), and the endpoint `teams.detail`.
+Each names its templates and the record's page in full where it is declared (in the views),
+so that grep finds every use of a template; `kind` ("team") is only the name the templates
+know the record by.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import abort, flash, render_template, request, url_for
+from flask import abort, flash, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms.validators import ValidationError
@@ -70,31 +70,30 @@ def _refused(form: FlaskForm, field: str | None, message: str) -> None:
     form[field].errors.append(message)
 
 
-def record_page(kind: str, record: Any) -> str:
-    return url_for(f"{kind}s.detail", **{f"{kind}_id": record.id})
-
-
 @dataclass(frozen=True)
 class NewRecords:
     """A list page's "New …" form: refused in place, or a fresh form and the new row at `rows`."""
 
-    kind: str
+    kind: str  # the record's name in the row template
+    new_form: str  # template: the "New …" form
+    row: str  # template: one row of the list
+    list_page: str  # template: the list page, for a plain request
+    record_page: Callable[[Any], str]  # the URL of a record's page
     rows: str  # where a new row goes, by `swap`
     swap: str = "afterbegin"
 
     def created(self, record: Any, fresh_form: FlaskForm, **row_context: Any):
         """The fresh form and the new row for htmx; the record's page otherwise."""
-        fresh = htmx.render_fragment(f"{self.kind}s/_new.html", form=fresh_form)
-        context = {self.kind: record, "new": True, **row_context}
-        row = htmx.render_fragment(f"{self.kind}s/_row.html", **context)
+        fresh = htmx.render_fragment(self.new_form, form=fresh_form)
+        row = htmx.render_fragment(self.row, **{self.kind: record, "new": True, **row_context})
         body = fresh + htmx.partial(self.rows, row, self.swap)
-        return htmx.fragment_or_redirect(body, record_page(self.kind, record))
+        return htmx.fragment_or_redirect(body, self.record_page(record))
 
     def refused(self, form: FlaskForm, list_context: Callable[[], dict[str, Any]]):
         """The form with its errors: alone for htmx, on the list page otherwise."""
         if htmx.is_partial():
-            return htmx.render_fragment(f"{self.kind}s/_new.html", form=form), 422
-        return render_template(f"{self.kind}s/index.html", **list_context(), form=form), 422
+            return htmx.render_fragment(self.new_form, form=form), 422
+        return render_template(self.list_page, **list_context(), form=form), 422
 
 
 def no_context(_record: Any) -> dict[str, Any]:
@@ -107,6 +106,8 @@ def no_preparation(_form: FlaskForm, _record: Any, _editing: bool) -> None:
 
 @dataclass(frozen=True)
 class Part:
+    template: str  # the part as shown
+    form_template: str  # the part as a form
     form: type[FlaskForm]
     apply: Callable[[Any, Any], Any]  # (record, valid form) -> record, raising FormError
     saved: str  # the flash message, formatted with obj=the record
@@ -116,20 +117,20 @@ class Part:
 
 @dataclass(frozen=True)
 class Parts:
-    """The parts of one kind of record edited in place (`kind` "team": `teams/_row.html`,
-    `teams/_row_form.html`, `teams/edit.html` for plain requests, `teams.detail` after)."""
+    """The parts of one kind of record edited in place: each part's templates, `edit_page`
+    (a part's form as a page, for plain requests) and `record_page` (where a save leads)."""
 
-    kind: str
+    kind: str  # the record's name in the templates
     model: type
+    edit_page: str
+    record_page: Callable[[Any], str]
     parts: Mapping[str, Part]
     after_save: Callable[[Any], None] = field(default=lambda _record: None)
 
     def show(self, record_id: int, name: str):
         """The part as shown (Cancel of an edit, or a plain request: the record's page)."""
         record, part = self._load(record_id, name)
-        return htmx.fragment_or_redirect(
-            self._render(name, record, part), record_page(self.kind, record)
-        )
+        return htmx.fragment_or_redirect(self._render(record, part), self.record_page(record))
 
     def edit(self, record_id: int, name: str):
         record, part = self._load(record_id, name)
@@ -142,9 +143,7 @@ class Parts:
             return self._render_form(name, record, part, form), 422
         flash(part.saved.format(obj=record), "success")
         self.after_save(record)
-        return htmx.fragment_or_redirect(
-            self._render(name, record, part), record_page(self.kind, record)
-        )
+        return htmx.fragment_or_redirect(self._render(record, part), self.record_page(record))
 
     def _load(self, record_id: int, name: str) -> tuple[Any, Part]:
         if name not in self.parts:
@@ -158,16 +157,11 @@ class Parts:
         part.prepare(form, record, editing)
         return form
 
-    def _shown(self, name: str, record: Any, part: Part):
-        fragment = self._render(name, record, part)
-        return htmx.fragment_or_redirect(fragment, record_page(self.kind, record))
-
-    def _render(self, name: str, record: Any, part: Part) -> str:
-        context = {self.kind: record, **part.context(record)}
-        return htmx.render_fragment(f"{self.kind}s/_{name}.html", **context)
+    def _render(self, record: Any, part: Part) -> str:
+        return htmx.render_fragment(part.template, **{self.kind: record, **part.context(record)})
 
     def _render_form(self, name: str, record: Any, part: Part, form: FlaskForm) -> str:
         context = {self.kind: record, "form": form, "part": name, **part.context(record)}
         if htmx.is_partial():
-            return htmx.render_fragment(f"{self.kind}s/_{name}_form.html", **context)
-        return render_template(f"{self.kind}s/edit.html", **context)
+            return htmx.render_fragment(part.form_template, **context)
+        return render_template(self.edit_page, **context)

@@ -6,7 +6,6 @@ on every htmx response as an `<hx-partial>` that appends them to the page's flas
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Flask, Response, flash, get_flashed_messages, render_template, request
@@ -71,14 +70,6 @@ def refuse(message: str, fallback_url: str, status: int = 409) -> Response:
     return redirect(fallback_url)
 
 
-def trigger(response: Response, event: str, detail: Any = None) -> Response:
-    """Ask htmx to fire `event` on the body once the response is in."""
-    events = json.loads(response.headers.get("HX-Trigger", "{}"))
-    events[event] = detail if detail is not None else True
-    response.headers["HX-Trigger"] = json.dumps(events)
-    return response
-
-
 def no_swap(response: Response) -> Response:
     """Keep the page as it is (headers and partials still apply)."""
     response.headers["HX-Reswap"] = "none"
@@ -90,16 +81,6 @@ def redirect(url: str) -> Response:
     if is_htmx():
         return Response("", status=204, headers={"HX-Location": url})
     return Response("", status=303, headers={"Location": url})
-
-
-def push_url(response: Response, url: str) -> Response:
-    response.headers["HX-Push-Url"] = url
-    return response
-
-
-def replace_url(response: Response, url: str) -> Response:
-    response.headers["HX-Replace-Url"] = url
-    return response
 
 
 def init_app(app: Flask) -> None:

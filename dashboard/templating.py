@@ -1,14 +1,26 @@
-"""Template globals and filters shared by every page."""
+"""Every template global, filter and context processor, registered here and nowhere else.
+
+Globals are pure: words, formatting and URLs. Whatever a page shows from the database or
+Redis, its view computes and passes in (templates do no I/O).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask_login import current_user
 
+from .activity import kinds
+from .activity import words as activity_words
+from .groups.forms import DIRECTIONS
+from .groups.status import group_status
 from .plurals import count
+from .sync_runs import words as run_words
+from .sync_runs.live import sync_trigger
+from .sync_runs.waiting import waiting_banner
+from .text import stamp
+from .urls import record_pattern, record_url
 
 NAVIGATION = (
     ("groups.index", "Groups"),
@@ -27,9 +39,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         navigation=navigation,
         htmx_js="js/htmx-4.0.1.min.js",
-        url_if_exists=url_if_exists,
         today=today,
+        record_url=record_url,
+        record_pattern=record_pattern,
+        run_words=run_words,
+        activity_words=activity_words,
+        kind_words=kinds.kind_words,
+        group_status=group_status,
+        sync_directions=DIRECTIONS,
+        sync_trigger=sync_trigger,
     )
+    app.context_processor(waiting_banner)  # every page: group plans waiting for approval
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["ago"] = time_ago
     app.jinja_env.filters["stamp"] = stamp
@@ -44,13 +64,6 @@ def navigation() -> list[tuple[str, str]]:
     if not current_app.config.get("MAIL_OUTBOX"):
         endpoints.discard("notifications.outbox")
     return [(endpoint, label) for endpoint, label in NAVIGATION if endpoint in endpoints]
-
-
-def url_if_exists(endpoint: str, **values: Any) -> str | None:
-    """The URL of `endpoint`, or None when that screen is not in this build (link text only)."""
-    if endpoint not in current_app.view_functions:
-        return None
-    return url_for(endpoint, **values)
 
 
 def today() -> date:
@@ -72,8 +85,3 @@ def time_ago(value: datetime | None, empty: str = "never") -> str:
         if seconds >= size:
             return f"{seconds // size} {unit} ago"
     return "just now"
-
-
-def stamp(value: datetime | None) -> str:
-    """A moment as a compact token (microseconds), to tell later whether a row changed."""
-    return "0" if value is None else f"{value.timestamp():.6f}"

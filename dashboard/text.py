@@ -31,3 +31,8 @@ def echo(raw: str) -> str:
 def when(moment: datetime | None) -> str:
     """A moment in reasons: minute precision, UTC, or 'at an unknown time'."""
     return f"on {moment:%Y-%m-%d %H:%M} UTC" if moment else "at an unknown time"
+
+
+def stamp(value: datetime | None) -> str:
+    """A moment as a compact token (microseconds), to tell later whether a row changed."""
+    return "0" if value is None else f"{value.timestamp():.6f}"

@@ -24,8 +24,6 @@ class IdConverter(IntegerConverter):
 def init_app(app: Flask) -> None:
     """Before the blueprints: their routes take ids as `<id:group_id>`."""
     app.url_map.converters["id"] = IdConverter
-    app.add_template_global(record_url)
-    app.add_template_global(record_pattern)
 
 
 def record_url(endpoint: str, **record: int) -> str:

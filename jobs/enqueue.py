@@ -46,10 +46,6 @@ def begin_sync_all(
     return begin(RunScope(), trigger, by, job, check_silent=check_silent)
 
 
-def start_sync_all(trigger: RunTrigger = RunTrigger.MANUAL, by: Account | None = None) -> SyncRun:
-    return begin_sync_all(trigger, by).run
-
-
 def begin_group_sync(
     group: Group, trigger: RunTrigger = RunTrigger.MANUAL, by: Account | None = None
 ) -> Started:
@@ -76,16 +72,6 @@ def schedule_webhook_follow_up(delay: float) -> None:
     )
 
 
-def approve_paused_plan(group: Group, by: Account | None) -> SyncRun:
-    """Apply the paused plan's removals (re-planned now; approved removals pass the limit)."""
-    return begin_decision(group, by, approve=True).run
-
-
-def reject_paused_plan(group: Group, by: Account | None) -> SyncRun:
-    """Discard the paused plan: the members it would remove stay, on both sides."""
-    return begin_decision(group, by, approve=False).run
-
-
 def begin_access_sync(
     users: Iterable[User],
     trigger: RunTrigger = RunTrigger.MANUAL,
@@ -103,10 +89,6 @@ def start_access_sync(
     users: Iterable[User], trigger: RunTrigger = RunTrigger.MANUAL, by: Account | None = None
 ) -> SyncRun:
     return begin_access_sync(users, trigger, by).run
-
-
-def approve_access_plan(by: Account | None) -> SyncRun:
-    return begin_access_approval(by).run
 
 
 def begin_access_approval(by: Account | None) -> Started:

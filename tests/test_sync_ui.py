@@ -25,9 +25,10 @@ from dashboard.models import (
 )
 from dashboard.redis_client import get_redis
 from dashboard.runs.progress import RECOVER_KEY
-from jobs.enqueue import SYNC_QUEUE, start_group_sync, start_sync_all
+from jobs.enqueue import SYNC_QUEUE, start_group_sync
 from tests.fixtures.app import HTMX
 from tests.querycount import count_queries
+from tests.starting import start_sync_all
 
 URL = "/admin/groups/"
 STATUS = "/admin/groups/sync/status"

@@ -104,7 +104,7 @@ class AccessApply:
         if self._in_a_row >= MAX_FAILURES_IN_A_ROW:
             return self._fail(change, "not tried: Thinkific kept failing")
         try:
-            extra = getattr(self, f"_{change.action.value}")(change)
+            extra = CALLS[change.action](self, change)
         except AlreadyEnrolled as found:
             return Result(change, EventOutcome.SKIPPED, str(found))
         except ThinkificError as error:
@@ -214,6 +214,14 @@ class AccessApply:
         if change.action == AccessAction.GRANT or record is None:
             return None
         return record.expires_at or NO_END
+
+
+CALLS: dict[AccessAction, Callable[[AccessApply, AccessChange], str | None]] = {
+    AccessAction.GRANT: AccessApply._grant_access,
+    AccessAction.EXTEND: AccessApply._extend_access,
+    AccessAction.SHORTEN: AccessApply._shorten_access,
+    AccessAction.END: AccessApply._end_access,
+}
 
 
 def _names(user_ids: list[int]) -> dict[int, tuple[str, str | None, str | None]]:

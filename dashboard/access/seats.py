@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Subquery, and_, func, or_, select
+from sqlalchemy import Subquery, func, select
 
 from ..extensions import db
 from ..models import Assignment, Membership, Team, User
@@ -43,27 +43,6 @@ def left_out(team: Team, users: int) -> list[tuple[User, datetime]]:
         .limit(LEFT_OUT_SHOWN)
     )
     return [(user, joined_at) for user, joined_at in rows]
-
-
-def seated_among(team: Team, user_ids: list[int]) -> set[int]:
-    """Which of `user_ids` (users of the team) hold one of its seats."""
-    if team.seat_limit is None:
-        return set(user_ids)
-    order = joined(team.id)
-    last = db.session.execute(
-        select(order.c.joined_at, order.c.user_id)
-        .order_by(order.c.joined_at, order.c.user_id)
-        .offset(team.seat_limit - 1)
-        .limit(1)
-    ).first()
-    if last is None:  # fewer users than seats
-        return set(user_ids)
-    within = or_(  # (joined_at, user_id) <= last, spelled out for every engine
-        order.c.joined_at < last[0],
-        and_(order.c.joined_at == last[0], order.c.user_id <= last[1]),
-    )
-    rows = db.session.scalars(select(order.c.user_id).where(order.c.user_id.in_(user_ids), within))
-    return set(rows)
 
 
 def joined_at(team: Team, user_id: int) -> datetime | None:

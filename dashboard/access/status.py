@@ -36,6 +36,15 @@ class TeamSeat:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class UserCourse:
+    """One course on a user's page: its name and the user's access to it."""
+
+    id: int
+    name: str
+    state: CourseState
+
+
 @dataclass
 class AccessReport:
     view: AccessView
@@ -56,6 +65,13 @@ class AccessReport:
         held = {course for user, course in self.held if user == user_id}
         name = lambda course: self.view.courses[course].name.casefold()  # noqa: E731
         return sorted(given | held, key=lambda course: (name(course), course))
+
+    def user_courses(self, user_id: int) -> list[UserCourse]:
+        """The user's courses (`courses_of`) with their names and access, for the user's page."""
+        return [
+            UserCourse(course_id, self.view.courses[course_id].name, self.state(user_id, course_id))
+            for course_id in self.courses_of(user_id)
+        ]
 
     def state(self, user_id: int, course_id: int) -> CourseState:
         pair = (user_id, course_id)

@@ -26,11 +26,8 @@ def bulk_assign():
     flash(_said(form, assigned, already), "success")
     if not htmx.is_partial():
         return htmx.redirect(url_for("groups.index"))
-    rows = [
-        htmx.partial(f"#group-{group.id}", htmx.render_fragment("groups/_row.html", group=group))
-        for group in assigned + already
-    ]
-    return htmx.fragment_response("".join(rows))
+    rows = htmx.render_fragment("groups/_row_updates.html", groups=assigned + already)
+    return htmx.fragment_response(rows)
 
 
 @bp.get("/bulk-assign/team-options")

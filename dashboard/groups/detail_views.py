@@ -17,6 +17,7 @@ from . import bp, service
 from .assign_views import blank_assign_form
 from .forms import DirectionForm, GroupForm, MemberForm
 from .queries import load_group, member_page, team_choices
+from .sync_state import group_sync_info
 from .views import NAME_TAKEN
 
 PAGE = "groups/detail.html"
@@ -54,6 +55,7 @@ def detail_context(group: Group, args: ListArgs | None = None, **extra: Any) -> 
         "edit_form": None,
         "focus_member": False,
         "activity": None if htmx.is_partial() else recent_for_page("group", group.id),
+        "sync": None if htmx.is_partial() else group_sync_info(group),  # the sync section
         "link_change": None,  # a team link change waiting for Confirm (groups.link_confirm)
     }
     return context | extra

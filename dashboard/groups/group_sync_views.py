@@ -19,7 +19,7 @@ from ..runs.progress import reap_now_and_then
 from ..runs.starting import StartFailed
 from ..settings.connection import explain
 from ..sync.planner import ACTION_ORDER, summary_words
-from ..templating import stamp
+from ..text import stamp
 from ..thinkific.errors import ThinkificError
 from . import bp
 from .detail_views import (
@@ -29,7 +29,7 @@ from .detail_views import (
     member_args,
     render_detail_block,
 )
-from .sync_state import REDIS_DOWN, group_sync_info, is_live
+from .sync_state import REDIS_DOWN, group_sync_info, is_live, paused_of, removals_in
 
 STATE = "groups/_sync_state.html"
 ACTIONS = "groups/_sync_actions.html"
@@ -133,7 +133,7 @@ def reject_plan(group_id: int):
 
 
 def _decide(group: Group, *, approve: bool):
-    removals = group_sync_info(group).paused_removals
+    removals = removals_in(paused_of(group)[1])
     try:
         started = begin_decision(group, current_user, approve=approve)
     except NothingToDecide as error:
@@ -161,4 +161,4 @@ def _state(group: Group, problem: str | None = None, run_live: bool = False) -> 
 
 
 def _actions(group: Group) -> str:
-    return htmx.render_fragment(ACTIONS, group=group)
+    return htmx.render_fragment(ACTIONS, group=group, sync=group_sync_info(group))

@@ -2,15 +2,14 @@
 and starting a run safely. No routes here (see `sync_views` and `group_sync_views`).
 
 The Groups page draws the bar empty and lets it load by itself (the status poll's first answer),
-so the page reads neither Redis nor the runs; `group_sync_info` (a template global) gathers a
-group's sync section for the one page that shows it.
+so the page reads neither Redis nor the runs; `group_sync_info` is read by the views that render
+a group's sync section and passed in.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -75,54 +74,61 @@ class BarState:
 # --- a group's sync section -------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class GroupSyncInfo:
     """The group page's sync section: recent runs, manual actions, a plan waiting for approval."""
 
-    group: Group
-
-    @cached_property
-    def recent_runs(self) -> list[SyncRun]:
-        """Runs of this group alone, and runs of all groups that synced it or recorded
-        changes to it (a group they could not sync leaves an event)."""
-        touched = select(SyncEvent.run_id).where(SyncEvent.group_id == self.group.id)
-        synced = select(SyncRunGroup.run_id).where(SyncRunGroup.group_id == self.group.id)
-        query = select(SyncRun).where(
-            or_(SyncRun.group_id == self.group.id, SyncRun.id.in_(touched), SyncRun.id.in_(synced))
-        )
-        return list(db.session.scalars(query.order_by(SyncRun.id.desc()).limit(RECENT_RUNS)))
-
-    @cached_property
-    def manual_actions(self) -> list[tuple[ManualAction, str]]:
-        """Open removals a person must make in Thinkific: the action and the member's email."""
-        rows = db.session.execute(
-            select(ManualAction, User.email)
-            .join(User, User.id == ManualAction.user_id)
-            .where(
-                ManualAction.group_id == self.group.id,
-                ManualAction.resolved_at.is_(None),
-                ManualAction.action == MANUAL_REMOVAL,
-            )
-            .order_by(ManualAction.opened_at, ManualAction.id)
-        )
-        return [(action, email) for action, email in rows]
-
-    @cached_property
-    def paused(self) -> tuple[SyncRun | None, list[SyncEvent]]:
-        if self.group.sync_state != SyncState.PAUSED:
-            return None, []
-        return paused_plan(self.group)
+    recent_runs: list[SyncRun]
+    manual_actions: list[tuple[ManualAction, str]]  # the action and the member's email
+    paused: tuple[SyncRun | None, list[SyncEvent]]  # the paused run and its plan
+    admin_link: AdminLink
 
     @property
     def paused_removals(self) -> int:
-        return sum(
-            1 for event in self.paused[1] if event.action in ("remove_local", "remove_remote")
-        )
-
-    @cached_property
-    def admin_link(self) -> AdminLink:
-        return admin_groups_link(current_app.config, self.group.name)
+        return removals_in(self.paused[1])
 
 
 def group_sync_info(group: Group) -> GroupSyncInfo:
-    return GroupSyncInfo(group)
+    """What the group page's sync section shows, read now (the view passes it in as `sync`)."""
+    return GroupSyncInfo(
+        recent_runs=recent_runs(group),
+        manual_actions=open_manual_actions(group),
+        paused=paused_of(group),
+        admin_link=admin_groups_link(current_app.config, group.name),
+    )
+
+
+def recent_runs(group: Group) -> list[SyncRun]:
+    """Runs of this group alone, and runs of all groups that synced it or recorded changes to
+    it (a group they could not sync leaves an event)."""
+    touched = select(SyncEvent.run_id).where(SyncEvent.group_id == group.id)
+    synced = select(SyncRunGroup.run_id).where(SyncRunGroup.group_id == group.id)
+    query = select(SyncRun).where(
+        or_(SyncRun.group_id == group.id, SyncRun.id.in_(touched), SyncRun.id.in_(synced))
+    )
+    return list(db.session.scalars(query.order_by(SyncRun.id.desc()).limit(RECENT_RUNS)))
+
+
+def open_manual_actions(group: Group) -> list[tuple[ManualAction, str]]:
+    """Open removals a person must make in Thinkific: the action and the member's email."""
+    rows = db.session.execute(
+        select(ManualAction, User.email)
+        .join(User, User.id == ManualAction.user_id)
+        .where(
+            ManualAction.group_id == group.id,
+            ManualAction.resolved_at.is_(None),
+            ManualAction.action == MANUAL_REMOVAL,
+        )
+        .order_by(ManualAction.opened_at, ManualAction.id)
+    )
+    return [(action, email) for action, email in rows]
+
+
+def paused_of(group: Group) -> tuple[SyncRun | None, list[SyncEvent]]:
+    if group.sync_state != SyncState.PAUSED:
+        return None, []
+    return paused_plan(group)
+
+
+def removals_in(events: list[SyncEvent]) -> int:
+    return sum(1 for event in events if event.action in ("remove_local", "remove_remote"))

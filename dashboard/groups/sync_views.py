@@ -27,21 +27,16 @@ from ..runs import lifecycle as runs
 from ..runs.progress import live_progress, reap_now_and_then, run_progress
 from ..runs.starting import Started, StartFailed, start_wanted
 from ..sync.service import latest_run
-from ..sync_runs.live import poll_interval, sync_trigger
 from ..sync_runs.queries import groups_waiting
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
-from .sync_state import REDIS_DOWN, BarState, group_sync_info, is_live
+from .sync_state import REDIS_DOWN, BarState, is_live
 
 PROGRESS = "groups/_sync_progress.html"
 CHANGED_MARGIN = timedelta(seconds=10)  # a worker's commit can land a little after its clock read
 MAX_IDS = 2 * GROUPS_PER_PAGE
 FINISHED_CATEGORY = {RunState.SUCCEEDED: "success", RunState.FAILED: "error"}
-
-bp.add_app_template_global(group_sync_info, "group_sync_info")
-bp.add_app_template_global(poll_interval, "sync_poll_every")
-bp.add_app_template_global(sync_trigger, "sync_trigger")
 
 
 @bp.post("/sync")

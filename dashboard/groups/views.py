@@ -14,13 +14,9 @@ from ..editing import NewRecords, save
 from ..listing import ListArgs, list_args
 from ..models import Group
 from . import bp, service
-from .forms import DIRECTIONS, GroupForm
+from .forms import GroupForm
 from .queries import GROUP_SORTS, group_page
-from .status import group_status
 from .sync_state import now_stamp
-
-bp.add_app_template_global(group_status, "group_status")
-bp.add_app_template_global(DIRECTIONS, "sync_directions")
 
 NAME_TAKEN = "A group with that name was just created; choose another name."
 
@@ -59,7 +55,15 @@ def blank_new_form() -> Markup:
     return Markup(html.replace(CSRF_SLOT, token))
 
 
-NEW = NewRecords("group", rows="#groups-table > thead", swap="afterend")
+NEW = NewRecords(
+    "group",
+    new_form="groups/_new.html",
+    row="groups/_row.html",
+    list_page="groups/index.html",
+    record_page=lambda group: url_for("groups.detail", group_id=group.id),
+    rows="#groups-table > thead",
+    swap="afterend",
+)
 
 
 @bp.post("/")

@@ -46,5 +46,3 @@ LABELS = {
         "most once a day).",
     ),
 }
-
-CHANNELS = ("email", "chat")

@@ -40,10 +40,6 @@ class Result:
     user_id: int | None = None
     error: str | None = None
 
-    @property
-    def done(self) -> bool:
-        return self.outcome in (EventOutcome.APPLIED, EventOutcome.PENDING)
-
 
 @dataclass
 class GroupApply:
@@ -109,7 +105,7 @@ class GroupApply:
             if action in called:
                 results += self._recorded(action, called[action])
             elif changes:
-                results += getattr(self, f"_{action.value}")(changes)
+                results += WRITES[action](self, changes)
         return results
 
     def _recorded(self, action: Action, results: list[Result]) -> list[Result]:
@@ -133,9 +129,6 @@ class GroupApply:
         store.remove_members(self.group, ids.values())
         self.tally.removed_local += len(changes)
         return [Result(c, EventOutcome.APPLIED, "remove_local", ids[c.key]) for c in changes]
-
-    def _add_remote(self, changes: list[Change]) -> list[Result]:
-        return [self._call(change, "add_remote", self._push) for change in changes]
 
     def _remove_remote(self, changes: list[Change]) -> list[Result]:
         ids = store.ensure_users(self.view, [c.key for c in changes])
@@ -241,6 +234,16 @@ class GroupApply:
                 (keep if agreed else drop).append(user.id)
                 self._base_written ^= {key}
         store.write_base(self.group, keep, drop)
+
+
+# What a batch writes for each kind of change it did not call Thinkific for (pushes, and
+# removals by GraphQL, are called first: `_call_thinkific`).
+WRITES: dict[Action, Callable[[GroupApply, list[Change]], list[Result]]] = {
+    Action.REMOVE_REMOTE: GroupApply._remove_remote,
+    Action.ADD_LOCAL: GroupApply._add_local,
+    Action.REMOVE_LOCAL: GroupApply._remove_local,
+    Action.CLOSE_MANUAL: GroupApply._close_manual,
+}
 
 
 def _names(view: GroupView, keys: list[str]) -> dict[str, tuple[str | None, str | None]]:

@@ -13,7 +13,7 @@ recently the sync added it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -191,8 +191,8 @@ class _Reasons:
     kept: frozenset[str]
 
     def changes(self, action: Action, keys: Iterable[str]) -> list[Change]:
-        explain = getattr(self, action.value)
-        return [Change(action, key, explain(key)) for key in sorted(keys)]
+        explain = EXPLAIN[action]
+        return [Change(action, key, explain(self, key)) for key in sorted(keys)]
 
     def add_remote(self, key: str) -> str:
         if key in self.kept:
@@ -248,3 +248,13 @@ class _Reasons:
 
     def _last_sync(self) -> str:
         return when(self.snapshot.last_synced_at)
+
+
+# The reason in words for each kind of change.
+EXPLAIN: dict[Action, Callable[[_Reasons, str], str]] = {
+    Action.ADD_REMOTE: _Reasons.add_remote,
+    Action.REMOVE_REMOTE: _Reasons.remove_remote,
+    Action.ADD_LOCAL: _Reasons.add_local,
+    Action.REMOVE_LOCAL: _Reasons.remove_local,
+    Action.CLOSE_MANUAL: _Reasons.close_manual,
+}

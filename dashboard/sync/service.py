@@ -48,13 +48,6 @@ def paused_plan(group: Group) -> tuple[SyncRun | None, list[SyncEvent]]:
     return db.session.get(SyncRun, run_id), list(events)
 
 
-def decision_for(group: Group, approve: bool, by: Account | None) -> Decision:
-    """Turn the paused plan into an admin's decision, and mark its events answered."""
-    _, events = paused_plan(group)
-    answer_paused(events, approve, by)
-    return decision_of(events, approve)
-
-
 def decision_of(events: list[SyncEvent], approve: bool) -> Decision:
     """The decision a paused plan's events amount to (reads only)."""
     removals = frozenset(

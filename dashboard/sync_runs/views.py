@@ -10,15 +10,11 @@ from ..listing import ListArgs, parse_page
 from ..models import SyncRun
 from ..runs.progress import live_progress
 from ..sync.undo import refusal, undo_runs
-from . import bp, export, queries, words
+from . import bp, export, queries
 from .live import poll_interval
 from .queries import EventFilters, RunRow
-from .waiting import waiting_banner
 
 PAGE = "sync_runs/detail.html"
-
-bp.add_app_template_global(words, "run_words")
-bp.app_context_processor(waiting_banner)  # every page: group plans waiting for approval
 
 
 @bp.get("/")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, request
+from flask import abort, flash, request, url_for
 from sqlalchemy.orm import lazyload
 
 from .. import htmx
@@ -50,7 +50,14 @@ def new_form(**kwargs) -> TeamForm:
     return TeamForm(prefix="new", **kwargs)
 
 
-NEW = NewRecords("team", rows="#teams-rows")
+NEW = NewRecords(
+    "team",
+    new_form="teams/_new.html",
+    row="teams/_row.html",
+    list_page="teams/index.html",
+    record_page=lambda team: url_for("teams.detail", team_id=team.id),
+    rows="#teams-rows",
+)
 
 
 @bp.post("/")
@@ -160,19 +167,27 @@ def warn_if_over_limit(team: Team) -> None:
 PARTS = Parts(
     "team",
     Team,
-    {
+    edit_page="teams/edit.html",
+    record_page=lambda team: url_for("teams.detail", team_id=team.id),
+    parts={
         "row": Part(
+            "teams/_row.html",
+            "teams/_row_form.html",
             TeamForm,
             apply_row,
             "Saved the team “{obj.name}”.",
             context=lambda team: {"counts": queries.users_counts([team])},
         ),
         "details": Part(
+            "teams/_details.html",
+            "teams/_details_form.html",
             DetailsForm,
             lambda team, form: rename_team(team, form.name.data, form.description.data),
             "Saved the team “{obj.name}”.",
         ),
         "configuration": Part(
+            "teams/_configuration.html",
+            "teams/_configuration_form.html",
             ConfigurationForm,
             apply_configuration,
             "Saved the configuration of “{obj.name}”.",

@@ -22,9 +22,6 @@ class CatalogOperations:
     def iter_courses(self) -> Iterator[Course]:
         return self._iterate("/courses", Course.parse)
 
-    def get_course(self, course_id: int) -> Course:
-        return Course.parse(self._get(f"/courses/{int(course_id)}"))
-
     def iter_enrollments(self, **filters: Any) -> Iterator[Enrollment]:
         """Enrollments matching Thinkific's filters, e.g. `user_id=1, completed=True`."""
         unknown = set(filters) - ENROLLMENT_FILTERS
@@ -32,9 +29,6 @@ class CatalogOperations:
             raise ValueError(f"unknown enrollment filters: {', '.join(sorted(unknown))}")
         query = {f"query[{k}]": _query_value(v) for k, v in filters.items() if v is not None}
         return self._iterate("/enrollments", Enrollment.parse, query)
-
-    def get_enrollment(self, enrollment_id: int) -> Enrollment:
-        return Enrollment.parse(self._get(f"/enrollments/{int(enrollment_id)}"))
 
     def create_enrollment(
         self,

@@ -4,7 +4,7 @@
     for group in client.iter_groups(): ...
     client.stats                             # calls, 429s, retries, time waited
 
-Operations live in `operations.py` (groups, members, analysts, users), `catalog.py` (courses,
+Operations live in `operations.py` (groups, members, users), `catalog.py` (courses,
 enrollments) and `graphql.py` (member removal); this module builds the client and its request
 helpers.
 """

@@ -1,4 +1,4 @@
-"""Groups, group members, group analysts and users (API-NOTES §5 to §8), as client methods.
+"""Groups, group members and users (API-NOTES §5 to §8), as client methods.
 
 Mixed into `ThinkificClient`, which provides `_get`, `_post`, `_put`, `_delete`, `_iterate`
 and `_verified_create`.
@@ -11,7 +11,7 @@ from typing import Any
 
 from .errors import NotFoundError
 from .pagination import read_page
-from .resources import Group, User, parse_id_list
+from .resources import Group, User
 
 USER_FIELDS = frozenset(
     {"first_name", "last_name", "email", "password", "roles", "bio", "company", "headline",
@@ -20,7 +20,7 @@ USER_FIELDS = frozenset(
 
 
 class GroupOperations:
-    """Groups, their members and their analysts."""
+    """Groups and their members."""
 
     def check_connection(self) -> int:
         """One cheap request that proves the credentials work; returns the number of groups."""
@@ -73,27 +73,6 @@ class GroupOperations:
         if names:
             body = {"user_id": int(user_id), "group_names": names}
             self._post("/group_users", body, idempotent=True)
-
-    def group_analyst_ids(self, group_id: int) -> list[int]:
-        """User ids of the group's analysts (API-NOTES §7)."""
-        body = self._get(f"/groups/{int(group_id)}/analysts")
-        return parse_id_list(body, "group_analysts", "group analysts list")
-
-    def add_group_analysts(self, group_id: int, user_ids: Iterable[int]) -> None:
-        """Make users (who hold the `group_analyst` role) analysts of a group."""
-        body = {"user_ids": [int(u) for u in user_ids]}
-        self._post(f"/groups/{int(group_id)}/analysts", body, idempotent=True)
-
-    def remove_group_analyst(self, group_id: int, user_id: int) -> None:
-        self._delete(f"/groups/{int(group_id)}/analysts/{int(user_id)}")
-
-    def add_analyst_to_groups(self, user_id: int, group_ids: Iterable[int]) -> None:
-        """Make one analyst user an analyst of several groups."""
-        body = {"group_ids": [int(g) for g in group_ids]}
-        self._post(f"/group_analysts/{int(user_id)}/groups", body, idempotent=True)
-
-    def remove_analyst_from_group(self, user_id: int, group_id: int) -> None:
-        self._delete(f"/group_analysts/{int(user_id)}/groups/{int(group_id)}")
 
 
 class UserOperations:

@@ -116,11 +116,6 @@ class Enrollment:
         )
 
 
-def parse_id_list(data: Any, key: str, what: str) -> list[int]:
-    """`{"group_analysts": [1, 2]}` → [1, 2]."""
-    return _list(_record(data, what), key, what, int, required=True)
-
-
 def _record(data: Any, what: str) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise MalformedResponse(f"Thinkific sent a {what} that is not a JSON object: {data!r:.80}")

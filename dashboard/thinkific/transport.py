@@ -52,9 +52,6 @@ class CallStats:
     budget_wait_seconds: float = 0.0
     backoff_seconds: float = 0.0
 
-    def as_dict(self) -> dict[str, float]:
-        return asdict(self)
-
 
 class Budget(Protocol):
     pause: Pause

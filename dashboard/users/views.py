@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template, request
+from flask import flash, render_template, request, url_for
 
 from .. import htmx
 from ..access.status import access_report
@@ -39,7 +39,14 @@ def new_form(**kwargs) -> UserForm:
     return UserForm(prefix="new", **kwargs)
 
 
-NEW = NewRecords("user", rows="#users-rows")
+NEW = NewRecords(
+    "user",
+    new_form="users/_new.html",
+    row="users/_row.html",
+    list_page="users/index.html",
+    record_page=lambda user: url_for("users.detail", user_id=user.id),
+    rows="#users-rows",
+)
 
 
 @bp.post("/")
@@ -66,7 +73,7 @@ def detail(user_id: int):
         memberships=queries.user_memberships(user),
         links=links,
         courses=queries.courses_given(links),
-        access=access_report([user.id]),
+        access_courses=access_report([user.id]).user_courses(user.id),
         activity=recent_for_page("user", user.id),
     )
 
@@ -81,14 +88,24 @@ def apply_user(user: User, form: UserForm) -> User:
 PARTS = Parts(
     "user",
     User,
-    {
+    edit_page="users/edit.html",
+    record_page=lambda user: url_for("users.detail", user_id=user.id),
+    parts={
         "row": Part(
+            "users/_row.html",
+            "users/_row_form.html",
             UserForm,
             apply_user,
             "Saved the user {obj.email}.",
             context=lambda user: {"counts": queries.groups_counts([user])},
         ),
-        "details": Part(UserForm, apply_user, "Saved the user {obj.email}."),
+        "details": Part(
+            "users/_details.html",
+            "users/_details_form.html",
+            UserForm,
+            apply_user,
+            "Saved the user {obj.email}.",
+        ),
     },
 )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, render_template, request, stream_with_context
 
 from .. import htmx
-from ..activity import kinds, queries, words
+from ..activity import kinds, queries
 from ..activity.queries import ActivityFilters
 from ..auth.access import require_admin
 from . import activity_export as export
@@ -19,8 +19,6 @@ def blueprint() -> Blueprint:
 
 PAGE = "activity/index.html"
 
-bp.add_app_template_global(words, "activity_words")
-bp.add_app_template_global(kinds.kind_words, "kind_words")
 bp.before_request(require_admin)
 
 

@@ -19,15 +19,14 @@
   });
 
   // Quick Assign Team: a row's button (class qa) opens the form in its row. The table says the
-  // URL once (data-quick-assign, "{id}" for the group's id; the row's tbody is "group-ID"),
+  // URL once (data-quick-assign, "{id}" for the group's id; the row's tbody says data-row-id),
   // and its hx-target/hx-swap say where the answer goes.
   document.addEventListener("click", (event) => {
     const button = event.target.closest?.("button.qa");
     const table = button?.closest("[data-quick-assign]");
     const row = button?.closest("tbody");
     if (!table || !row || !window.htmx) return;
-    const id = row.id.slice(row.id.indexOf("-") + 1);
-    const url = table.dataset.quickAssign.replace("{id}", id);
+    const url = table.dataset.quickAssign.replace("{id}", row.dataset.rowId);
     button.classList.add("htmx-request");
     htmx.ajax("GET", url, { source: button, target: row, swap: "outerHTML" });
   });
@@ -46,13 +45,13 @@
   });
 
   // An element with data-send-row-ids="SELECTOR" sends the ids of the rows SELECTOR matches
-  // (`group-12` sends 12) as `ids` with each of its requests (the sync progress poll).
+  // (their data-row-id) as `ids` with each of its requests (the sync progress poll).
   document.addEventListener("htmx:config:request", (event) => {
     const source = event.detail.ctx.sourceElement;
     const selector = source?.dataset?.sendRowIds;
     if (!selector) return;
     const rows = document.querySelectorAll(selector);
-    const ids = Array.from(rows, (row) => row.id.slice(row.id.indexOf("-") + 1)).join(",");
+    const ids = Array.from(rows, (row) => row.dataset.rowId).join(",");
     event.detail.ctx.request.body.set("ids", ids);
   });
 })();

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from dashboard.access.service import NoAccessPlanWaiting, paused_access
 from dashboard.extensions import db
 from dashboard.models import EventOutcome, RunState, SyncEvent, SyncRun
-from jobs.enqueue import approve_access_plan, reject_access_plan
+from jobs.enqueue import reject_access_plan
 from jobs.preview import preview_all, preview_group
+from tests.starting import approve_access_plan
 from tests.sync.helpers import database_rows
 
 from .helpers import access_events, configure, enrollments, learner, school, sync, team_with_group

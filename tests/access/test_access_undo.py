@@ -11,9 +11,10 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.models import AccessEnrollment, EventOutcome, SyncEvent, utcnow
 from dashboard.sync.undo import recorded_plan
-from jobs.enqueue import approve_access_plan, start_undo
+from jobs.enqueue import start_undo
 from jobs.undo.service import undo_in_foreground
 from tests.fixtures.workers import wait_for
+from tests.starting import approve_access_plan
 from tests.sync.test_jobs import finished
 
 from .helpers import configure, enrollments, learner, parse, school, sync, team_with_group

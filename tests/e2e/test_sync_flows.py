@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunTrigger
-from jobs.enqueue import start_sync_all
 from tests.access.helpers import configure, enrollments, school
 from tests.fixtures.thinkific import against_emulator
 from tests.fixtures.workers import wait_for
+from tests.starting import start_sync_all
 from tests.sync.helpers import add_local, database_rows, members, sync
 
 pytestmark = pytest.mark.e2e

@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunState, SyncRun
-from jobs.enqueue import start_sync_all
 from tests.access.helpers import configure, learner, school, team_with_group
 from tests.fixtures.thinkific import against_emulator
 from tests.fixtures.workers import wait_for
+from tests.starting import start_sync_all
 from tests.sync.helpers import sync
 from tests.sync.test_jobs import groups_with_work
 

@@ -13,10 +13,10 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.models import RunState, RunTrigger, SyncRun
 from jobs.connection import queue
-from jobs.enqueue import start_sync_all
 from jobs.schedule import build_scheduler
 from jobs.sync import poll
 from tests.fixtures.workers import ROOT, wait_for
+from tests.starting import start_sync_all
 
 
 def test_the_poll_runs_every_sync_interval(app):

@@ -9,8 +9,9 @@ from dashboard.models import Direction, Group, RunState, SyncRun, SyncState
 from dashboard.redis_client import get_redis
 from dashboard.runs import lifecycle as runs
 from dashboard.runs.progress import current_run
-from jobs.enqueue import start_group_sync, start_sync_all
+from jobs.enqueue import start_group_sync
 from tests.fixtures.workers import wait_for
+from tests.starting import start_sync_all
 
 from .helpers import add_local, members, sync
 

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.groups import service
 from dashboard.models import Direction, Group, ManualAction, RunState, SyncState
-from dashboard.sync.service import decision_for, paused_plan
+from dashboard.sync.service import paused_plan
 from jobs.preview import preview_group
 from jobs.runner import run_in_foreground
+from tests.starting import decision_for
 
 from .helpers import add_local, members, sync
 

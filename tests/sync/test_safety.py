@@ -18,10 +18,11 @@ from dashboard.models import (
     Team,
     User,
 )
-from dashboard.sync.service import decision_for, paused_plan
-from jobs.enqueue import NothingToDecide, approve_paused_plan, reject_paused_plan
+from dashboard.sync.service import paused_plan
+from jobs.enqueue import NothingToDecide
 from jobs.runner import run_in_foreground
 from tests.fixtures.workers import wait_for
+from tests.starting import approve_paused_plan, decision_for, reject_paused_plan
 
 from .helpers import members, sync
 

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 
 from dashboard.extensions import db
 from dashboard.models import Activity, Role, RunState, SyncRun, SyncState
-from jobs.enqueue import approve_paused_plan, start_undo
+from jobs.enqueue import start_undo
 from tests.fixtures.workers import wait_for
+from tests.starting import approve_paused_plan
 
 from .helpers import add_local, database_rows, members, remove_local, thinkific_state
 from .test_jobs import finished

@@ -1,4 +1,4 @@
-"""Groups, their members and their analysts through the client, against the emulator."""
+"""Groups and their members through the client, against the emulator."""
 
 from __future__ import annotations
 
@@ -96,54 +96,3 @@ def test_adding_to_no_groups_sends_nothing(thinkific):
     thinkific.add_user_to_groups(1, [])
 
     assert thinkific.stats.calls == 0
-
-
-def test_group_analysts_are_assigned_listed_and_removed(thinkific, emulator):
-    emulator.control.seed(
-        groups=[{"name": "Acme"}, {"name": "Globex"}],
-        users=[
-            {"email": "boss@example.com", "roles": ["group_analyst"]},
-            {"email": "lead@example.com", "roles": ["group_analyst"]},
-        ],
-    )
-    acme, globex = (thinkific.find_group_by_name(n) for n in ("Acme", "Globex"))
-    boss, lead = (thinkific.find_user_by_email(f"{n}@example.com") for n in ("boss", "lead"))
-
-    thinkific.add_group_analysts(acme.id, [boss.id, lead.id])
-    thinkific.add_analyst_to_groups(boss.id, [globex.id])
-    assert thinkific.group_analyst_ids(acme.id) == sorted([boss.id, lead.id])
-    assert thinkific.group_analyst_ids(globex.id) == [boss.id]
-
-    thinkific.remove_group_analyst(acme.id, lead.id)
-    thinkific.remove_analyst_from_group(boss.id, globex.id)
-    assert thinkific.group_analyst_ids(acme.id) == [boss.id]
-    assert thinkific.group_analyst_ids(globex.id) == []
-
-
-def test_analyst_errors_carry_their_string_valued_field_messages(thinkific, emulator):
-    emulator.control.seed(groups=[{"name": "Acme"}], users=[{"email": "ada@example.com"}])
-    acme = thinkific.find_group_by_name("Acme")
-    ada = thinkific.find_user_by_email("ada@example.com")
-
-    with pytest.raises(ValidationError) as refused:
-        thinkific.add_group_analysts(acme.id, [ada.id, 424242])
-
-    assert refused.value.field_errors["user_id"] == ["Invalid user IDs: 424242"]
-    assert "missing group_analysts role" in refused.value.field_errors["group_analysts"][0]
-
-
-def test_analysts_of_a_missing_group_are_not_found_with_the_fields_named(thinkific):
-    with pytest.raises(NotFoundError) as missing:
-        thinkific.group_analyst_ids(999)
-
-    assert missing.value.field_errors == {"group_id": ["Could not find group with ID 999."]}
-
-
-def test_removing_an_unknown_analyst_names_each_missing_record(thinkific):
-    with pytest.raises(NotFoundError) as missing:
-        thinkific.remove_group_analyst(998, 999)
-
-    assert missing.value.field_errors == {
-        "user_id": ["Could not find user with ID 999."],
-        "group_id": ["Could not find group with ID 998."],
-    }

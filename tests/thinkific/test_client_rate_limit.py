@@ -83,7 +83,7 @@ def test_the_clients_own_limit_keeps_it_under_thinkifics(make_thinkific, emulato
 
 
 WORKER = """
-import json, sys
+import dataclasses, json, sys
 import redis
 from dashboard.thinkific.client import ThinkificClient
 api_url, key, subdomain, redis_url, rate, period, count, group_id = sys.argv[1:]
@@ -93,7 +93,7 @@ client = ThinkificClient(
 )
 for _ in range(int(count)):
     client.get_group(int(group_id))
-print(json.dumps(client.stats.as_dict()))
+print(json.dumps(dataclasses.asdict(client.stats)))
 """
 
 

@@ -22,7 +22,6 @@ def test_the_site_survives_a_restart(tmp_path):
             groups=[{"name": "Acme"}],
             users=[{"email": "ann@example.com", "roles": ["group_analyst"]}],
             memberships=[{"group_name": "Acme", "email": "ann@example.com"}],
-            analysts=[{"group_name": "Acme", "email": "ann@example.com"}],
             courses=[{"name": "Safety"}],
             enrollments=[{"email": "ann@example.com", "course_name": "Safety"}],
         )

@@ -37,7 +37,7 @@ class EmulatorControl:
         self._call("POST", "/reset")
 
     def seed(self, **sections: list[dict]) -> dict:
-        """Bulk load: groups, users, courses, memberships, analysts, enrollments (see README)."""
+        """Bulk load: groups, users, courses, memberships, enrollments (see README)."""
         return self._call("POST", "/seed", json=sections)
 
     def generate(self, groups: int = 0, users: int = 0, memberships: int = 0) -> dict:

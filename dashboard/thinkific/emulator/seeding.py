@@ -11,7 +11,7 @@ from . import shapes
 from .state import Store
 from .users_rules import profile_fields, user_errors
 
-SECTIONS = ("groups", "users", "courses", "memberships", "analysts", "enrollments")
+SECTIONS = ("groups", "users", "courses", "memberships", "enrollments")
 
 
 class SeedError(ValueError):
@@ -45,7 +45,7 @@ def _check(store: Store, sections: dict[str, list[dict]]) -> None:
         if not isinstance(entry.get("name"), str) or not entry["name"].strip():
             raise SeedError(f"courses[{index}]: name is required")
     known = _known(store, sections)
-    for section in ("memberships", "analysts", "enrollments"):
+    for section in ("memberships", "enrollments"):
         for index, entry in enumerate(sections[section]):
             _check_references(known, entry, section, index)
     for index, entry in enumerate(sections["enrollments"]):
@@ -91,7 +91,6 @@ def _claim_id(ids: set, entry: dict, where: str) -> None:
 
 REFERENCES = {
     "memberships": (("group_id", "group_name"), ("user_id", "email")),
-    "analysts": (("group_id", "group_name"), ("user_id", "email")),
     "enrollments": (("user_id", "email"), ("course_id", "course_name")),
 }
 
@@ -131,9 +130,6 @@ def _apply(store: Store, sections: dict[str, list[dict]]) -> dict[str, Any]:
     ]
     for group_id, user_id in pairs:
         store.add_member(group_id, user_id)
-    for index, entry in enumerate(sections["analysts"]):
-        group_id, user_id = resolve.pair(entry, "analysts", index)
-        store.analysts.setdefault(group_id, set()).add(user_id)
     enrollments = [
         _add_enrollment(store, resolve, e, i) for i, e in enumerate(sections["enrollments"])
     ]

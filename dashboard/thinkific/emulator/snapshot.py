@@ -36,7 +36,6 @@ def dump(store: Store) -> dict[str, Any]:
         "groups": [_plain(g) for g in store.groups.values()],
         "users": [_plain(u) for u in store.users.values()],
         "members": {str(g): {str(u): t for u, t in m.items()} for g, m in store.members.items()},
-        "analysts": {str(g): sorted(users) for g, users in store.analysts.items()},
         "courses": [_plain(c) for c in store.courses.values()],
         "enrollments": [_plain(e) for e in store.enrollments.values()],
         "next_ids": store.next_ids,
@@ -51,7 +50,6 @@ def load(data: dict[str, Any]) -> Store:
     store.members = {
         int(g): {int(u): float(t) for u, t in m.items()} for g, m in data["members"].items()
     }
-    store.analysts = {int(g): set(users) for g, users in data["analysts"].items()}
     store.courses = {c["id"]: _record(Course, c) for c in data["courses"]}
     store.enrollments = {e["id"]: _record(Enrollment, e) for e in data["enrollments"]}
     return store

@@ -1,4 +1,4 @@
-"""The emulated site's data, in memory: groups, users, memberships, analysts, courses, enrollments.
+"""The emulated site's data, in memory: groups, users, memberships, courses, enrollments.
 
 One `Store` per emulator; callers hold the emulator's lock around every use. Ids of the
 different resources start far apart, so a client that mixes a group id with a user id gets a 404
@@ -87,7 +87,6 @@ class Store:
     emails: dict[str, int] = field(default_factory=dict)
     # group id -> {user id -> epoch seconds from which the membership is visible to the API}
     members: dict[int, dict[int, float]] = field(default_factory=dict)
-    analysts: dict[int, set[int]] = field(default_factory=dict)
     courses: dict[int, Course] = field(default_factory=dict)
     enrollments: dict[int, Enrollment] = field(default_factory=dict)
     next_ids: dict[str, int] = field(default_factory=lambda: dict(FIRST_IDS))
@@ -119,7 +118,6 @@ class Store:
     def delete_group(self, group_id: int) -> None:
         del self.groups[group_id]
         self.members.pop(group_id, None)
-        self.analysts.pop(group_id, None)
 
     def groups_named(self, name: str, case_sensitive: bool = True) -> list[Group]:
         if case_sensitive:
@@ -156,8 +154,6 @@ class Store:
         self.emails.pop(user.email, None)
         for members in self.members.values():
             members.pop(user_id, None)
-        for analysts in self.analysts.values():
-            analysts.discard(user_id)
         for enrollment in [e for e in self.enrollments.values() if e.user_id == user_id]:
             del self.enrollments[enrollment.id]
 

@@ -36,6 +36,6 @@ def whole_number(value: Any) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-from . import analysts, courses, enrollments, group_users, groups, users  # noqa: E402
+from . import courses, enrollments, group_users, groups, users  # noqa: E402
 
-__all__ = ["analysts", "bp", "courses", "enrollments", "group_users", "groups", "users"]
+__all__ = ["bp", "courses", "enrollments", "group_users", "groups", "users"]
