@@ -136,8 +136,9 @@ def start_processes(stack: Stack, env: dict, workers: int) -> None:
 
 def spawn(argv: list[str], env: dict, log: Path) -> subprocess.Popen:
     with log.open("w") as out:
-        return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)  # fmt: skip
+        return subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def stop_processes(children: list[subprocess.Popen]) -> None:

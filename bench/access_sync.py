@@ -98,8 +98,14 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
-    emulator = create_emulator({"API_KEY": API_KEY, "SUBDOMAIN": SUBDOMAIN,
-                                "RATE_LIMIT": args.rate, "LATENCY": args.latency})  # fmt: skip
+    emulator = create_emulator(
+        {
+            "API_KEY": API_KEY,
+            "SUBDOMAIN": SUBDOMAIN,
+            "RATE_LIMIT": args.rate,
+            "LATENCY": args.latency,
+        }
+    )
     with EmulatorServer(emulator) as server:
         control = EmulatorControl(server.url, timeout=300)
         env = environment(args, tmp, redis_url, server.api_url)
@@ -131,25 +137,38 @@ def seed(args, control: EmulatorControl) -> None:
         users=[{"email": e, "first_name": "L", "last_name": str(i)} for i, e in enumerate(emails)],
         courses=[{"name": f"Course {c:02}"} for c in range(args.courses)],
     )
-    db.session.execute(insert(User), [
-        {"email": e, "first_name": "L", "last_name": str(i), "thinkific_id": made["users"][i]["id"]}
-        for i, e in enumerate(emails)
-    ])  # fmt: skip
-    db.session.execute(insert(Course), [
-        {"thinkific_id": c["id"], "name": c["name"], "slug": ""} for c in made["courses"]
-    ])  # fmt: skip
+    db.session.execute(
+        insert(User),
+        [
+            {
+                "email": e,
+                "first_name": "L",
+                "last_name": str(i),
+                "thinkific_id": made["users"][i]["id"],
+            }
+            for i, e in enumerate(emails)
+        ],
+    )
+    db.session.execute(
+        insert(Course),
+        [{"thinkific_id": c["id"], "name": c["name"], "slug": ""} for c in made["courses"]],
+    )
     gives = build_teams(args)
     outside = foreign_pairs(args, gives)
     if outside:
-        control.seed(enrollments=[
-            {"email": email, "course_name": name, "activated_at": "2026-01-01T00:00:00Z"}
-            for email, name in outside
-        ])  # fmt: skip
+        control.seed(
+            enrollments=[
+                {"email": email, "course_name": name, "activated_at": "2026-01-01T00:00:00Z"}
+                for email, name in outside
+            ]
+        )
     db.session.commit()
-    print(f"seeded in {time.monotonic() - started:.1f} s: {args.users} users in {args.teams} "
-          f"teams/groups, {args.courses} courses ({args.per_team} a team), {len(outside)} "
-          f"enrollments made outside the dashboard; rate limit {args.rate}/min, latency "
-          f"{args.latency * 1000:.0f} ms")  # fmt: skip
+    print(
+        f"seeded in {time.monotonic() - started:.1f} s: {args.users} users in {args.teams} "
+        f"teams/groups, {args.courses} courses ({args.per_team} a team), {len(outside)} "
+        f"enrollments made outside the dashboard; rate limit {args.rate}/min, latency "
+        f"{args.latency * 1000:.0f} ms"
+    )
 
 
 def build_teams(args) -> dict[int, list[int]]:
@@ -160,10 +179,15 @@ def build_teams(args) -> dict[int, list[int]]:
     members: dict[int, list[int]] = {}
     for index in range(args.teams):
         chunk = users[index :: args.teams]
-        team = Team(name=f"Team {index}", name_key=f"team {index}", groups_count=1,
-                    seat_limit=int(len(chunk) * 0.9) if index % 2 else None)  # fmt: skip
-        group = Group(name=f"Group {index}", name_key=f"group {index}", teams_count=1,
-                      users_count=len(chunk))  # fmt: skip
+        team = Team(
+            name=f"Team {index}",
+            name_key=f"team {index}",
+            groups_count=1,
+            seat_limit=int(len(chunk) * 0.9) if index % 2 else None,
+        )
+        group = Group(
+            name=f"Group {index}", name_key=f"group {index}", teams_count=1, users_count=len(chunk)
+        )
         db.session.add_all([team, group])
         db.session.flush()
         db.session.execute(
@@ -175,8 +199,9 @@ def build_teams(args) -> dict[int, list[int]]:
             [{"group_id": group.id, "user_id": u, "source": MemberSource.SEED} for u in chunk],
         )
         given = rng.sample(courses, args.per_team)
-        db.session.execute(insert(team_courses), [
-            {"team_id": team.id, "course_id": c} for c in given])  # fmt: skip
+        db.session.execute(
+            insert(team_courses), [{"team_id": team.id, "course_id": c} for c in given]
+        )
         members[team.id] = chunk
     return members
 
@@ -223,16 +248,20 @@ def fewest_reads(control: EmulatorControl, course_ids: set[int]) -> int:
 def measure(label: str, env: dict, control: EmulatorControl, start) -> SyncRun:
     control.clear_stats()
     read_courses = set(db.session.scalars(select(team_courses.c.course_id).distinct()))
-    course_ids = set(db.session.scalars(
-        select(Course.thinkific_id).where(Course.id.in_(read_courses))))  # fmt: skip
+    course_ids = set(
+        db.session.scalars(select(Course.thinkific_id).where(Course.id.in_(read_courses)))
+    )
     users = db.session.scalar(select(func.count(func.distinct(Membership.user_id))))
     reads = fewest_reads(control, course_ids)
     run = start()
     started = time.monotonic()
     worker = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     wall = time.monotonic() - started
     if worker.returncode != 0:
         print(worker.stdout[-2000:], worker.stderr[-2000:], file=sys.stderr)
@@ -245,8 +274,10 @@ def measure(label: str, env: dict, control: EmulatorControl, start) -> SyncRun:
 
 
 def print_header() -> None:
-    print(f"\n{'run':<13} {'state':<10} {'calls':>6} {'fewest':>6} {'by user':>8} {'429s':>5} "
-          f"{'elapsed':>8} {'bound':>7}  changes")  # fmt: skip
+    print(
+        f"\n{'run':<13} {'state':<10} {'calls':>6} {'fewest':>6} {'by user':>8} {'429s':>5} "
+        f"{'elapsed':>8} {'bound':>7}  changes"
+    )
 
 
 def report(label, run: SyncRun, fewest: int, users: int, wall: float, stats: dict, env) -> None:
@@ -255,14 +286,19 @@ def report(label, run: SyncRun, fewest: int, users: int, wall: float, stats: dic
     writes = run.access_granted + run.access_changed + run.access_ended
     by_user = (1 if run.access_only else users + 2) + writes  # reading user by user instead
     state = run.state if run.state == RunState.SUCCEEDED else f"{run.state}!"
-    print(f"{label:<13} {state:<10} {run.calls:>6} {fewest:>6} {by_user:>8} "
-          f"{run.rate_limited:>5} {elapsed:>7.1f}s {lower_bound(run.calls, rate):>6.0f}s  "
-          f"+{run.access_granted} enrolled, {run.access_changed} extended, "
-          f"{run.access_ended} ended", flush=True)  # fmt: skip
+    print(
+        f"{label:<13} {state:<10} {run.calls:>6} {fewest:>6} {by_user:>8} "
+        f"{run.rate_limited:>5} {elapsed:>7.1f}s {lower_bound(run.calls, rate):>6.0f}s  "
+        f"+{run.access_granted} enrolled, {run.access_changed} extended, "
+        f"{run.access_ended} ended",
+        flush=True,
+    )
     if run.error:
         print(f"  error: {run.error}")
-    print(f"  emulator saw {stats['total_requests']} requests ({stats['per_endpoint']}), "
-          f"{stats['rate_limited']} answered 429; the worker took {wall:.1f} s")  # fmt: skip
+    print(
+        f"  emulator saw {stats['total_requests']} requests ({stats['per_endpoint']}), "
+        f"{stats['rate_limited']} answered 429; the worker took {wall:.1f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -57,8 +57,10 @@ def main() -> int:
             run_id = begin_sync_all().run.id
             db.session.remove()
         started = time.monotonic()
-        print(f"{stack.label}: sync run {run_id} started; an admin writes every {args.every} s",
-              flush=True)  # fmt: skip
+        print(
+            f"{stack.label}: sync run {run_id} started; an admin writes every {args.every} s",
+            flush=True,
+        )
         timings, failures = drive(admin, stack, run_id, targets, args)
         elapsed = time.monotonic() - started
         idle = sampler.stop() if sampler else None
@@ -153,7 +155,9 @@ def request_for(action: str, tick: int, group_id: int, state: dict):
     if action == "quick assign":
         prefix = f"g{group_id}"
         return f"/admin/groups/{group_id}/assign", {
-            f"{prefix}-team": state["team"], f"{prefix}-direction": "disabled"}  # fmt: skip
+            f"{prefix}-team": state["team"],
+            f"{prefix}-direction": "disabled",
+        }
     if action == "direction":
         if state["link"] is None:
             return None, None
@@ -162,8 +166,10 @@ def request_for(action: str, tick: int, group_id: int, state: dict):
         return path, {"direction": "dashboard_to_thinkific" if cycle % 2 else "bidirectional"}
     if action == "add member":
         return f"/admin/groups/{group_id}/members", {
-            "email": f"bench.admin.{cycle}@example.com", "first_name": "Bench",
-            "last_name": str(cycle)}  # fmt: skip
+            "email": f"bench.admin.{cycle}@example.com",
+            "first_name": "Bench",
+            "last_name": str(cycle),
+        }
     if state["member"] is None:
         return None, None
     member_group, user_id = state["member"]
@@ -214,8 +220,10 @@ def run_state(stack: Stack, run_id: int) -> RunState | None:
 def describe_run(stack: Stack, run_id: int) -> str:
     with stack.app.app_context():
         run = db.session.get(SyncRun, run_id)
-        text_ = (f"{run.state}, {run.groups_done}/{run.groups_total} groups, {run.calls} "
-                 f"Thinkific calls, {run.access_granted} enrollments created")  # fmt: skip
+        text_ = (
+            f"{run.state}, {run.groups_done}/{run.groups_total} groups, {run.calls} "
+            f"Thinkific calls, {run.access_granted} enrollments created"
+        )
         db.session.remove()
     return text_
 
@@ -249,18 +257,24 @@ class IdleSampler:
 
 
 def report(stack: Stack, timings, failures, elapsed: float, state, idle: float | None) -> None:
-    print(f"\n{stack.label}: {sum(map(len, timings.values()))} writes in {elapsed:.0f} s; "
-          f"the sync run: {state}")  # fmt: skip
+    print(
+        f"\n{stack.label}: {sum(map(len, timings.values()))} writes in {elapsed:.0f} s; "
+        f"the sync run: {state}"
+    )
     print(f"{'action':<15} {'count':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     for action in ACTIONS:
         times = sorted(timings.get(action, []))
         if times:
             p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-            print(f"{action:<15} {len(times):>5} {statistics.median(times):>8.0f} {p95:>8.0f} "
-                  f"{times[-1]:>8.0f}")  # fmt: skip
+            print(
+                f"{action:<15} {len(times):>5} {statistics.median(times):>8.0f} {p95:>8.0f} "
+                f"{times[-1]:>8.0f}"
+            )
     logged = len(LOCK_ERRORS.findall(stack.log_text()))
-    print(f"5xx answers: {failures['5xx']}; no answer: {failures['no answer']}; "
-          f"refused (422): {failures['refused']}; other 4xx: {failures['other 4xx']}")  # fmt: skip
+    print(
+        f"5xx answers: {failures['5xx']}; no answer: {failures['no answer']}; "
+        f"refused (422): {failures['refused']}; other 4xx: {failures['other 4xx']}"
+    )
     print(f"lock errors: {failures['lock errors']} in answers, {logged} in the processes' logs")
     if idle is not None:
         print(f"longest idle in transaction (pg_stat_activity): {idle:.2f} s")

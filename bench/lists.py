@@ -82,19 +82,42 @@ def seed() -> dict[str, int]:
     account.set_password(PASSWORD)
     db.session.add(account)
     bulk(User, users(rng, now))
-    bulk(Group, [{"id": n, "name": f"Group {n}", "name_key": f"group {n}"}
-                 for n in range(1, GROUPS + 1)])  # fmt: skip
+    bulk(
+        Group,
+        [{"id": n, "name": f"Group {n}", "name_key": f"group {n}"} for n in range(1, GROUPS + 1)],
+    )
     pairs = set()
     while len(pairs) < MEMBERSHIPS:
         pairs.add((rng.randint(1, GROUPS), rng.randint(1, USERS)))
-    bulk(Membership, [{"group_id": g, "user_id": u, "source": MemberSource.SEED, "added_at": now}
-                      for g, u in sorted(pairs)])  # fmt: skip
+    bulk(
+        Membership,
+        [
+            {"group_id": g, "user_id": u, "source": MemberSource.SEED, "added_at": now}
+            for g, u in sorted(pairs)
+        ],
+    )
     seats = [None, 50, 100, 500]
-    bulk(Team, [{"id": n, "name": f"Team {n}", "name_key": f"team {n}", "description": "",
-                 "seat_limit": rng.choice(seats)} for n in range(1, TEAMS + 1)])  # fmt: skip
+    bulk(
+        Team,
+        [
+            {
+                "id": n,
+                "name": f"Team {n}",
+                "name_key": f"team {n}",
+                "description": "",
+                "seat_limit": rng.choice(seats),
+            }
+            for n in range(1, TEAMS + 1)
+        ],
+    )
     links = {(rng.randint(1, GROUPS), team) for team in range(1, TEAMS + 1) for _ in range(4)}
-    bulk(Assignment, [{"group_id": g, "team_id": t, "direction": Direction.BIDIRECTIONAL}
-                      for g, t in sorted(links)])  # fmt: skip
+    bulk(
+        Assignment,
+        [
+            {"group_id": g, "team_id": t, "direction": Direction.BIDIRECTIONAL}
+            for g, t in sorted(links)
+        ],
+    )
     bulk(SyncRun, [sync_run(n, now) for n in range(1, RUNS + 1)])
     bulk(SyncEvent, [sync_event(n, now) for n in range(1, EVENTS + 1)])
     bulk(Activity, [activity(n, now) for n in range(1, ACTIVITIES + 1)])
@@ -121,27 +144,47 @@ def users(rng: random.Random, now: datetime) -> list[dict]:
 
 def sync_run(n: int, now: datetime) -> dict:
     start = now - timedelta(minutes=10 * (RUNS - n + 1))
-    return {"id": n, "trigger": RunTrigger.SCHEDULE, "state": RunState.SUCCEEDED,
-            "created_at": start, "started_at": start, "finished_at": start + timedelta(minutes=2),
-            "groups_total": 300, "groups_done": 300, "calls": 420}  # fmt: skip
+    return {
+        "id": n,
+        "trigger": RunTrigger.SCHEDULE,
+        "state": RunState.SUCCEEDED,
+        "created_at": start,
+        "started_at": start,
+        "finished_at": start + timedelta(minutes=2),
+        "groups_total": 300,
+        "groups_done": 300,
+        "calls": 420,
+    }
 
 
 def sync_event(n: int, now: datetime) -> dict:
     """Events of run 1 (the big one): every group touched, several changes each."""
     failed = n % 97 == 0
-    return {"run_id": 1, "group_id": n % GROUPS + 1, "email": f"user{n:06}@example.com",
-            "action": ACTIONS[n % len(ACTIONS)], "created_at": now,
-            "outcome": EventOutcome.FAILED if failed else EventOutcome.APPLIED,
-            "reason": f"add to Thinkific: added in the dashboard on 2026-01-{n % 28 + 1:02}",
-            "error": "Thinkific failed (503 on POST /group_users)" if failed else None}  # fmt: skip
+    return {
+        "run_id": 1,
+        "group_id": n % GROUPS + 1,
+        "email": f"user{n:06}@example.com",
+        "action": ACTIONS[n % len(ACTIONS)],
+        "created_at": now,
+        "outcome": EventOutcome.FAILED if failed else EventOutcome.APPLIED,
+        "reason": f"add to Thinkific: added in the dashboard on 2026-01-{n % 28 + 1:02}",
+        "error": "Thinkific failed (503 on POST /group_users)" if failed else None,
+    }
 
 
 def activity(n: int, now: datetime) -> dict:
     group, user = n % GROUPS + 1, n % USERS + 1
-    return {"at": now - timedelta(seconds=ACTIVITIES - n), "kind": KINDS[n % len(KINDS)],
-            "actor_email": f"admin{n % 20}@example.com", "object_type": "group",
-            "object_id": group, "object_name": f"Group {group}", "related_type": "user",
-            "related_id": user, "related_name": f"member{user}@example.com"}  # fmt: skip
+    return {
+        "at": now - timedelta(seconds=ACTIVITIES - n),
+        "kind": KINDS[n % len(KINDS)],
+        "actor_email": f"admin{n % 20}@example.com",
+        "object_type": "group",
+        "object_id": group,
+        "object_name": f"Group {group}",
+        "related_type": "user",
+        "related_id": user,
+        "related_name": f"member{user}@example.com",
+    }
 
 
 RECOUNT = [
@@ -280,16 +323,19 @@ def measure(client, engine, path: str, htmx: bool, requests: int) -> tuple:
 
 
 def report(client, engine, at: dict[str, int], requests: int, only: str | None) -> None:
-    print(f"{'screen':13} {'request':46} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>7} "
-          f"{'queries':>7}")  # fmt: skip
+    print(
+        f"{'screen':13} {'request':46} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>7} {'queries':>7}"
+    )
     for screen, paths in scenarios(at).items():
         if only and screen != only:
             continue
         for index, path in enumerate(paths):
             median, p95, cpu, queries = measure(client, engine, path, index > 0, requests)
             shown = path if index else f"{path} (full page)"
-            print(f"{screen:13} {shown:46} {median:9.1f} {p95:8.1f} {cpu:7.1f} {queries:7.1f}",
-                  flush=True)  # fmt: skip
+            print(
+                f"{screen:13} {shown:46} {median:9.1f} {p95:8.1f} {cpu:7.1f} {queries:7.1f}",
+                flush=True,
+            )
 
 
 def main() -> None:

@@ -90,15 +90,23 @@ def parse_args() -> argparse.Namespace:
 
 
 def bench(args: argparse.Namespace, tmp: Path, redis_url: str) -> int:
-    emulator = create_emulator({"API_KEY": API_KEY, "SUBDOMAIN": SUBDOMAIN,
-                                "RATE_LIMIT": args.rate, "LATENCY": args.latency})  # fmt: skip
+    emulator = create_emulator(
+        {
+            "API_KEY": API_KEY,
+            "SUBDOMAIN": SUBDOMAIN,
+            "RATE_LIMIT": args.rate,
+            "LATENCY": args.latency,
+        }
+    )
     with EmulatorServer(emulator) as server:
         control = EmulatorControl(server.url, timeout=300)
         started = time.monotonic()
         control.generate(groups=args.groups, users=args.users, memberships=args.memberships)
-        print(f"emulator seeded in {time.monotonic() - started:.1f} s: {args.groups} groups, "
-              f"{args.users} users, {args.memberships} memberships; rate limit {args.rate}/min, "
-              f"latency {args.latency * 1000:.0f} ms")  # fmt: skip
+        print(
+            f"emulator seeded in {time.monotonic() - started:.1f} s: {args.groups} groups, "
+            f"{args.users} users, {args.memberships} memberships; rate limit {args.rate}/min, "
+            f"latency {args.latency * 1000:.0f} ms"
+        )
         env = environment(args, tmp, redis_url, server.api_url)
         app = create_app(settings_from_env(env))
         with app.app_context():
@@ -142,17 +150,25 @@ def link_all_groups(control: EmulatorControl) -> None:
     db.session.add(team)
     db.session.flush()
     rows = [
-        {"name": g["name"], "name_key": g["name"].casefold(), "thinkific_id": g["id"],
-         "token": g["token"], "teams_count": 1, "sync_mode": SyncMode.BOTH}
+        {
+            "name": g["name"],
+            "name_key": g["name"].casefold(),
+            "thinkific_id": g["id"],
+            "token": g["token"],
+            "teams_count": 1,
+            "sync_mode": SyncMode.BOTH,
+        }
         for g in control.groups()
-    ]  # fmt: skip
+    ]
     db.session.execute(insert(Group), rows)
     group_ids = db.session.scalars(select(Group.id)).all()
     db.session.execute(
         insert(Assignment),
-        [{"group_id": g, "team_id": team.id, "direction": Direction.BIDIRECTIONAL}
-         for g in group_ids],
-    )  # fmt: skip
+        [
+            {"group_id": g, "team_id": team.id, "direction": Direction.BIDIRECTIONAL}
+            for g in group_ids
+        ],
+    )
     team.groups_count = len(group_ids)
     db.session.commit()
 
@@ -185,8 +201,11 @@ def measure(label: str, env: dict, args, control: EmulatorControl, added_remote:
     started = time.monotonic()
     worker = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "worker", "--burst"],
-        cwd=ROOT, env=env, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     wall = time.monotonic() - started
     if worker.returncode != 0:
         print(worker.stdout[-2000:], worker.stderr[-2000:], file=sys.stderr)
@@ -211,23 +230,32 @@ def lower_bound(calls: int, rate: int) -> float:
 
 
 def print_header() -> None:
-    print(f"\n{'run':<13} {'state':<10} {'calls':>6} {'fewest':>6} {'429s':>5} "
-          f"{'elapsed':>8} {'bound':>7} {'worker RSS':>11}  changes")  # fmt: skip
+    print(
+        f"\n{'run':<13} {'state':<10} {'calls':>6} {'fewest':>6} {'429s':>5} "
+        f"{'elapsed':>8} {'bound':>7} {'worker RSS':>11}  changes"
+    )
 
 
 def report(label, run: SyncRun, minimum: int, rate: int, wall: float, stats: dict) -> None:
     elapsed = (run.finished_at - run.started_at).total_seconds() if run.finished_at else wall
     rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    changes = (f"+{run.added_local}/-{run.removed_local} here, +{run.added_remote} there, "
-               f"{run.manual_actions} manual")  # fmt: skip
+    changes = (
+        f"+{run.added_local}/-{run.removed_local} here, +{run.added_remote} there, "
+        f"{run.manual_actions} manual"
+    )
     state = run.state if run.state == RunState.SUCCEEDED else f"{run.state}!"
-    print(f"{label:<13} {state:<10} {run.calls:>6} {minimum:>6} {run.rate_limited:>5} "
-          f"{elapsed:>7.1f}s {lower_bound(run.calls, rate):>6.0f}s {rss_mb:>8.0f} MB  "
-          f"{changes}", flush=True)  # fmt: skip
+    print(
+        f"{label:<13} {state:<10} {run.calls:>6} {minimum:>6} {run.rate_limited:>5} "
+        f"{elapsed:>7.1f}s {lower_bound(run.calls, rate):>6.0f}s {rss_mb:>8.0f} MB  "
+        f"{changes}",
+        flush=True,
+    )
     if run.error:
         print(f"  error: {run.error}")
-    print(f"  emulator saw {stats['total_requests']} requests, {stats['rate_limited']} answered "
-          f"429; the worker process took {wall:.1f} s in all")  # fmt: skip
+    print(
+        f"  emulator saw {stats['total_requests']} requests, {stats['rate_limited']} answered "
+        f"429; the worker process took {wall:.1f} s in all"
+    )
 
 
 if __name__ == "__main__":

@@ -96,8 +96,15 @@ def seed() -> int:
     bulk(Group, [group(n, now) for n in range(1, GROUPS + 1)])
     bulk(SyncRun, [run(n, now) for n in range(1, RUNS + 1)])
     bulk(SyncEvent, [event(n, now) for n in range(1, EVENTS + 1)])
-    live = SyncRun(id=RUNS + 1, trigger=RunTrigger.MANUAL, state=RunState.RUNNING, started_at=now,
-                   groups_total=GROUPS, groups_done=GROUPS // 3, job_id="bench")  # fmt: skip
+    live = SyncRun(
+        id=RUNS + 1,
+        trigger=RunTrigger.MANUAL,
+        state=RunState.RUNNING,
+        started_at=now,
+        groups_total=GROUPS,
+        groups_done=GROUPS // 3,
+        job_id="bench",
+    )
     db.session.add(live)
     db.session.commit()
     with db.engine.connect() as connection:  # fresh planner statistics, as a real database has
@@ -109,26 +116,45 @@ def seed() -> int:
 def group(n: int, now: datetime) -> dict:
     name = f"Group {n:05}"
     syncing = n % 50 == 1
-    return {"id": n, "name": name, "name_key": name_key(name), "thinkific_id": 10_000 + n,
-            "sync_mode": SyncMode.BOTH, "last_synced_at": now - timedelta(hours=1),
-            "sync_state": SyncState.SYNCING if syncing else SyncState.IDLE,
-            "updated_at": now - timedelta(minutes=0 if syncing else 30)}  # fmt: skip
+    return {
+        "id": n,
+        "name": name,
+        "name_key": name_key(name),
+        "thinkific_id": 10_000 + n,
+        "sync_mode": SyncMode.BOTH,
+        "last_synced_at": now - timedelta(hours=1),
+        "sync_state": SyncState.SYNCING if syncing else SyncState.IDLE,
+        "updated_at": now - timedelta(minutes=0 if syncing else 30),
+    }
 
 
 def run(n: int, now: datetime) -> dict:
     start = now - timedelta(minutes=10 * (RUNS - n + 1))
-    return {"id": n, "trigger": RunTrigger.SCHEDULE, "state": RunState.SUCCEEDED,
-            "created_at": start, "started_at": start, "finished_at": start + timedelta(minutes=2),
-            "groups_total": 300, "groups_done": 300, "calls": 420}  # fmt: skip
+    return {
+        "id": n,
+        "trigger": RunTrigger.SCHEDULE,
+        "state": RunState.SUCCEEDED,
+        "created_at": start,
+        "started_at": start,
+        "finished_at": start + timedelta(minutes=2),
+        "groups_total": 300,
+        "groups_done": 300,
+        "calls": 420,
+    }
 
 
 def event(n: int, now: datetime) -> dict:
     """Events of run 1 (the big one): every group touched, several changes each."""
-    return {"run_id": 1, "group_id": n % GROUPS + 1, "email": f"user{n:06}@example.com",
-            "action": ACTIONS[n % len(ACTIONS)], "created_at": now,
-            "outcome": EventOutcome.FAILED if n % 97 == 0 else EventOutcome.APPLIED,
-            "reason": f"{REASON} on 2026-01-{n % 28 + 1:02} 00:00 UTC, link Acme (Bidirectional)",
-            "error": FAILURE if n % 97 == 0 else None}  # fmt: skip
+    return {
+        "run_id": 1,
+        "group_id": n % GROUPS + 1,
+        "email": f"user{n:06}@example.com",
+        "action": ACTIONS[n % len(ACTIONS)],
+        "created_at": now,
+        "outcome": EventOutcome.FAILED if n % 97 == 0 else EventOutcome.APPLIED,
+        "reason": f"{REASON} on 2026-01-{n % 28 + 1:02} 00:00 UTC, link Acme (Bidirectional)",
+        "error": FAILURE if n % 97 == 0 else None,
+    }
 
 
 def scenarios(live_id: int) -> dict[str, tuple[str, dict]]:
@@ -176,8 +202,9 @@ def print_results(results, label: str) -> None:
     print(f"{'request':36} {'median ms':>10} {'p95 ms':>8} {'queries':>8} {'KB':>7}")
     for name, times, queries, kilobytes in results:
         p95 = statistics.quantiles(times, n=20)[18]
-        print(f"{name:36} {statistics.median(times):10.1f} {p95:8.1f} {queries:8.1f} "
-              f"{kilobytes:7.1f}")  # fmt: skip
+        print(
+            f"{name:36} {statistics.median(times):10.1f} {p95:8.1f} {queries:8.1f} {kilobytes:7.1f}"
+        )
 
 
 def print_export(client, engine) -> None:
@@ -187,8 +214,10 @@ def print_export(client, engine) -> None:
         body = response.get_data()
         seconds = time.perf_counter() - started
     rows = body.count(b"\n") - 1
-    print(f"\nCSV export of run 1: {rows:,} rows, {len(body) / 2**20:.1f} MB in {seconds:.2f} s "
-          f"({rows / seconds:,.0f} rows/s), {len(seen)} queries")  # fmt: skip
+    print(
+        f"\nCSV export of run 1: {rows:,} rows, {len(body) / 2**20:.1f} MB in {seconds:.2f} s "
+        f"({rows / seconds:,.0f} rows/s), {len(seen)} queries"
+    )
 
 
 if __name__ == "__main__":

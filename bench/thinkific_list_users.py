@@ -53,16 +53,24 @@ def parse_arguments() -> argparse.Namespace:
 
 def run(options: argparse.Namespace, redis_url: str) -> None:
     emulator = create_emulator(
-        {"API_KEY": API_KEY, "SUBDOMAIN": SUBDOMAIN, "RATE_LIMIT": options.rate,
-         "RATE_LIMIT_WINDOW": 60, "LATENCY": options.latency}
-    )  # fmt: skip
+        {
+            "API_KEY": API_KEY,
+            "SUBDOMAIN": SUBDOMAIN,
+            "RATE_LIMIT": options.rate,
+            "RATE_LIMIT_WINDOW": 60,
+            "LATENCY": options.latency,
+        }
+    )
     with EmulatorServer(emulator) as server:
         control = EmulatorControl(server.url, timeout=300)
         control.generate(groups=options.groups, users=options.users, memberships=options.users)
         client = ThinkificClient(
-            server.api_url, api_key=API_KEY, subdomain=SUBDOMAIN, rate_limit=options.rate,
+            server.api_url,
+            api_key=API_KEY,
+            subdomain=SUBDOMAIN,
+            rate_limit=options.rate,
             redis_connection=redis.Redis.from_url(redis_url),
-        )  # fmt: skip
+        )
         started = time.monotonic()
         users, members, groups = read_everything(client)
         elapsed = time.monotonic() - started

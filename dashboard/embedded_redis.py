@@ -89,16 +89,25 @@ def _shutdown_through_socket(directory: Path) -> None:
 def _server_command(directory: Path, sock: Path) -> list[str]:
     return [
         redis_server_binary(),
-        "--port", "0",
-        "--unixsocket", str(sock),
-        "--unixsocketperm", "700",
-        "--dir", str(directory),
-        "--daemonize", "yes",
-        "--pidfile", str(directory / "redis.pid"),
-        "--logfile", str(directory / "redis.log"),
-        "--save", "",
-        "--appendonly", "no",
-    ]  # fmt: skip
+        "--port",
+        "0",
+        "--unixsocket",
+        str(sock),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(directory),
+        "--daemonize",
+        "yes",
+        "--pidfile",
+        str(directory / "redis.pid"),
+        "--logfile",
+        str(directory / "redis.log"),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]
 
 
 def _wait_until_up(directory: Path, timeout: float) -> None:

@@ -128,10 +128,16 @@ def open_manual_actions() -> int:
     added = 0
     for action_id, group_id, opened_at, name in rows:
         who = db.session.get(ManualAction, action_id).user.email
-        text = (f"“{name}”: remove {who} from the group in Thinkific's admin (open since "
-                f"{opened_at:%Y-%m-%d}, more than {days} days).")  # fmt: skip
-        added += store(Kind.MANUAL_ACTIONS_OPEN, f"manual_action_open:{action_id}", text,
-                       path_for("groups.detail", group_id=group_id))  # fmt: skip
+        text = (
+            f"“{name}”: remove {who} from the group in Thinkific's admin (open since "
+            f"{opened_at:%Y-%m-%d}, more than {days} days)."
+        )
+        added += store(
+            Kind.MANUAL_ACTIONS_OPEN,
+            f"manual_action_open:{action_id}",
+            text,
+            path_for("groups.detail", group_id=group_id),
+        )
     end_transaction()
     if added:
         schedule(Kind.MANUAL_ACTIONS_OPEN)
@@ -185,17 +191,27 @@ def waiting_plans(run, events: list[SyncEvent]) -> list[tuple[Kind, str, str, st
     for group_id, changes in sorted(by_group.items()):
         name = db.session.get(Group, group_id).name
         removals = sum(1 for change in changes if change.action in REMOVALS)
-        text = (f"“{name}”: a sync plan with {count(removals, 'removal')} waits for your "
-                f"approval (run #{run.id}).")  # fmt: skip
-        found.append((Kind.PLAN_WAITING, f"plan_waiting:group:{group_id}:run:{run.id}", text,
-                      path_for("groups.detail", group_id=group_id)))  # fmt: skip
+        text = (
+            f"“{name}”: a sync plan with {count(removals, 'removal')} waits for your "
+            f"approval (run #{run.id})."
+        )
+        found.append(
+            (
+                Kind.PLAN_WAITING,
+                f"plan_waiting:group:{group_id}:run:{run.id}",
+                text,
+                path_for("groups.detail", group_id=group_id),
+            )
+        )
     endings = sorted(f"{e.user_id}:{e.course_id}" for e in pending if e.action == ENDING)
     if endings:
         digest = hashlib.sha256(",".join(endings).encode()).hexdigest()[:24]
-        text = (f"{count(len(endings), 'course access ending')} wait for your approval "
-                f"(run #{run.id}).")  # fmt: skip
-        found.append((Kind.PLAN_WAITING, f"plan_waiting:access:{digest}", text,
-                      path_for("access.index")))  # fmt: skip
+        text = (
+            f"{count(len(endings), 'course access ending')} wait for your approval (run #{run.id})."
+        )
+        found.append(
+            (Kind.PLAN_WAITING, f"plan_waiting:access:{digest}", text, path_for("access.index"))
+        )
     return found
 
 
@@ -206,8 +222,14 @@ def deleted_groups(run, events: list[SyncEvent]) -> list[tuple[Kind, str, str, s
             continue
         name = db.session.get(Group, event.group_id).name
         text = f"“{name}” is no longer listed by Thinkific: its team links are paused."
-        found.append((Kind.GROUP_DELETED, f"group_deleted:{event.group_id}:run:{run.id}", text,
-                      path_for("groups.detail", group_id=event.group_id)))  # fmt: skip
+        found.append(
+            (
+                Kind.GROUP_DELETED,
+                f"group_deleted:{event.group_id}:run:{run.id}",
+                text,
+                path_for("groups.detail", group_id=event.group_id),
+            )
+        )
     return found
 
 
@@ -215,8 +237,12 @@ def failed_run(run) -> tuple[Kind, str, str, str]:
     how = "failed" if run.state == RunState.FAILED else "partly failed"
     scope = "course access" if run.access_only else (run.group.name if run.group else "all groups")
     text = f"Sync run #{run.id} ({scope}) {how}: {run.error or 'see the run for the errors'}"
-    return Kind.RUN_FAILED, f"run_failed:{run.id}", text, path_for("sync_runs.detail",
-                                                                   run_id=run.id)  # fmt: skip
+    return (
+        Kind.RUN_FAILED,
+        f"run_failed:{run.id}",
+        text,
+        path_for("sync_runs.detail", run_id=run.id),
+    )
 
 
 def rejected_credentials(run) -> tuple[Kind, str, str, str]:
@@ -225,8 +251,12 @@ def rejected_credentials(run) -> tuple[Kind, str, str, str]:
         f"Thinkific refused the dashboard's credentials (401) in sync run #{run.id}: no "
         "sync can read or change anything until the API key or access token is fixed."
     )
-    return (Kind.CREDENTIALS_REJECTED, f"credentials_rejected:{utcnow():%Y-%m-%d}", text,
-            path_for("settings.index"))  # fmt: skip
+    return (
+        Kind.CREDENTIALS_REJECTED,
+        f"credentials_rejected:{utcnow():%Y-%m-%d}",
+        text,
+        path_for("settings.index"),
+    )
 
 
 def path_for(endpoint: str, **values) -> str:

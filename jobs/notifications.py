@@ -42,9 +42,13 @@ def schedule_digest(kind: Kind) -> None:
         return
     try:
         queue(NOTIFY_QUEUE).enqueue_in(
-            timedelta(seconds=delay), "jobs.notifications.send_digest", kind.value,
-            result_ttl=RESULT_TTL, failure_ttl=FAILURE_TTL, description=f"digest of {kind}",
-        )  # fmt: skip
+            timedelta(seconds=delay),
+            "jobs.notifications.send_digest",
+            kind.value,
+            result_ttl=RESULT_TTL,
+            failure_ttl=FAILURE_TTL,
+            description=f"digest of {kind}",
+        )
     except Exception:
         redis.delete(MARKER.format(kind))
         raise
@@ -75,10 +79,14 @@ def send_digest(kind: str) -> str:
 def enqueue_delivery(delivery_id: int) -> None:
     intervals = list(current_app.config["NOTIFY_RETRY_SECONDS"])
     queue(NOTIFY_QUEUE).enqueue(
-        "jobs.notifications.deliver", delivery_id, job_id=f"notification-delivery-{delivery_id}",
-        retry=Retry(max=len(intervals), interval=intervals), result_ttl=RESULT_TTL,
-        failure_ttl=FAILURE_TTL, description=f"notification delivery {delivery_id}",
-    )  # fmt: skip
+        "jobs.notifications.deliver",
+        delivery_id,
+        job_id=f"notification-delivery-{delivery_id}",
+        retry=Retry(max=len(intervals), interval=intervals),
+        result_ttl=RESULT_TTL,
+        failure_ttl=FAILURE_TTL,
+        description=f"notification delivery {delivery_id}",
+    )
 
 
 def deliver(delivery_id: int) -> str:

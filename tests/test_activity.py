@@ -282,8 +282,13 @@ def test_a_teams_row_edit_is_one_record_with_its_seat_limit(client, admin, make)
     start = mark()
     data = edit("row", team, {"name": "Acme", "description": "d", "seat_limit": "5"})
     assert client.post(f"/admin/teams/{team.id}/row", data=data, headers=HTMX).status_code == 200
-    assert about(only(start)) == ("team_edited", "team", team.id, {"seat_limit": None},
-                                  {"seat_limit": 5})  # fmt: skip
+    assert about(only(start)) == (
+        "team_edited",
+        "team",
+        team.id,
+        {"seat_limit": None},
+        {"seat_limit": 5},
+    )
 
 
 def test_user_created_and_edited(client, admin):

@@ -21,8 +21,9 @@ def app_config(app_config, thinkific_config, emulator) -> dict:
     return against_emulator(app_config, thinkific_config, emulator, SYNC_HEARTBEAT_SECONDS=3)
 
 
-@pytest.mark.parametrize(("answer", "kind"), [("approve", "plan_approved"),
-                                              ("reject", "plan_rejected")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("answer", "kind"), [("approve", "plan_approved"), ("reject", "plan_rejected")]
+)
 def test_a_paused_plans_answer_is_recorded(client, auth, site, make, answer, kind):
     group = group_paused(site, make)
     account = auth.login()
@@ -31,14 +32,18 @@ def test_a_paused_plans_answer_is_recorded(client, auth, site, make, answer, kin
     assert response.status_code == 200
     record = only(start)
     assert (record.kind, record.object_type, record.object_id, record.actor_email) == (
-        kind, "group", group.id, account.email,
-    )  # fmt: skip
+        kind,
+        "group",
+        group.id,
+        account.email,
+    )
     assert record.after["removals"] == 15
     assert record.after["members"] == sorted(EMAILS[:15])
 
 
-@pytest.mark.parametrize(("answer", "kind"), [("approve", "access_approved"),
-                                              ("reject", "access_rejected")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("answer", "kind"), [("approve", "access_approved"), ("reject", "access_rejected")]
+)
 def test_an_answer_to_access_endings_is_recorded(client, auth, site, make, emulator, answer, kind):
     access_paused(site, make, emulator)
     auth.login()

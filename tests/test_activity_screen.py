@@ -35,16 +35,24 @@ def read_csv(response) -> list[list[str]]:
 @pytest.fixture
 def trail(client, auth, make):
     """An admin who made a few changes from 198.51.100.9, and a failed sign-in by someone."""
-    client.post("/login", data={"email": "mallory@example.com", "password": "guess"},
-                environ_base={"REMOTE_ADDR": "192.0.2.66"})  # fmt: skip
+    client.post(
+        "/login",
+        data={"email": "mallory@example.com", "password": "guess"},
+        environ_base={"REMOTE_ADDR": "192.0.2.66"},
+    )
     account = auth.login(email="ann@example.com")
     remote = {"REMOTE_ADDR": "198.51.100.9"}
     client.post("/admin/groups/", data={"name": "Acme"}, headers=HTMX, environ_base=remote)
     group = db.session.scalar(select(Activity).filter_by(kind="group_created")).object_id
-    client.post(f"/admin/groups/{group}/edit", data={"name": "Acme Corp"}, headers=HTMX,
-                environ_base=remote)  # fmt: skip
-    client.post(f"/admin/groups/{group}/members", data={"email": "bea@example.com"},
-                headers=HTMX, environ_base=remote)  # fmt: skip
+    client.post(
+        f"/admin/groups/{group}/edit", data={"name": "Acme Corp"}, headers=HTMX, environ_base=remote
+    )
+    client.post(
+        f"/admin/groups/{group}/members",
+        data={"email": "bea@example.com"},
+        headers=HTMX,
+        environ_base=remote,
+    )
     make.group("Other")  # the system's (no one signed in)
     return account, group
 
@@ -68,8 +76,14 @@ def test_admins_find_it_in_the_sidebar(client, admin):
 
 def test_newest_first_with_who_where_what_and_the_change(client, trail):
     html = client.get(URL).text
-    assert kinds_shown(html) == ["Group created", "Member added", "Group edited", "Group created",
-                                 "Signed in", "Failed sign-in"]  # fmt: skip
+    assert kinds_shown(html) == [
+        "Group created",
+        "Member added",
+        "Group edited",
+        "Group created",
+        "Signed in",
+        "Failed sign-in",
+    ]
     for text in ("ann@example.com", "from 198.51.100.9", "mallory@example.com", "from 192.0.2.66"):
         assert text in html
     assert "<li>name: Acme → Acme Corp</li>" in html
@@ -155,10 +169,22 @@ def test_the_csv_is_the_filtered_list_streamed_and_safe(client, admin, make):
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="activity-filtered.csv"'
     header, *rows = read_csv(response)
-    assert header == ["time_utc", "who", "ip", "kind", "object_type", "object_id", "object",
-                      "also", "changes"]  # fmt: skip
-    assert [row[6] for row in rows] == ["'@Mine", "'+Plain, with a comma",
-                                        "'=HYPERLINK(\"http://evil\")"]  # fmt: skip
+    assert header == [
+        "time_utc",
+        "who",
+        "ip",
+        "kind",
+        "object_type",
+        "object_id",
+        "object",
+        "also",
+        "changes",
+    ]
+    assert [row[6] for row in rows] == [
+        "'@Mine",
+        "'+Plain, with a comma",
+        '\'=HYPERLINK("http://evil")',
+    ]
     assert rows[0][1:4] == [admin.email, "127.0.0.1", "Group created"]
     assert rows[0][8] == "description: (none); name: @Mine"
     assert rows[1][1] == "system"
@@ -182,11 +208,14 @@ def test_a_groups_page_shows_its_recent_activity_and_links_to_all_of_it(client, 
 
 def test_team_and_user_pages_show_theirs(client, admin, make):
     group, team = make.group("Acme"), make.team("Globex")
-    client.post(f"/admin/groups/{group.id}/teams",
-                data={f"g{group.id}-team": "Globex", f"g{group.id}-direction": "disabled"},
-                headers=HTMX)  # fmt: skip
-    client.post(f"/admin/groups/{group.id}/members", data={"email": "bea@example.com"},
-                headers=HTMX)  # fmt: skip
+    client.post(
+        f"/admin/groups/{group.id}/teams",
+        data={f"g{group.id}-team": "Globex", f"g{group.id}-direction": "disabled"},
+        headers=HTMX,
+    )
+    client.post(
+        f"/admin/groups/{group.id}/members", data={"email": "bea@example.com"}, headers=HTMX
+    )
     team_page = client.get(f"/admin/teams/{team.id}").text
     assert kinds_shown(team_page[team_page.index('id="recent-activity"') :]) == ["Team assigned"]
     user_id = db.session.scalar(select(Activity.related_id).filter_by(kind="member_added"))

@@ -103,8 +103,12 @@ def test_release_phase_migrates_and_creates_the_admin(tmp_path):
     }
     result = subprocess.run(
         ["bash", "-c", procfile()["release"]],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "Created admin account ops@example.com." in result.stdout
     engine = create_engine(f"sqlite:///{tmp_path / 'dashboard.sqlite3'}")

@@ -27,9 +27,16 @@ def grow(make, state: dict, rounds: int) -> None:
         db.session.add(run)
         db.session.flush()
         for action in ("add_remote", "add_local"):
-            db.session.add(SyncEvent(run_id=state["run"], group_id=group.id, email=user.email,
-                                     action=action, outcome=EventOutcome.APPLIED,
-                                     reason="added in the dashboard"))  # fmt: skip
+            db.session.add(
+                SyncEvent(
+                    run_id=state["run"],
+                    group_id=group.id,
+                    email=user.email,
+                    action=action,
+                    outcome=EventOutcome.APPLIED,
+                    reason="added in the dashboard",
+                )
+            )
         db.session.commit()
 
 
@@ -48,21 +55,37 @@ def urls(state: dict) -> list[str]:
     group, team = f"/admin/groups/{state['group'].id}", f"/admin/teams/{state['team'].id}"
     run = f"/admin/sync-runs/{state['run']}"
     return [
-        *(f"/admin/users/?sort={s}&dir={d}" for s in ("email", "name", "thinkific_id", "groups")
-          for d in ("asc", "desc")),
+        *(
+            f"/admin/users/?sort={s}&dir={d}"
+            for s in ("email", "name", "thinkific_id", "groups")
+            for d in ("asc", "desc")
+        ),
         *(f"/admin/users/?q={q}" for q in SEARCHES),
-        *(f"/admin/teams/?sort={s}&dir={d}" for s in ("name", "groups", "users", "seats")
-          for d in ("asc", "desc")),
+        *(
+            f"/admin/teams/?sort={s}&dir={d}"
+            for s in ("name", "groups", "users", "seats")
+            for d in ("asc", "desc")
+        ),
         *(f"/admin/teams/?q={q}" for q in SEARCHES),
-        group, f"{group}?page=2", *(f"{group}?q={q}" for q in SEARCHES),
-        f"{team}?sort=email", f"{team}?sort=name&dir=desc", *(f"{team}?q={q}" for q in SEARCHES),
+        group,
+        f"{group}?page=2",
+        *(f"{group}?q={q}" for q in SEARCHES),
+        f"{team}?sort=email",
+        f"{team}?sort=name&dir=desc",
+        *(f"{team}?q={q}" for q in SEARCHES),
         f"/admin/users/{state['user'].id}",
-        "/admin/sync-runs/", "/admin/sync-runs/?page=2",
-        run, f"{run}?outcome=failed", f"{run}?action=add_local", f"{run}?page=2",
+        "/admin/sync-runs/",
+        "/admin/sync-runs/?page=2",
+        run,
+        f"{run}?outcome=failed",
+        f"{run}?action=add_local",
+        f"{run}?page=2",
         *(f"{run}?q={q}" for q in SEARCHES),
-        "/admin/activity/", "/admin/activity/?kind=member_added", "/admin/activity/?type=user",
+        "/admin/activity/",
+        "/admin/activity/?kind=member_added",
+        "/admin/activity/?type=user",
         *(f"/admin/activity/?q={q}" for q in SEARCHES),
-    ]  # fmt: skip
+    ]
 
 
 def queries(client, url: str) -> int:

@@ -74,8 +74,11 @@ def test_teams_users_and_choices_search_the_same_way(client, admin, make):
     users = client.get("/admin/users/", query_string={"q": "bo"}, headers=HTMX).text
     assert "bob@globex.org" in users
     assert "ann.lee@acme.com" not in users
-    assert found(TEAMS, "lob") == [db.session.scalar(select(text("id")).select_from(
-        text("teams")).where(text("name = 'Globex'")))]  # fmt: skip
+    assert found(TEAMS, "lob") == [
+        db.session.scalar(
+            select(text("id")).select_from(text("teams")).where(text("name = 'Globex'"))
+        )
+    ]
 
 
 def test_search_follows_renames_and_deletions(make):
@@ -103,12 +106,23 @@ def make_run(events: list[dict]) -> SyncRun:
 
 def test_a_runs_events_search_email_reason_error_and_group(client, admin, make):
     hawk = make.group("Hawk Team")
-    run = make_run([
-        {"group_id": hawk.id, "email": "ann@example.com", "action": "add_remote",
-         "reason": "added in the dashboard"},
-        {"group_id": None, "email": "bob@example.com", "action": "add_local",
-         "reason": "added in Thinkific", "error": "Thinkific failed (503)"},
-    ])  # fmt: skip
+    run = make_run(
+        [
+            {
+                "group_id": hawk.id,
+                "email": "ann@example.com",
+                "action": "add_remote",
+                "reason": "added in the dashboard",
+            },
+            {
+                "group_id": None,
+                "email": "bob@example.com",
+                "action": "add_local",
+                "reason": "added in Thinkific",
+                "error": "Thinkific failed (503)",
+            },
+        ]
+    )
 
     def emails(q: str) -> list[str]:
         html = client.get(f"/admin/sync-runs/{run.id}", query_string={"q": q}, headers=HTMX).text
@@ -176,8 +190,16 @@ def crowd(app):
     run = SyncRun(trigger=RunTrigger.MANUAL, state=RunState.SUCCEEDED)
     db.session.add(run)
     db.session.flush()
-    events = [{"run_id": run.id, "email": f"u{n}@example.com", "action": "add_remote",
-               "outcome": EventOutcome.APPLIED, "reason": "added"} for n in rows]  # fmt: skip
+    events = [
+        {
+            "run_id": run.id,
+            "email": f"u{n}@example.com",
+            "action": "add_remote",
+            "outcome": EventOutcome.APPLIED,
+            "reason": "added",
+        }
+        for n in rows
+    ]
     db.session.execute(insert(SyncEvent), events)
     db.session.commit()
     # as autovacuum keeps a live database: a GIN index's cost is only known once vacuumed

@@ -25,9 +25,12 @@ def on_emulator(app, thinkific_config):
 
 
 def test_settings_show_the_connection_but_never_a_secret(client, auth, app):
-    app.config.update(THINKIFIC_API_KEY=API_KEY, THINKIFIC_ACCESS_TOKEN=None,
-                      THINKIFIC_API_URL="https://api.thinkific.com/api/public/v1",
-                      THINKIFIC_WEBHOOK_SECRET="whsec-0123456789abcdef")  # fmt: skip
+    app.config.update(
+        THINKIFIC_API_KEY=API_KEY,
+        THINKIFIC_ACCESS_TOKEN=None,
+        THINKIFIC_API_URL="https://api.thinkific.com/api/public/v1",
+        THINKIFIC_WEBHOOK_SECRET="whsec-0123456789abcdef",
+    )
     auth.login(Role.VIEWER)
     html = client.get("/admin/settings/").text
     assert "https://test-school.thinkific.com" in html
@@ -72,8 +75,13 @@ def test_no_credentials_says_no_sync_can_run(client, auth, app):
 
 
 def test_budget_schedule_coverage_and_removal_rules(client, auth, app, make):
-    app.config.update(THINKIFIC_RATE_LIMIT=10, SYNC_INTERVAL_MINUTES=5, SYNC_REMOVAL_LIMIT=7,
-                      SYNC_REMOVAL_LIMIT_PERCENT=15, THINKIFIC_REMOVALS="graphql")  # fmt: skip
+    app.config.update(
+        THINKIFIC_RATE_LIMIT=10,
+        SYNC_INTERVAL_MINUTES=5,
+        SYNC_REMOVAL_LIMIT=7,
+        SYNC_REMOVAL_LIMIT_PERCENT=15,
+        THINKIFIC_REMOVALS="graphql",
+    )
     for number in range(40):  # 40 synced groups read at 1 call each; a poll may use 25
         group = make.group(f"G{number}", thinkific_id=10_000 + number)
         make.assignment(group, direction=Direction.BIDIRECTIONAL)

@@ -29,8 +29,9 @@ def timed_refusal(client, email) -> tuple[float, str]:
     response = client.post("/login", data={"email": email, "password": "wrong password"})
     elapsed = time.thread_time() - started
     assert response.status_code == 422
-    return elapsed, re.search(r'<small[^>]*id="password-error"[^>]*>(.*?)</small>', response.text,
-                              re.S).group(1)  # fmt: skip
+    return elapsed, re.search(
+        r'<small[^>]*id="password-error"[^>]*>(.*?)</small>', response.text, re.S
+    ).group(1)
 
 
 def test_unknown_email_and_wrong_password_take_as_long_and_say_the_same(web, make):

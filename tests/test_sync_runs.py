@@ -36,8 +36,9 @@ def make_run(by=None, group=None, **fields) -> SyncRun:
         "finished_at": now - timedelta(minutes=3, seconds=55),
         **fields,
     }
-    run = SyncRun(started_by_id=by.id if by else None, group_id=group.id if group else None,
-                  **values)  # fmt: skip
+    run = SyncRun(
+        started_by_id=by.id if by else None, group_id=group.id if group else None, **values
+    )
     db.session.add(run)
     db.session.commit()
     return run
@@ -67,10 +68,21 @@ def test_history_lists_runs_newest_first_with_who_what_and_counts(client, auth, 
     group = make.group("Acme")
     make_run(trigger=RunTrigger.SCHEDULE, state=RunState.FAILED, error="Thinkific is down")
     make_run(
-        by=admin, groups_done=12, groups_total=12, groups_imported=3, groups_created=1,
-        added_remote=5, removed_remote=2, added_local=7, removed_local=1, manual_actions=2,
-        failures=1, calls=345, rate_limited=4, state=RunState.PARTIAL,
-    )  # fmt: skip
+        by=admin,
+        groups_done=12,
+        groups_total=12,
+        groups_imported=3,
+        groups_created=1,
+        added_remote=5,
+        removed_remote=2,
+        added_local=7,
+        removed_local=1,
+        manual_actions=2,
+        failures=1,
+        calls=345,
+        rate_limited=4,
+        state=RunState.PARTIAL,
+    )
     make_run(group=group, by=admin)
     html = client.get("/admin/sync-runs/").text
     rows = html.split('<tr id="run-')[1:]
@@ -78,8 +90,18 @@ def test_history_lists_runs_newest_first_with_who_what_and_counts(client, auth, 
     assert ">Acme</a>" in rows[0]
     assert "All groups" in rows[1]
     assert "boss@example.com" in rows[1]
-    for text in ("Manual", "Partly failed", "12/12", "3 imported, 1 created", "+5", f"{MINUS}2",
-                 "+7", f"{MINUS}1", "345 (4)", "1 min 05 s"):  # fmt: skip
+    for text in (
+        "Manual",
+        "Partly failed",
+        "12/12",
+        "3 imported, 1 created",
+        "+5",
+        f"{MINUS}2",
+        "+7",
+        f"{MINUS}1",
+        "345 (4)",
+        "1 min 05 s",
+    ):
         assert text in rows[1], text
     assert "2 manual actions" in rows[1]
     assert "1 failed" in rows[1]
@@ -145,12 +167,21 @@ def test_run_page_lists_events_with_reasons_and_errors(client, auth, make):
     ann = make.user("ann@example.com")
     run = make_run(error="1 change failed")
     make_event(
-        run, group, email="ann@example.com", user_id=ann.id,
+        run,
+        group,
+        email="ann@example.com",
+        user_id=ann.id,
         reason="add to Thinkific: added in the dashboard",
-    )  # fmt: skip
+    )
     failure = "Thinkific failed (503 on GET /users)"
-    make_event(run, group, email="bob@example.com", action="remove_local",
-               outcome=EventOutcome.FAILED, error=failure)  # fmt: skip
+    make_event(
+        run,
+        group,
+        email="bob@example.com",
+        action="remove_local",
+        outcome=EventOutcome.FAILED,
+        error=failure,
+    )
     html = client.get(f"/admin/sync-runs/{run.id}").text
     assert "Sync run #1" in html
     assert f'<a href="/admin/users/{ann.id}">ann@example.com</a>' in html
@@ -182,15 +213,24 @@ def test_events_filter_in_place(client, auth, make, query, expected):
     acme, globex = make.group("Acme"), make.group("Globex")
     run = make_run()
     make_event(run, acme, email="ann@example.com", reason="promoted in the dashboard")
-    make_event(run, acme, email="bob@example.com", action="remove_local",
-               outcome=EventOutcome.FAILED, error="503 on GET")  # fmt: skip
+    make_event(
+        run,
+        acme,
+        email="bob@example.com",
+        action="remove_local",
+        outcome=EventOutcome.FAILED,
+        error="503 on GET",
+    )
     make_event(run, globex, email="cy@example.com", outcome=EventOutcome.FAILED)
     query = query.replace("GROUP", str(globex.id))
     response = client.get(f"/admin/sync-runs/{run.id}?{query}", headers=HTMX)
     assert response.status_code == 200
     assert response.text.lstrip().startswith('<div id="run-events"')
-    shown = {email for email in ("ann@example.com", "bob@example.com", "cy@example.com")
-             if email in response.text}  # fmt: skip
+    shown = {
+        email
+        for email in ("ann@example.com", "bob@example.com", "cy@example.com")
+        if email in response.text
+    }
     assert shown == expected
     if "bogus" in query:
         assert "That action is not one a sync records" in response.text
@@ -272,8 +312,14 @@ def test_export_streams_every_matching_event_as_safe_csv(client, auth, make):
     group = make.group("=Acme")
     run = make_run()
     make_event(run, group, email="ann@example.com", reason='=HYPERLINK("http://evil")')
-    make_event(run, group, email="+bob@example.com", reason="-2+3", error="@SUM(A1)",
-               outcome=EventOutcome.FAILED)  # fmt: skip
+    make_event(
+        run,
+        group,
+        email="+bob@example.com",
+        reason="-2+3",
+        error="@SUM(A1)",
+        outcome=EventOutcome.FAILED,
+    )
     make_event(run, group, email="cy@example.com", reason="plain, with a comma\nand a newline")
     response = client.get(f"/admin/sync-runs/{run.id}/events.csv")
     assert response.status_code == 200
@@ -312,10 +358,18 @@ def test_export_of_a_big_run_reads_in_batches(client, auth, monkeypatch):
     run = make_run()
     db.session.execute(
         SyncEvent.__table__.insert(),
-        [{"run_id": run.id, "action": "add_local", "outcome": EventOutcome.APPLIED,
-          "email": f"u{n}@example.com", "reason": "", "created_at": utcnow()}
-         for n in range(2500)],
-    )  # fmt: skip
+        [
+            {
+                "run_id": run.id,
+                "action": "add_local",
+                "outcome": EventOutcome.APPLIED,
+                "email": f"u{n}@example.com",
+                "reason": "",
+                "created_at": utcnow(),
+            }
+            for n in range(2500)
+        ],
+    )
     db.session.commit()
     rows = read_csv(client.get(f"/admin/sync-runs/{run.id}/events.csv"))
     assert len(rows) == 2501
@@ -331,10 +385,19 @@ def test_a_run_of_many_groups_filters_by_group_name_instead_of_a_list(client, au
     )
     db.session.execute(
         SyncEvent.__table__.insert(),
-        [{"run_id": run.id, "group_id": n, "action": "add_local", "email": "", "reason": "",
-          "outcome": EventOutcome.APPLIED, "created_at": utcnow()}
-         for n in range(1, GROUP_CHOICES + 2)],
-    )  # fmt: skip
+        [
+            {
+                "run_id": run.id,
+                "group_id": n,
+                "action": "add_local",
+                "email": "",
+                "reason": "",
+                "outcome": EventOutcome.APPLIED,
+                "created_at": utcnow(),
+            }
+            for n in range(1, GROUP_CHOICES + 2)
+        ],
+    )
     db.session.commit()
     html = client.get(f"/admin/sync-runs/{run.id}").text
     assert '<select name="group"' not in html

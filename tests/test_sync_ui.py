@@ -133,8 +133,14 @@ def test_redis_down_says_so_and_leaves_nothing_stuck(client, auth, redis_down):
     assert response.status_code == 503
     assert response.headers["HX-Reswap"] == "none"
     assert "Redis, where the queue lives, cannot be reached" in response.text
-    assert db.session.scalar(select(func.count()).select_from(SyncRun).where(
-        SyncRun.state.in_((RunState.QUEUED, RunState.RUNNING)))) == 0  # fmt: skip
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(SyncRun)
+            .where(SyncRun.state.in_((RunState.QUEUED, RunState.RUNNING)))
+        )
+        == 0
+    )
     html = loaded_page(client)
     assert "Redis cannot be reached" in html
     assert not polls(html)
@@ -162,7 +168,11 @@ def test_an_idle_page_does_not_poll(client, auth, make):
     synced_group(make, "Acme")
     run = start_sync_all()
     run.state, run.finished_at, run.groups_done, run.groups_total = (
-        RunState.SUCCEEDED, utcnow(), 1, 1)  # fmt: skip
+        RunState.SUCCEEDED,
+        utcnow(),
+        1,
+        1,
+    )
     db.session.commit()
     html = loaded_page(client)
     assert not polls(html)
@@ -189,8 +199,9 @@ def test_a_row_being_synced_makes_the_page_poll(client, auth, make):
 def test_the_poll_sends_only_rows_changed_since_the_last_answer(client, auth, make):
     auth.login()
     fresh, old = synced_group(make, "Fresh"), synced_group(make, "Old")
-    db.session.execute(update(Group).where(Group.id == old.id)
-                       .values(updated_at=utcnow() - timedelta(minutes=5)))  # fmt: skip
+    db.session.execute(
+        update(Group).where(Group.id == old.id).values(updated_at=utcnow() - timedelta(minutes=5))
+    )
     db.session.commit()
     run = heartbeat(start_sync_all())
     since = int(time.time()) - 1
@@ -199,8 +210,9 @@ def test_the_poll_sends_only_rows_changed_since_the_last_answer(client, auth, ma
     assert polls(html)
     assert f'<hx-partial hx-target="#group-{fresh.id}" hx-swap="outerHTML">' in html
     assert f'#group-{old.id}"' not in html
-    everything = client.get(STATUS, query_string={"run": run.id, "ids": f"{fresh.id},{old.id}"},
-                            headers=HTMX).text  # fmt: skip
+    everything = client.get(
+        STATUS, query_string={"run": run.id, "ids": f"{fresh.id},{old.id}"}, headers=HTMX
+    ).text
     assert f'#group-{old.id}"' in everything
 
 
@@ -230,8 +242,7 @@ def test_when_the_run_ends_the_poll_stops_with_a_summary_and_a_link(client, auth
     run.groups_done = run.groups_total = 3
     run.groups_imported, run.added_remote, run.removed_local = 2, 5, 1
     db.session.commit()
-    html = client.get(STATUS, query_string={"run": run.id, "ids": str(group.id)},
-                      headers=HTMX).text  # fmt: skip
+    html = client.get(STATUS, query_string={"run": run.id, "ids": str(group.id)}, headers=HTMX).text
     assert not polls(html)
     assert "The sync of all groups finished: 3 groups synced, 2 imported, 0 created" in html
     assert "Thinkific +5 \N{MINUS SIGN}0, dashboard +0 \N{MINUS SIGN}1" in html
@@ -248,8 +259,7 @@ def test_a_run_whose_worker_died_ends_and_frees_its_groups(client, auth, make):
     db.session.commit()
     html = loaded_page(client)
     assert polls(html)  # the page does not trust the run, and asks
-    html = client.get(STATUS, query_string={"run": run.id, "ids": str(group.id)},
-                      headers=HTMX).text  # fmt: skip
+    html = client.get(STATUS, query_string={"run": run.id, "ids": str(group.id)}, headers=HTMX).text
     assert not polls(html)
     assert "ended with problems" in html
     assert "The worker stopped during this run" in html
@@ -324,6 +334,7 @@ def test_failed_groups_show_as_failed_not_as_done(client, auth, make):
     run.groups_total, run.groups_done, run.groups_failed, run.groups_paused = 25, 15, 4, 1
     db.session.commit()
     html = unescape(client.get(STATUS, query_string={"run": run.id}, headers=HTMX).text)
-    assert re.search(r"Syncing groups: 10 synced, .*4 failed.*, 1 paused for approval of 25\.",
-                     html)  # fmt: skip
+    assert re.search(
+        r"Syncing groups: 10 synced, .*4 failed.*, 1 paused for approval of 25\.", html
+    )
     assert polls(html)

@@ -46,9 +46,11 @@ class WebProcess:
                 if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
                     return
             time.sleep(0.1)
-        state = f"exited with {self.process.poll()}" if self.process.poll() is not None else (
-            f"did not answer {self.url}/healthz within {START_TIMEOUT}s"
-        )  # fmt: skip
+        state = (
+            f"exited with {self.process.poll()}"
+            if self.process.poll() is not None
+            else (f"did not answer {self.url}/healthz within {START_TIMEOUT}s")
+        )
         raise RuntimeError(f"web process {self.name} {state}; its output:\n{self.output()}")
 
     def stop(self) -> None:
@@ -97,13 +99,29 @@ def web_environment(base_config: dict, instance: Path) -> dict[str, str]:
 def start_web(name: str, env: dict[str, str], directory: Path) -> WebProcess:
     port = free_port()
     log = directory / f"web-{name}.log"
-    command = [sys.executable, "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
-               "--workers", "1", "--threads", "4", "--no-control-socket"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "wsgi:app",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--threads",
+        "4",
+        "--no-control-socket",
+    ]
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=output,
-            stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
+            command,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return WebProcess(name, f"http://127.0.0.1:{port}", process, log)
 
 

@@ -160,9 +160,11 @@ class AccessApply:
         extra = "; found the user in Thinkific by email first"
         if found is None:
             found = self.client.create_user(
-                email, first or email.split("@")[0], last or PLACEHOLDER_LAST_NAME,
+                email,
+                first or email.split("@")[0],
+                last or PLACEHOLDER_LAST_NAME,
                 send_welcome_email=False,
-            )  # fmt: skip
+            )
             extra = "; created the user in Thinkific first (no welcome email)"
         self._learned[user_id] = found.id
         return found.id, extra
@@ -173,8 +175,9 @@ class AccessApply:
         if found is None:
             self._later.append(lambda: _forget(change))
             return
-        self._write(change, thinkific_id=found.id, expires_at=found.expiry_date,
-                    created_by_dashboard=False)  # fmt: skip
+        self._write(
+            change, thinkific_id=found.id, expires_at=found.expiry_date, created_by_dashboard=False
+        )
         raise AlreadyEnrolled(
             "already enrolled in Thinkific outside the dashboard: that enrollment is left alone"
         )
@@ -185,10 +188,15 @@ class AccessApply:
         for change in batch:
             if change.action == AccessAction.GRANT:
                 _forget(change)
-                db.session.add(AccessEnrollment(
-                    user_id=change.user_id, course_id=change.course_id, created_at=self.now,
-                    created_by_dashboard=True, expires_at=change.expires_at,
-                ))  # fmt: skip
+                db.session.add(
+                    AccessEnrollment(
+                        user_id=change.user_id,
+                        course_id=change.course_id,
+                        created_at=self.now,
+                        created_by_dashboard=True,
+                        expires_at=change.expires_at,
+                    )
+                )
 
     def _fail(self, change: AccessChange, error: str) -> Result:
         self.tally.failures += 1
@@ -199,13 +207,21 @@ class AccessApply:
         if self.run_id is None or not results:
             return
         rows = [
-            {"run_id": self.run_id, "group_id": None, "user_id": r.change.user_id,
-             "course_id": r.change.course_id, "email": self.view.users[r.change.user_id].email,
-             "action": r.change.action.value, "outcome": r.outcome,
-             "reason": r.change.reason + r.extra, "error": r.error, "created_at": self.now,
-             "expires_before": self._expiry_before(r.change)}
+            {
+                "run_id": self.run_id,
+                "group_id": None,
+                "user_id": r.change.user_id,
+                "course_id": r.change.course_id,
+                "email": self.view.users[r.change.user_id].email,
+                "action": r.change.action.value,
+                "outcome": r.outcome,
+                "reason": r.change.reason + r.extra,
+                "error": r.error,
+                "created_at": self.now,
+                "expires_before": self._expiry_before(r.change),
+            }
             for r in results
-        ]  # fmt: skip
+        ]
         db.session.execute(SyncEvent.__table__.insert(), rows)
 
     def _expiry_before(self, change: AccessChange) -> datetime | None:
@@ -263,10 +279,15 @@ def note_plan(view: AccessView, plan: AccessPlan, held: dict[tuple[int, int], He
         if found.ours or pair in view.records:
             continue
         if pair in plan.wanted:
-            db.session.add(AccessEnrollment(
-                user_id=pair[0], course_id=pair[1], thinkific_id=found.enrollment_id,
-                created_by_dashboard=False, expires_at=found.expires_at,
-            ))  # fmt: skip
+            db.session.add(
+                AccessEnrollment(
+                    user_id=pair[0],
+                    course_id=pair[1],
+                    thinkific_id=found.enrollment_id,
+                    created_by_dashboard=False,
+                    expires_at=found.expires_at,
+                )
+            )
     stale = [
         record.id
         for pair, record in view.records.items()

@@ -23,8 +23,14 @@ def refresh_courses(client, now: datetime) -> str:
     for thinkific_id, course in remote.items():
         row = known.get(thinkific_id)
         if row is None:
-            db.session.add(Course(thinkific_id=thinkific_id, name=course.name[:255],
-                                  slug=course.slug[:255], refreshed_at=now))  # fmt: skip
+            db.session.add(
+                Course(
+                    thinkific_id=thinkific_id,
+                    name=course.name[:255],
+                    slug=course.slug[:255],
+                    refreshed_at=now,
+                )
+            )
             added += 1
             continue
         renamed += row.name != course.name[:255]

@@ -219,9 +219,20 @@ def load_users_and_records(
     """The users, and their enrollments on record, in one query (per CHUNK users)."""
     users, records = {}, {}
     e = AccessEnrollment
-    columns = (User.id, User.email, User.thinkific_id, e.id, e.user_id, e.course_id,
-               e.thinkific_id, e.created_by_dashboard, e.expires_at, e.ended_at, e.kept_at,
-               e.created_at)  # fmt: skip
+    columns = (
+        User.id,
+        User.email,
+        User.thinkific_id,
+        e.id,
+        e.user_id,
+        e.course_id,
+        e.thinkific_id,
+        e.created_by_dashboard,
+        e.expires_at,
+        e.ended_at,
+        e.kept_at,
+        e.created_at,
+    )
     for chunk in _chunks(sorted(user_ids)):
         query = select(*columns).outerjoin(e, e.user_id == User.id).where(User.id.in_(chunk))
         for row in db.session.execute(query):
@@ -242,8 +253,17 @@ def load_courses() -> dict[int, CourseRef]:
 def load_records(user_ids: Iterable[int]) -> dict[tuple[int, int], RecordRef]:
     records = {}
     e = AccessEnrollment
-    columns = (e.id, e.user_id, e.course_id, e.thinkific_id, e.created_by_dashboard,
-               e.expires_at, e.ended_at, e.kept_at, e.created_at)  # fmt: skip
+    columns = (
+        e.id,
+        e.user_id,
+        e.course_id,
+        e.thinkific_id,
+        e.created_by_dashboard,
+        e.expires_at,
+        e.ended_at,
+        e.kept_at,
+        e.created_at,
+    )
     for chunk in _chunks(sorted(user_ids)):
         rows = db.session.execute(select(*columns).where(AccessEnrollment.user_id.in_(chunk)))
         for row in rows:

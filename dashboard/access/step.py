@@ -101,8 +101,9 @@ def _sync_locked(ctx: RunContext, scope: Scope, approved: frozenset[str]) -> Non
     applier.run(on_batch=ctx.save_counts)
     if applier.errors:
         failed = count(len(applier.errors), "access change")
-        ctx.problems.append(f"access: {failed} failed; the next sync retries. First: "
-                            f"{applier.errors[0]}")  # fmt: skip
+        ctx.problems.append(
+            f"access: {failed} failed; the next sync retries. First: {applier.errors[0]}"
+        )
     ctx.save_counts()
     db.session.commit()
 
@@ -154,6 +155,12 @@ def _fail(ctx: RunContext, scope: Scope, message: str) -> str:
 
 def _event(ctx: RunContext, action: str, outcome: EventOutcome, reason: str, error=None) -> None:
     db.session.add(
-        SyncEvent(run_id=ctx.run.id, action=action, outcome=outcome, reason=reason, error=error,
-                  created_at=utcnow())
-    )  # fmt: skip
+        SyncEvent(
+            run_id=ctx.run.id,
+            action=action,
+            outcome=outcome,
+            reason=reason,
+            error=error,
+            created_at=utcnow(),
+        )
+    )

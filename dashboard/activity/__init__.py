@@ -15,4 +15,4 @@ __all__ = [
     "purge",
     "record",
     "sign_in_failed",
-]  # fmt: skip
+]

@@ -49,13 +49,18 @@ class ActivityFilters:
 
     def values(self) -> dict[str, Any]:
         """The filters as URL values (empty ones left out)."""
-        values = {"person": self.person, "kind": self.kind, "type": self.type,
-                  "object": str(self.object) if self.object else ""}  # fmt: skip
+        values = {
+            "person": self.person,
+            "kind": self.kind,
+            "type": self.type,
+            "object": str(self.object) if self.object else "",
+        }
         return {key: value for key, value in values.items() if value}
 
     def list_args(self) -> ListArgs:
-        return ListArgs("activity.index", self.values(), q=self.q, page=self.page,
-                        notices=self.notices)  # fmt: skip
+        return ListArgs(
+            "activity.index", self.values(), q=self.q, page=self.page, notices=self.notices
+        )
 
     @property
     def active(self) -> bool:

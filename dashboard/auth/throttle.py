@@ -73,8 +73,9 @@ class SignInThrottle:
         seconds = min(self.base_lock_seconds * 2 ** (bursts - 1), MAX_LOCK_SECONDS)
         self.redis.set(target.key("lock"), "1", ex=seconds)
         self.limiter.clear(self.window, "sign-in", target.kind, target.value)
-        current_app.logger.warning("sign-in locked out: %s %s for %ss", target.kind,
-                                   target.value, seconds)  # fmt: skip
+        current_app.logger.warning(
+            "sign-in locked out: %s %s for %ss", target.kind, target.value, seconds
+        )
         return seconds
 
     def unlock(self, target: Target) -> bool:

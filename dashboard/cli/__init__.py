@@ -37,10 +37,13 @@ def init_app(app: Flask) -> None:
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option(
-    "--queue", "queues", multiple=True, type=click.Choice(QUEUES),
+    "--queue",
+    "queues",
+    multiple=True,
+    type=click.Choice(QUEUES),
     help="Only these queues (default: all), e.g. `--queue default` for notifications and "
     "webhooks, never held up by a long sync.",
-)  # fmt: skip
+)
 def worker(burst: bool, queues: tuple[str, ...]) -> None:
     """Run an RQ worker for the dashboard's queues."""
     run_worker(current_app._get_current_object(), burst=burst, queues=queues)

@@ -32,21 +32,57 @@ COURSES = (
 
 # name, email domain, learners, seat limit, courses (by position in COURSES), description
 TEAMS = (
-    ("Northwind Logistics", "northwind.example.com", 70, 150, (0, 6, 1),
-     "Freight and warehousing across 14 depots; safety and compliance training for depot staff "
-     "and drivers."),
-    ("Contoso Health", "contoso-health.example.com", 55, 80, (1, 3, 5),
-     "Regional clinic network; privacy and patient-care training for nurses and front-desk "
-     "staff."),
-    ("Fabrikam Manufacturing", "fabrikam.example.com", 50, None, (0, 6, 4),
-     "Two plants making precision parts; supervisors, engineers and the apprentice intake."),
-    ("Tailspin Airlines", "tailspin.example.com", 45, 60, (3, 0),
-     "Regional airline; recurrent training for cabin crew and ground handling."),
-    ("Litware Software", "litware.example.com", 40, None, (2, 5, 4),
-     "Product company of 300 people; management and security training."),
-    ("Adatum Consulting", "adatum.example.com", 25, 40, (2, 1),
-     "Management consultancy; consultants and partners on the leadership track."),
-)  # fmt: skip
+    (
+        "Northwind Logistics",
+        "northwind.example.com",
+        70,
+        150,
+        (0, 6, 1),
+        "Freight and warehousing across 14 depots; safety and compliance training for depot staff "
+        "and drivers.",
+    ),
+    (
+        "Contoso Health",
+        "contoso-health.example.com",
+        55,
+        80,
+        (1, 3, 5),
+        "Regional clinic network; privacy and patient-care training for nurses and front-desk "
+        "staff.",
+    ),
+    (
+        "Fabrikam Manufacturing",
+        "fabrikam.example.com",
+        50,
+        None,
+        (0, 6, 4),
+        "Two plants making precision parts; supervisors, engineers and the apprentice intake.",
+    ),
+    (
+        "Tailspin Airlines",
+        "tailspin.example.com",
+        45,
+        60,
+        (3, 0),
+        "Regional airline; recurrent training for cabin crew and ground handling.",
+    ),
+    (
+        "Litware Software",
+        "litware.example.com",
+        40,
+        None,
+        (2, 5, 4),
+        "Product company of 300 people; management and security training.",
+    ),
+    (
+        "Adatum Consulting",
+        "adatum.example.com",
+        25,
+        40,
+        (2, 1),
+        "Management consultancy; consultants and partners on the leadership track.",
+    ),
+)
 
 INDIVIDUAL_DOMAINS = ("mail.example.org", "post.example.net", "example.com")
 INDIVIDUALS = 40  # learners who bought a course on their own (no company)
@@ -81,12 +117,16 @@ GROUPS = (
     ("Adatum · Consultants", "both", (("Adatum Consulting", BOTH),), 14),
     ("Adatum · Partners", "both", (("Adatum Consulting", OFF),), 6),
     ("Adatum · Graduate Programme", "dashboard", (("Adatum Consulting", PUSH),), 5),
-    ("Leadership Masterclass 2026", "both",
-     (("Northwind Logistics", BOTH), ("Adatum Consulting", PULL)), 12),
+    (
+        "Leadership Masterclass 2026",
+        "both",
+        (("Northwind Logistics", BOTH), ("Adatum Consulting", PULL)),
+        12,
+    ),
     ("Open Enrollment · Spring 2026", "thinkific", (), 18, ()),
     ("Webinar Attendees", "thinkific", (), 22, ()),
     ("Reseller Partners", "thinkific", (), 7, ()),
     ("Scholarship Recipients", "thinkific", (), 6, ()),
     ("Beta Testers", "thinkific", (), 5, ()),
     ("Instructors", "thinkific", (), 4, ()),
-)  # fmt: skip
+)

@@ -197,12 +197,15 @@ def slugify(text: str, separator: str = "-") -> str:
 def thinkific_seed(data: DemoData) -> dict[str, list[dict]]:
     """The Thinkific side, in the shape of the emulator's seed (`EmulatorControl.seed`)."""
     return {
-        "courses": [
-            {"id": c.thinkific_id, "name": c.name, "slug": c.slug} for c in data.courses
-        ],
+        "courses": [{"id": c.thinkific_id, "name": c.name, "slug": c.slug} for c in data.courses],
         "users": [
-            {"id": u.thinkific_id, "email": u.email, "first_name": u.first_name,
-             "last_name": u.last_name, **({"company": u.company} if u.company else {})}
+            {
+                "id": u.thinkific_id,
+                "email": u.email,
+                "first_name": u.first_name,
+                "last_name": u.last_name,
+                **({"company": u.company} if u.company else {}),
+            }
             for u in data.thinkific_users()
         ],
         "groups": [
@@ -214,4 +217,4 @@ def thinkific_seed(data: DemoData) -> dict[str, list[dict]]:
             for g in data.thinkific_groups()
             for email in g.remote_members
         ],
-    }  # fmt: skip
+    }

@@ -34,21 +34,48 @@ class Process:
 
 # The Procfile's processes, as `make run` runs them (web binds to 127.0.0.1 only).
 PROCESSES = (
-    Process("web", ("{python}", "-m", "gunicorn", "wsgi:app", "--bind", "127.0.0.1:{port}",
-                    "--threads", "4", "--timeout", "30", "--graceful-timeout", "5",
-                    "--no-control-socket")),
+    Process(
+        "web",
+        (
+            "{python}",
+            "-m",
+            "gunicorn",
+            "wsgi:app",
+            "--bind",
+            "127.0.0.1:{port}",
+            "--threads",
+            "4",
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--no-control-socket",
+        ),
+    ),
     Process("worker", (*FLASK, "worker")),
     # Notifications (and webhook follow-ups) go out while a long first sync runs.
     Process("notify", (*FLASK, "worker", "--queue", "default")),
     Process("clock", (*FLASK, "clock"), needs_command="clock"),
-)  # fmt: skip
+)
 
 EMULATOR = Process(
     "thinkific",
-    (*FLASK, "thinkific-emulator", "--port", "{emulator_port}", "--api-key", "{api_key}",
-     "--subdomain", "{subdomain}", "--state-file", "{state_file}", "--empty", "--quiet"),
+    (
+        *FLASK,
+        "thinkific-emulator",
+        "--port",
+        "{emulator_port}",
+        "--api-key",
+        "{api_key}",
+        "--subdomain",
+        "{subdomain}",
+        "--state-file",
+        "{state_file}",
+        "--empty",
+        "--quiet",
+    ),
     needs_command="thinkific-emulator",
-)  # fmt: skip
+)
 
 
 MAIL_CATCHER = Process(

@@ -84,8 +84,11 @@ def assign(group_id: int):
     form = assign_form(group)
     change = assign_confirmation(group, form, url_for("groups.assign", group_id=group.id))
     if change is not None:
-        change = replace(change, cancel_url=url_for("groups.index"),
-                         cancel_get=url_for("groups.row", group_id=group.id))  # fmt: skip
+        change = replace(
+            change,
+            cancel_url=url_for("groups.index"),
+            cancel_get=url_for("groups.row", group_id=group.id),
+        )
         return _assign_form_response(group, form, change=change)
     assignment = assign_from_form(group, form)
     if assignment is None:

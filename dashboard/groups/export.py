@@ -40,8 +40,14 @@ def _group_lines(text: str) -> Iterator[str]:
         select(Group).where(*where).order_by(Group.name_key).execution_options(yield_per=BATCH)
     )
     for group in groups:
-        cells = (group.name, group.token, group.thinkific_id, group.teams_count,
-                 group.users_count, group_status(group).label)  # fmt: skip
+        cells = (
+            group.name,
+            group.token,
+            group.thinkific_id,
+            group.teams_count,
+            group.users_count,
+            group_status(group).label,
+        )
         yield csv_line(safe_cell(cell) for cell in cells)
 
 

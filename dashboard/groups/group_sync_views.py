@@ -54,8 +54,10 @@ def sync_group(group_id: int):
 
 def _cannot_sync(group: Group) -> str | None:
     if group.sync_mode == SyncMode.NONE:
-        return (f"{group.name} has no team link that syncs: assign a team with a sync "
-                "direction other than Disabled first.")  # fmt: skip
+        return (
+            f"{group.name} has no team link that syncs: assign a team with a sync "
+            "direction other than Disabled first."
+        )
     if group.deleted_in_thinkific_at is not None:
         return f"{group.name} was deleted in Thinkific; its links are paused."
     return None
@@ -141,8 +143,11 @@ def _decide(group: Group, *, approve: bool):
     except StartFailed as error:
         return htmx.refuse(str(error), detail_url(group), status=503)
     if not started.new:
-        return htmx.refuse(f"{group.name} is being synced right now (run #{started.run.id}); "
-                      "decide once that run ends.", detail_url(group))  # fmt: skip
+        return htmx.refuse(
+            f"{group.name} is being synced right now (run #{started.run.id}); "
+            "decide once that run ends.",
+            detail_url(group),
+        )
     flash(_decided(group, approve, removals), "success")
     body = _state(group) + htmx.partial("#group-sync-actions", _actions(group))
     return htmx.fragment_or_redirect(body, detail_url(group))
@@ -150,10 +155,14 @@ def _decide(group: Group, *, approve: bool):
 
 def _decided(group: Group, approve: bool, removals: int) -> str:
     if approve:
-        return (f"Approved: the sync of {group.name} now applies the "
-                f"{count(removals, 'removal')} it was holding.")  # fmt: skip
-    return (f"Rejected: the {count(removals, 'member')} the plan would have removed stay in "
-            f"{group.name} on both sides.")  # fmt: skip
+        return (
+            f"Approved: the sync of {group.name} now applies the "
+            f"{count(removals, 'removal')} it was holding."
+        )
+    return (
+        f"Rejected: the {count(removals, 'member')} the plan would have removed stay in "
+        f"{group.name} on both sides."
+    )
 
 
 def _state(group: Group, problem: str | None = None, run_live: bool = False) -> str:

@@ -54,18 +54,29 @@ def sync_all():
 
 def _say_started(started: Started) -> None:
     for run in started.stopped:
-        flash(f"The last sync of all groups (run #{run.id}) stopped unexpectedly: {run.error}",
-              "warning")  # fmt: skip
+        flash(
+            f"The last sync of all groups (run #{run.id}) stopped unexpectedly: {run.error}",
+            "warning",
+        )
     if started.checking:
-        flash(f"The last sync of all groups (run #{started.run.id}) has stopped reporting: it "
-              "seems to have stopped unexpectedly. Checking… a new sync starts as soon as "
-              "that is confirmed.", "warning")  # fmt: skip
+        flash(
+            f"The last sync of all groups (run #{started.run.id}) has stopped reporting: it "
+            "seems to have stopped unexpectedly. Checking… a new sync starts as soon as "
+            "that is confirmed.",
+            "warning",
+        )
     elif started.new:
-        flash("Started a sync of all groups. It runs in the background: the badges below "
-              "change as each group is synced.", "success")  # fmt: skip
+        flash(
+            "Started a sync of all groups. It runs in the background: the badges below "
+            "change as each group is synced.",
+            "success",
+        )
     else:
-        flash(f"A sync of all groups is already running (run #{started.run.id}); "
-              "here is its progress.", "info")  # fmt: skip
+        flash(
+            f"A sync of all groups is already running (run #{started.run.id}); "
+            "here is its progress.",
+            "info",
+        )
 
 
 @bp.get("/sync/status")

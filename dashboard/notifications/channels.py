@@ -128,5 +128,6 @@ def last_delivery(channel: str) -> LastDelivery | None:
         return None
     ok = row.sent_at is not None
     gave_up = not ok and row.attempts > len(current_app.config["NOTIFY_RETRY_SECONDS"])
-    return LastDelivery(channel, ok, row.sent_at or row.last_attempt_at, row.last_error,
-                        row.attempts, gave_up)  # fmt: skip
+    return LastDelivery(
+        channel, ok, row.sent_at or row.last_attempt_at, row.last_error, row.attempts, gave_up
+    )

@@ -66,8 +66,9 @@ def gather(kind: Kind) -> NotificationDigest | None:
 def add_deliveries(digest: NotificationDigest, kind: Kind) -> None:
     emails, chat = preferences.recipients(kind)
     if emails and channels.email_enabled():
-        db.session.add(NotificationDelivery(digest_id=digest.id, channel="email",
-                                            recipients="\n".join(emails)))  # fmt: skip
+        db.session.add(
+            NotificationDelivery(digest_id=digest.id, channel="email", recipients="\n".join(emails))
+        )
     if chat and channels.current().webhook_url:
         db.session.add(NotificationDelivery(digest_id=digest.id, channel="chat"))
     db.session.flush()

@@ -39,6 +39,11 @@ def _read(key: str, raw: bytes) -> CaughtMessage:
         sent_at = parsedate_to_datetime(message["Date"]) if message["Date"] else None
     except (TypeError, ValueError):
         sent_at = None
-    return CaughtMessage(key, sent_at, str(message["From"] or ""), str(message["To"] or ""),
-                         str(message["Subject"] or ""),
-                         part.get_content() if part is not None else "")  # fmt: skip
+    return CaughtMessage(
+        key,
+        sent_at,
+        str(message["From"] or ""),
+        str(message["To"] or ""),
+        str(message["Subject"] or ""),
+        part.get_content() if part is not None else "",
+    )

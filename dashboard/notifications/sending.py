@@ -40,8 +40,11 @@ def send_email(config: Mapping[str, Any], recipients: list[str], subject: str, b
                 smtp.login(server.username, server.password or "")
             smtp.send_message(message)
     except smtplib.SMTPResponseException as error:
-        reply = error.smtp_error.decode(errors="replace") if isinstance(
-            error.smtp_error, bytes) else str(error.smtp_error)  # fmt: skip
+        reply = (
+            error.smtp_error.decode(errors="replace")
+            if isinstance(error.smtp_error, bytes)
+            else str(error.smtp_error)
+        )
         raise DeliveryFailed(
             f"the mail server {where} answered {error.smtp_code}: {reply}"
         ) from error

@@ -63,8 +63,9 @@ def describe(config: Mapping[str, Any]) -> Connection:
         mode, secret = "api_key", key
     else:
         mode, secret = "none", ""
-    return Connection(api_url, host, config.get("THINKIFIC_SUBDOMAIN"), mode, hint(secret),
-                      _kind(host))  # fmt: skip
+    return Connection(
+        api_url, host, config.get("THINKIFIC_SUBDOMAIN"), mode, hint(secret), _kind(host)
+    )
 
 
 def hint(secret: str) -> str:

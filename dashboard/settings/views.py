@@ -34,18 +34,24 @@ def test_connection():
 
 def settings_context(check: ConnectionCheck | None = None, notifications_form=None) -> dict:
     config = current_app.config
-    return {"site": describe(config), "coverage": coverage(),
-            "budget_left": budget_left(), "check": check, "test_timeout": TEST_TIMEOUT,
-            **notifications_context(notifications_form)}  # fmt: skip
+    return {
+        "site": describe(config),
+        "coverage": coverage(),
+        "budget_left": budget_left(),
+        "check": check,
+        "test_timeout": TEST_TIMEOUT,
+        **notifications_context(notifications_form),
+    }
 
 
 def budget_left() -> int | None:
     """Requests left in the current window of the shared budget (None if Redis is down)."""
     config = current_app.config
     site = site_key(
-        config["THINKIFIC_API_URL"], config.get("THINKIFIC_SUBDOMAIN"),
+        config["THINKIFIC_API_URL"],
+        config.get("THINKIFIC_SUBDOMAIN"),
         config.get("THINKIFIC_ACCESS_TOKEN"),
-    )  # fmt: skip
+    )
     try:
         budget = SharedBudget(get_redis(), site, rate=config["THINKIFIC_RATE_LIMIT"])
         return budget.remaining()

@@ -175,9 +175,11 @@ class GroupApply:
         if found is None:
             first, last = self._names.get(key, (None, None))
             found = self.client.create_user(
-                key, first or key.split("@")[0], last or PLACEHOLDER_LAST_NAME,
+                key,
+                first or key.split("@")[0],
+                last or PLACEHOLDER_LAST_NAME,
                 send_welcome_email=False,
-            )  # fmt: skip
+            )
         self._learned[key] = found.id  # stored with the batch's writes
         return found.id
 
@@ -216,11 +218,19 @@ class GroupApply:
 
     def _record(self, results: list[Result]) -> None:
         rows = [
-            {"run_id": self.run_id, "group_id": self.group.id, "user_id": r.user_id,
-             "email": r.change.key, "action": r.action, "outcome": r.outcome,
-             "reason": r.change.reason, "error": r.error, "created_at": self.now}
+            {
+                "run_id": self.run_id,
+                "group_id": self.group.id,
+                "user_id": r.user_id,
+                "email": r.change.key,
+                "action": r.action,
+                "outcome": r.outcome,
+                "reason": r.change.reason,
+                "error": r.error,
+                "created_at": self.now,
+            }
             for r in results
-        ]  # fmt: skip
+        ]
         if rows and self.run_id is not None:
             db.session.execute(SyncEvent.__table__.insert(), rows)
 

@@ -129,8 +129,9 @@ def coverage(config: Mapping[str, Any], access_calls: int) -> Coverage:
     discovery = fixed_cost(access_calls)
     per_poll = max(1, budget.poll_calls - discovery)
     polls = max(1, math.ceil(reads / per_poll))
-    return Coverage(len(groups), reads + discovery, budget.poll_calls, budget.interval_minutes,
-                    polls)  # fmt: skip
+    return Coverage(
+        len(groups), reads + discovery, budget.poll_calls, budget.interval_minutes, polls
+    )
 
 
 def group_total() -> int:

@@ -95,11 +95,13 @@ class _Discovery:
         other = self.owner.get(name_key(remote.name))
         if other is not None and other.id != group.id:
             return GroupStep(
-                Step.CONFLICT, group.name,
+                Step.CONFLICT,
+                group.name,
                 f"renamed in Thinkific to “{remote.name}”, the name of another dashboard "
                 "group; rename or delete one of them",
-                group.id, remote,
-            )  # fmt: skip
+                group.id,
+                remote,
+            )
         self.owner.pop(group.key, None)
         self.owner[name_key(remote.name)] = group
         return GroupStep(
@@ -117,10 +119,12 @@ class _Discovery:
             why = "same name as a dashboard group (Thinkific adds members by group name)"
             return GroupStep(Step.LINK, remote.name, why, same_name.id, remote)
         return GroupStep(
-            Step.CONFLICT, remote.name,
+            Step.CONFLICT,
+            remote.name,
             f"Thinkific lists more than one group named “{remote.name}”; only one is linked",
-            same_name.id or None, remote,
-        )  # fmt: skip
+            same_name.id or None,
+            remote,
+        )
 
     def _free(self, group: LocalGroup) -> bool:
         """Not linked to a Thinkific group that still exists."""

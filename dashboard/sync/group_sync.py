@@ -143,8 +143,15 @@ def pause(ctx: RunContext, view: GroupView, plan: Plan) -> None:
     supersede_paused(group, ctx.run.id)
     for change in plan.changes:
         user = view.users.get(change.key)
-        record(ctx, group, change.action.value, EventOutcome.PENDING, change.reason,
-               email=change.key, user_id=user.id if user else None)  # fmt: skip
+        record(
+            ctx,
+            group,
+            change.action.value,
+            EventOutcome.PENDING,
+            change.reason,
+            email=change.key,
+            user_id=user.id if user else None,
+        )
     removals = count(len(plan.removals), "removal")
     ctx.groups_paused += 1
     group.sync_state = SyncState.PAUSED
@@ -202,8 +209,14 @@ def record(
 ) -> None:
     db.session.add(
         SyncEvent(
-            run_id=ctx.run.id, group_id=group.id if group is not None else None,
-            user_id=user_id, email=email, action=action, outcome=outcome, reason=reason,
-            error=error, created_at=at or utcnow(),
+            run_id=ctx.run.id,
+            group_id=group.id if group is not None else None,
+            user_id=user_id,
+            email=email,
+            action=action,
+            outcome=outcome,
+            reason=reason,
+            error=error,
+            created_at=at or utcnow(),
         )
-    )  # fmt: skip
+    )

@@ -35,11 +35,15 @@ class Impact:
     def sentences(self) -> list[str]:
         said = []
         if self.from_thinkific:
-            said.append(f"will remove {_members(self.from_thinkific)} from Thinkific: "
-                        f"{_first(self.from_thinkific)}")  # fmt: skip
+            said.append(
+                f"will remove {_members(self.from_thinkific)} from Thinkific: "
+                f"{_first(self.from_thinkific)}"
+            )
         if self.from_dashboard:
-            said.append(f"will remove {_members(self.from_dashboard)} from the dashboard: "
-                        f"{_first(self.from_dashboard)}")  # fmt: skip
+            said.append(
+                f"will remove {_members(self.from_dashboard)} from the dashboard: "
+                f"{_first(self.from_dashboard)}"
+            )
         if self.unknown:
             said.append(self.unknown)
         return said

@@ -101,8 +101,11 @@ class Plan:
         return waiting > limit and waiting * 100 > percent * self.size
 
     def summary(self) -> str:
-        parts = [_summary_part(action, len(self.of(action))) for action in ACTION_ORDER
-                 if self.of(action)]  # fmt: skip
+        parts = [
+            _summary_part(action, len(self.of(action)))
+            for action in ACTION_ORDER
+            if self.of(action)
+        ]
         return ", ".join(parts) if parts else "nothing to change"
 
 

@@ -76,5 +76,4 @@ def answer_summary(events: list[SyncEvent]) -> dict:
     removals = sorted(
         e.email for e in events if e.action in (Action.REMOVE_LOCAL, Action.REMOVE_REMOTE)
     )
-    return {"changes": len(events), "removals": len(removals),
-            "members": removals[:ANSWER_EMAILS]}  # fmt: skip
+    return {"changes": len(events), "removals": len(removals), "members": removals[:ANSWER_EMAILS]}

@@ -84,13 +84,15 @@ def remember_thinkific_id(view: GroupView, key: str, thinkific_id: int) -> None:
 
 
 def add_members(
-    group: Group, user_ids: Iterable[int], now: datetime,
+    group: Group,
+    user_ids: Iterable[int],
+    now: datetime,
     source: MemberSource = MemberSource.THINKIFIC,
-) -> None:  # fmt: skip
+) -> None:
     rows = [
         {"group_id": group.id, "user_id": user_id, "source": source, "added_at": now}
         for user_id in user_ids
-    ]  # fmt: skip
+    ]
     insert_ignoring_duplicates(Membership, rows)
     recount_members(group, [row["user_id"] for row in rows])
 
@@ -107,10 +109,16 @@ def open_manual_removals(
     group: Group, reasons: Mapping[int, str], run_id: int | None, action: str, now: datetime
 ) -> None:
     rows = [
-        {"group_id": group.id, "user_id": user_id, "action": action, "reason": reason,
-         "run_id": run_id, "opened_at": now}
+        {
+            "group_id": group.id,
+            "user_id": user_id,
+            "action": action,
+            "reason": reason,
+            "run_id": run_id,
+            "opened_at": now,
+        }
         for user_id, reason in reasons.items()
-    ]  # fmt: skip
+    ]
     if rows:
         db.session.execute(ManualAction.__table__.insert(), rows)
 

@@ -182,9 +182,18 @@ def _applied(run: SyncRun) -> list[tuple[SyncEvent, str | None]]:
 
 def _line(run: SyncRun, event: SyncEvent, group_name: str | None, history: History):
     email = history.emails.get(event.user_id) or event.email  # as the user is called now
-    base = Line(event.id, event.group_id, group_name or "", email, event.user_id, event.action,
-                "", "", course_id=event.course_id,
-                expires_before=event.expires_before)  # fmt: skip
+    base = Line(
+        event.id,
+        event.group_id,
+        group_name or "",
+        email,
+        event.user_id,
+        event.action,
+        "",
+        "",
+        course_id=event.course_id,
+        expires_before=event.expires_before,
+    )
     if event.action in MEMBER_UNDO:
         undo = MEMBER_UNDO[event.action][1]
         why = f"{UNDO_WORDS[undo]}: {DONE_WORDS[event.action]} by run #{run.id}"

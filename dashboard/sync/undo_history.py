@@ -17,8 +17,13 @@ from ..models import Activity, Course, EventOutcome, SyncEvent, User
 
 CHUNK = 500
 MEMBER_KINDS = ("member_added", "member_removed")
-ADMIN_COLUMNS = (Activity.object_id, Activity.related_id, Activity.kind, Activity.actor_email,
-                 Activity.at)  # fmt: skip
+ADMIN_COLUMNS = (
+    Activity.object_id,
+    Activity.related_id,
+    Activity.kind,
+    Activity.actor_email,
+    Activity.at,
+)
 
 
 def done_clause():
@@ -86,8 +91,14 @@ def access_key(user_id: int | None, course_id: int | None) -> tuple:
 
 def _later_runs(users: list[int], first: int, skip: set[int], side_of: dict[str, str]):
     found: dict[tuple, list[Later]] = defaultdict(list)
-    columns = (SyncEvent.id, SyncEvent.run_id, SyncEvent.group_id, SyncEvent.user_id,
-               SyncEvent.course_id, SyncEvent.action)  # fmt: skip
+    columns = (
+        SyncEvent.id,
+        SyncEvent.run_id,
+        SyncEvent.group_id,
+        SyncEvent.user_id,
+        SyncEvent.course_id,
+        SyncEvent.action,
+    )
     for chunk in _chunks(users):
         rows = db.session.execute(
             select(*columns)

@@ -111,8 +111,9 @@ def event_page(run: SyncRun, filters: EventFilters) -> Page:
     rows = _events(run, filters).order_by(SyncEvent.id)
     counted = _events(run, filters, counting=True)
     cap = count_cap(filters.q)
-    return paginate(rows, filters.page, counted=counted, capped=True, cap=cap,
-                    per_page=EVENTS_PER_PAGE)  # fmt: skip
+    return paginate(
+        rows, filters.page, counted=counted, capped=True, cap=cap, per_page=EVENTS_PER_PAGE
+    )
 
 
 def iter_events(run: SyncRun, filters: EventFilters) -> Iterator[tuple[SyncEvent, str | None]]:

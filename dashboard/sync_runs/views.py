@@ -71,11 +71,22 @@ def run_context(row: RunRow) -> dict:
         progress = live_progress(row.run)
     except RedisError:
         problem = "Redis cannot be reached, so whether this run is still going is unknown."
-    return {"row": row, "run": row.run, "progress": progress, "live_problem": problem,
-            "poll_every": poll_interval(), "waiting_groups": queries.waiting_groups(row.run),
-            "undo_runs": undo_runs(row.run), "undo_refused": refusal(row.run)}  # fmt: skip
+    return {
+        "row": row,
+        "run": row.run,
+        "progress": progress,
+        "live_problem": problem,
+        "poll_every": poll_interval(),
+        "waiting_groups": queries.waiting_groups(row.run),
+        "undo_runs": undo_runs(row.run),
+        "undo_refused": refusal(row.run),
+    }
 
 
 def events_context(run: SyncRun, filters: EventFilters) -> dict:
-    return {"run": run, "filters": filters, "events": queries.event_page(run, filters),
-            "args": filters.list_args(run.id)}  # fmt: skip
+    return {
+        "run": run,
+        "filters": filters,
+        "events": queries.event_page(run, filters),
+        "args": filters.list_args(run.id),
+    }

@@ -9,11 +9,25 @@ from typing import Any
 from .resources import Course, Enrollment
 
 ENROLLMENT_FILTERS = frozenset(
-    {"user_id", "course_id", "email", "free_trial", "full", "completed", "expired",
-     "created_on", "created_before", "created_on_or_before", "created_after",
-     "created_on_or_after", "updated_on", "updated_before", "updated_on_or_before",
-     "updated_after"}
-)  # fmt: skip
+    {
+        "user_id",
+        "course_id",
+        "email",
+        "free_trial",
+        "full",
+        "completed",
+        "expired",
+        "created_on",
+        "created_before",
+        "created_on_or_before",
+        "created_after",
+        "created_on_or_after",
+        "updated_on",
+        "updated_before",
+        "updated_on_or_before",
+        "updated_after",
+    }
+)
 
 
 class CatalogOperations:

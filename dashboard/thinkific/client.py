@@ -65,9 +65,14 @@ class ThinkificClient(GroupOperations, UserOperations, CatalogOperations, Remova
         self.auth_mode = "token" if access_token else "api_key"
         self._access_token = access_token
         budget = SharedBudget(
-            redis_connection, self.site, rate=rate_limit, period=rate_period,
-            max_in_flight=max_in_flight, lease_seconds=sum(timeout) + 30, on_wait=on_wait,
-        )  # fmt: skip
+            redis_connection,
+            self.site,
+            rate=rate_limit,
+            period=rate_period,
+            max_in_flight=max_in_flight,
+            lease_seconds=sum(timeout) + 30,
+            on_wait=on_wait,
+        )
         headers = auth_headers(api_key, subdomain, access_token)
         headers.update(
             {"User-Agent": user_agent or default_user_agent(), "Accept": "application/json"}

@@ -73,9 +73,12 @@ class RemovalOperations:
         budget = GraphQLBudget(self.budget.graphql_pause, self._transport.sleep)
         body = {"operationName": operation, "query": query, "variables": variables}
         return self._transport.request(
-            "POST", self.graphql_url, json=body, budget=budget,
+            "POST",
+            self.graphql_url,
+            json=body,
+            budget=budget,
             check=lambda answer: self._read_graphql(answer, budget),
-        )  # fmt: skip
+        )
 
     def _read_graphql(self, answer: Any, budget: GraphQLBudget) -> dict[str, Any]:
         if not isinstance(answer, dict):

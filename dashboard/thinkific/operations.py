@@ -14,9 +14,20 @@ from .pagination import read_page
 from .resources import Group, User
 
 USER_FIELDS = frozenset(
-    {"first_name", "last_name", "email", "password", "roles", "bio", "company", "headline",
-     "avatar_url", "external_source", "custom_profile_fields"}
-)  # fmt: skip
+    {
+        "first_name",
+        "last_name",
+        "email",
+        "password",
+        "roles",
+        "bio",
+        "company",
+        "headline",
+        "avatar_url",
+        "external_source",
+        "custom_profile_fields",
+    }
+)
 
 
 class GroupOperations:

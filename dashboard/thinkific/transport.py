@@ -223,9 +223,10 @@ class Transport:
         if isinstance(error, RateLimitedError | GraphQLRateLimited):
             return 0.0  # the shared budget's pause does the waiting, for every process
         backoff = wait_exponential_jitter(
-            multiplier=self.retry.backoff_base, max=self.retry.backoff_max,
+            multiplier=self.retry.backoff_base,
+            max=self.retry.backoff_max,
             jitter=self.retry.jitter,
-        )  # fmt: skip
+        )
         return backoff(state)
 
     def _count_retry(self, state: Any) -> None:

@@ -90,8 +90,9 @@ def approve():
     except NoAccessPlanWaiting as error:
         flash(str(error), "warning")
     except StartFailed as error:
-        return htmx.refuse(f"{error} The endings still wait for approval.",
-                           url_for("access.index"), status=503)  # fmt: skip
+        return htmx.refuse(
+            f"{error} The endings still wait for approval.", url_for("access.index"), status=503
+        )
     else:
         flash(f"Approved: run {started.run.id} ends that access now.", "success")
     return _block("waiting")

@@ -41,6 +41,11 @@ def export_csv():
 
 def list_context(filters: ActivityFilters) -> dict:
     name = queries.object_name(filters.object) if filters.object else None
-    return {"filters": filters, "args": filters.list_args(), "page": queries.activity_page(filters),
-            "kinds": kinds.KIND_WORDS, "object_types": kinds.OBJECT_TYPES,
-            "object_label": name}  # fmt: skip
+    return {
+        "filters": filters,
+        "args": filters.list_args(),
+        "page": queries.activity_page(filters),
+        "kinds": kinds.KIND_WORDS,
+        "object_types": kinds.OBJECT_TYPES,
+        "object_label": name,
+    }

@@ -13,8 +13,7 @@ from ..activity.words import changes, who
 from ..models import Activity
 from ..sync_runs.export import safe_cell
 
-HEADER = ("time_utc", "who", "ip", "kind", "object_type", "object_id", "object", "also",
-          "changes")  # fmt: skip
+HEADER = ("time_utc", "who", "ip", "kind", "object_type", "object_id", "object", "also", "changes")
 
 
 def filename(filters: ActivityFilters) -> str:

@@ -50,8 +50,12 @@ def save_channels():
     if not form.validate_on_submit():
         db.session.rollback()
         return render_template(PAGE, **page_context(notifications_form=form)), 422
-    channels.save(form.webhook_url.data, form.manual_action_days.data,
-                  current_user._get_current_object(), request.url_root)  # fmt: skip
+    channels.save(
+        form.webhook_url.data,
+        form.manual_action_days.data,
+        current_user._get_current_object(),
+        request.url_root,
+    )
     db.session.commit()
     flash("Notification settings saved.", "success")
     return redirect(url_for("settings.index", _anchor="settings-notifications"))
@@ -64,6 +68,8 @@ def outbox():
     if not directory:
         abort(404)
     return htmx.render_page(
-        "notifications/outbox.html", "messages", messages=caught_messages(directory),
+        "notifications/outbox.html",
+        "messages",
+        messages=caught_messages(directory),
         directory=directory,
-    )  # fmt: skip
+    )

@@ -134,8 +134,16 @@ def _undo_locked(ctx: RunContext, group: Group, lines: list[Line], decision: Dec
         pause(ctx, view, plan)
         return
     group.last_read_at = now
-    applier = GroupApply(view, plan, ctx.client, ctx.run.id, now, removals_mode(), ctx.tally,
-                         local_source=MemberSource.DASHBOARD)  # fmt: skip
+    applier = GroupApply(
+        view,
+        plan,
+        ctx.client,
+        ctx.run.id,
+        now,
+        removals_mode(),
+        ctx.tally,
+        local_source=MemberSource.DASHBOARD,
+    )
     applier.run(on_batch=ctx.save_counts)
     finish(ctx, group, applier)
     if plan.changes:  # the sides may differ now: the next sync merges the undo's changes
@@ -216,8 +224,14 @@ def _record(ctx: RunContext, line: Line, outcome: EventOutcome, reason: str) -> 
     group_id = line.group_id if line.group_id and db.session.get(Group, line.group_id) else None
     db.session.add(
         SyncEvent(
-            run_id=ctx.run.id, group_id=group_id, user_id=line.user_id,
-            course_id=line.course_id, email=line.email, action=line.undo or line.done,
-            outcome=outcome, reason=reason, created_at=utcnow(),
+            run_id=ctx.run.id,
+            group_id=group_id,
+            user_id=line.user_id,
+            course_id=line.course_id,
+            email=line.email,
+            action=line.undo or line.done,
+            outcome=outcome,
+            reason=reason,
+            created_at=utcnow(),
         )
-    )  # fmt: skip
+    )

@@ -142,12 +142,19 @@ def test_enrollments_made_outside_the_dashboard_are_never_touched(site, make, em
     learner_id = site.user(ANN)
     emulator.control.seed(
         enrollments=[
-            {"user_id": learner_id, "course_name": "Safety 101",
-             "activated_at": "2026-01-01T00:00:00Z", "expiry_date": "2026-02-01T00:00:00Z"},
-            {"user_id": learner_id, "course_name": "Fire drills",
-             "activated_at": "2026-01-01T00:00:00Z"},
+            {
+                "user_id": learner_id,
+                "course_name": "Safety 101",
+                "activated_at": "2026-01-01T00:00:00Z",
+                "expiry_date": "2026-02-01T00:00:00Z",
+            },
+            {
+                "user_id": learner_id,
+                "course_name": "Fire drills",
+                "activated_at": "2026-01-01T00:00:00Z",
+            },
         ]
-    )  # fmt: skip
+    )
     sync()
     team, group = team_with_group(make)
     configure(team, "Safety 101")
@@ -215,14 +222,19 @@ def test_a_creation_whose_job_died_is_still_known_as_the_dashboards(site, make, 
     make.member(group, ann)
     # the job wrote its record, sent the POST, and was killed before storing the answer
     db.session.add(
-        AccessEnrollment(user_id=ann.id, course_id=db.session.scalar(select(Course.id)),
-                         created_by_dashboard=True, created_at=utcnow())
-    )  # fmt: skip
+        AccessEnrollment(
+            user_id=ann.id,
+            course_id=db.session.scalar(select(Course.id)),
+            created_by_dashboard=True,
+            created_at=utcnow(),
+        )
+    )
     db.session.commit()
     emulator.control.seed(
-        enrollments=[{"email": ANN, "course_name": "Safety 101",
-                      "activated_at": utcnow().isoformat()}]
-    )  # fmt: skip
+        enrollments=[
+            {"email": ANN, "course_name": "Safety 101", "activated_at": utcnow().isoformat()}
+        ]
+    )
     sync()
     (record,) = records()
     assert record.created_by_dashboard

@@ -55,9 +55,10 @@ def test_every_page_of_a_course_is_read(site, make, emulator):
     school(emulator.control, "Safety 101")
     emulator.control.seed(users=[{"email": f"x{i:03}@example.com"} for i in range(260)])
     emulator.control.seed(
-        enrollments=[{"email": f"x{i:03}@example.com", "course_name": "Safety 101"}
-                     for i in range(260)]
-    )  # fmt: skip
+        enrollments=[
+            {"email": f"x{i:03}@example.com", "course_name": "Safety 101"} for i in range(260)
+        ]
+    )
     sync()
     team, group = team_with_group(make)
     configure(team, "Safety 101")

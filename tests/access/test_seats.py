@@ -99,8 +99,11 @@ def test_the_team_page_lists_who_is_left_out_and_why(site, make, emulator, clien
         html.unescape(page)
     )
     rows = dict(re.findall(r'id="team-user-(\d+)".*?class="access access--(\w+)"', page, re.S))
-    assert rows == {str(users[0].id): "active", str(users[1].id): "active",
-                    str(users[2].id): "no_seat"}  # fmt: skip
+    assert rows == {
+        str(users[0].id): "active",
+        str(users[1].id): "active",
+        str(users[2].id): "no_seat",
+    }
 
 
 def test_the_teams_list_counts_seats_by_the_same_rule(site, make, emulator, client, auth):

@@ -26,14 +26,23 @@ ANN = "ann@example.com"
 def app_config(app_config, emulator):
     """Each delivery followed up at once: these tests are about the runs a delivery starts
     (test_webhook_bursts.py, about how a burst's deliveries share them)."""
-    return {**app_config, "THINKIFIC_WEBHOOK_SECRET": emulator.api_key,
-            "WEBHOOK_COALESCE_SECONDS": 0}  # fmt: skip
+    return {
+        **app_config,
+        "THINKIFIC_WEBHOOK_SECRET": emulator.api_key,
+        "WEBHOOK_COALESCE_SECONDS": 0,
+    }
 
 
 def delivery(topic: str, payload: dict, delivery_id: str = "20261127120000000000001") -> bytes:
     resource, action = topic.split(".")
-    envelope = {"id": delivery_id, "resource": resource, "action": action, "tenant_id": "1",
-                "created_at": "2026-11-27T12:00:00.000Z", "payload": payload}  # fmt: skip
+    envelope = {
+        "id": delivery_id,
+        "resource": resource,
+        "action": action,
+        "tenant_id": "1",
+        "created_at": "2026-11-27T12:00:00.000Z",
+        "payload": payload,
+    }
     return json.dumps(envelope).encode()
 
 
@@ -123,8 +132,11 @@ def test_a_bad_or_missing_signature_starts_nothing(site, make, emulator, client,
 
 def test_a_user_in_no_team_gets_no_runs(make, emulator, client):
     user = make.user(email=ANN, thinkific_id=501)
-    post(client, delivery("user.updated", {"id": 501, "email": ANN, "first_name": "A"}),
-         emulator.api_key)  # fmt: skip
+    post(
+        client,
+        delivery("user.updated", {"id": 501, "email": ANN, "first_name": "A"}),
+        emulator.api_key,
+    )
     process_delivery("20261127120000000000001")
     assert runs() == []
     assert db.session.get(User, user.id).first_name == "A"

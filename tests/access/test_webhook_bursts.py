@@ -30,8 +30,11 @@ DELIVERIES_EACH = 5
 
 @pytest.fixture
 def app_config(app_config, emulator):
-    return {**app_config, "THINKIFIC_WEBHOOK_SECRET": emulator.api_key,
-            "WEBHOOK_COALESCE_SECONDS": 2}  # fmt: skip
+    return {
+        **app_config,
+        "THINKIFIC_WEBHOOK_SECRET": emulator.api_key,
+        "WEBHOOK_COALESCE_SECONDS": 2,
+    }
 
 
 def linked_school(site, make, emulator) -> dict[str, int]:
@@ -68,8 +71,11 @@ def webhook_runs() -> list[SyncRun]:
 
 def processed() -> int:
     db.session.expire_all()
-    return len(db.session.scalars(select(WebhookDelivery.id).where(
-        WebhookDelivery.processed_at.is_not(None))).all())  # fmt: skip
+    return len(
+        db.session.scalars(
+            select(WebhookDelivery.id).where(WebhookDelivery.processed_at.is_not(None))
+        ).all()
+    )
 
 
 def follow_up_done() -> list[SyncRun] | None:
@@ -93,8 +99,11 @@ def test_fifty_deliveries_for_ten_users_in_three_groups_start_four_runs(
         site.add(ids[name], f"new.{name.lower()}@example.com")
     workers.start(), workers.start()
     send_burst(client, emulator)
-    runs = wait_for(lambda: processed() == 50 and follow_up_done(), timeout=90,
-                    what="every delivery processed and the burst's runs ended")  # fmt: skip
+    runs = wait_for(
+        lambda: processed() == 50 and follow_up_done(),
+        timeout=90,
+        what="every delivery processed and the burst's runs ended",
+    )
 
     assert len(runs) == 4, [(run.group_id, run.access_only) for run in runs]
     groups = {service.find_group_by_name(name).id: name for name in GROUPS}
@@ -120,8 +129,12 @@ def test_a_delivery_during_its_groups_run_gets_a_run_after_it(
     emulator.control.configure(latency=0.3)  # the group's run is still going when it arrives
     under_way = start_group_sync(north)
     workers.start(), workers.start()
-    wait_for(lambda: db.session.get(SyncRun, under_way.id, populate_existing=True).state
-             == RunState.RUNNING, what="the group's run to start")  # fmt: skip
+    wait_for(
+        lambda: (
+            db.session.get(SyncRun, under_way.id, populate_existing=True).state == RunState.RUNNING
+        ),
+        what="the group's run to start",
+    )
     site.add(ids["North"], "late@example.com")  # after the run has read the group
     user = emulator.control.user_by_email(GROUPS["North"][0])
     body = delivery("user.updated", {"id": user["id"], "email": user["email"], "first_name": "X"})

@@ -27,8 +27,13 @@ HTTP_STATUS_LOG = re.compile(r"^Failed to load resource: the server responded wi
 
 @pytest.fixture
 def app_config(app_config, thinkific_config, emulator) -> dict:
-    return against_emulator(app_config, thinkific_config, emulator,
-                            SYNC_HEARTBEAT_SECONDS=3, SYNC_STATUS_POLL_SECONDS=0.3)  # fmt: skip
+    return against_emulator(
+        app_config,
+        thinkific_config,
+        emulator,
+        SYNC_HEARTBEAT_SECONDS=3,
+        SYNC_STATUS_POLL_SECONDS=0.3,
+    )
 
 
 @pytest.fixture

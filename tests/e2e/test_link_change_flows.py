@@ -21,8 +21,13 @@ THINKIFIC = [f"t{i}@example.com" for i in range(4)]
 
 @pytest.fixture
 def app_config(app_config, thinkific_config, emulator) -> dict:
-    return against_emulator(app_config, thinkific_config, emulator,
-                            SYNC_HEARTBEAT_SECONDS=3, SYNC_STATUS_POLL_SECONDS=0.3)  # fmt: skip
+    return against_emulator(
+        app_config,
+        thinkific_config,
+        emulator,
+        SYNC_HEARTBEAT_SECONDS=3,
+        SYNC_STATUS_POLL_SECONDS=0.3,
+    )
 
 
 def synced(site, make, direction: Direction) -> Group:

@@ -21,8 +21,13 @@ P1 = "p1@example.com"
 
 @pytest.fixture
 def app_config(app_config, thinkific_config, emulator) -> dict:
-    return against_emulator(app_config, thinkific_config, emulator,
-                            SYNC_HEARTBEAT_SECONDS=3, SYNC_STATUS_POLL_SECONDS=0.3)  # fmt: skip
+    return against_emulator(
+        app_config,
+        thinkific_config,
+        emulator,
+        SYNC_HEARTBEAT_SECONDS=3,
+        SYNC_STATUS_POLL_SECONDS=0.3,
+    )
 
 
 def linked(site, make, direction: Direction) -> Group:

@@ -26,8 +26,13 @@ EMAILS = [f"m{i:02}@example.com" for i in range(40)]
 def app_config(app_config, thinkific_config, emulator) -> dict:
     """Web, worker and test share this: the emulator as Thinkific, quick polls, no budget
     limit (the emulator's latency makes each group's sync take a moment, so it can be seen)."""
-    return against_emulator(app_config, thinkific_config, emulator,
-                            SYNC_HEARTBEAT_SECONDS=3, SYNC_STATUS_POLL_SECONDS=0.3)  # fmt: skip
+    return against_emulator(
+        app_config,
+        thinkific_config,
+        emulator,
+        SYNC_HEARTBEAT_SECONDS=3,
+        SYNC_STATUS_POLL_SECONDS=0.3,
+    )
 
 
 def imported(site, name: str, *emails: str) -> Group:
@@ -158,8 +163,9 @@ def test_preview_sync_shows_the_plan_and_changes_nothing(page, sign_in, make, si
     assert site.members(group.thinkific_id) == thinkific_before
 
 
-def test_a_removal_above_the_limit_pauses_and_approve_applies_it(page, sign_in, make, site,
-                                                                 workers):  # fmt: skip
+def test_a_removal_above_the_limit_pauses_and_approve_applies_it(
+    page, sign_in, make, site, workers
+):
     group = imported(site, "Acme", *EMAILS)
     make.assignment(group, direction=Direction.BIDIRECTIONAL)
     sync(group)
@@ -187,8 +193,9 @@ def test_a_removal_above_the_limit_pauses_and_approve_applies_it(page, sign_in, 
     assert members(group) == set(EMAILS[15:])
 
 
-def test_a_runs_events_filter_in_place_and_export_the_same(page, sign_in, make, site, emulator,
-                                                           app):  # fmt: skip
+def test_a_runs_events_filter_in_place_and_export_the_same(
+    page, sign_in, make, site, emulator, app
+):
     app.config["THINKIFIC_RETRY"] = {"attempts": 2, "backoff_base": 0.01, "backoff_max": 0.05}
     group = imported(site, "Acme", "ann@example.com")
     make.assignment(group, direction=Direction.BIDIRECTIONAL)

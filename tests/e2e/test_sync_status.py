@@ -25,8 +25,13 @@ EMAILS = [f"m{i:02}@example.com" for i in range(40)]
 
 @pytest.fixture
 def app_config(app_config, thinkific_config, emulator) -> dict:
-    return against_emulator(app_config, thinkific_config, emulator,
-                            SYNC_HEARTBEAT_SECONDS=30, SYNC_STATUS_POLL_SECONDS=0.3)  # fmt: skip
+    return against_emulator(
+        app_config,
+        thinkific_config,
+        emulator,
+        SYNC_HEARTBEAT_SECONDS=30,
+        SYNC_STATUS_POLL_SECONDS=0.3,
+    )
 
 
 def groups_done(run_id: int) -> int:
@@ -120,21 +125,26 @@ def test_progress_counts_course_access_and_says_when_it_waits_on_thinkific(
         make.member(group, learner(site, make, f"learner{number:02}@example.com"))
     configure(team, "Safety 101")
     emulator.control.configure(latency=0.25)
-    emulator.control.add_fault("rate_limit", method="POST", path="*/enrollments", nth=[8],
-                               reset_after=6)  # fmt: skip
+    emulator.control.add_fault(
+        "rate_limit", method="POST", path="*/enrollments", nth=[8], reset_after=6
+    )
     workers.start()
     sign_in()
     page.goto("/admin/groups/")
     page.get_by_role("button", name="Sync Groups").click()
 
     bar = page.locator("#sync-progress")
-    expect(bar).to_contain_text(re.compile(r"Syncing course access: \d+ of 24 enrollment changes"),
-                                timeout=20_000)  # fmt: skip
+    expect(bar).to_contain_text(
+        re.compile(r"Syncing course access: \d+ of 24 enrollment changes"), timeout=20_000
+    )
     expect(bar.get_by_label("Course access changes made")).to_be_visible()
     expect(bar).to_contain_text(re.compile(r"left at \d+ requests a minute"))
     expect(bar).to_contain_text(
-        re.compile(r"Waiting on Thinkific: rate-limited: Thinkific answered 429, until "
-                   r"\d\d:\d\d:\d\d UTC \(\d+ s\)"), timeout=20_000,
-    )  # fmt: skip
+        re.compile(
+            r"Waiting on Thinkific: rate-limited: Thinkific answered 429, until "
+            r"\d\d:\d\d:\d\d UTC \(\d+ s\)"
+        ),
+        timeout=20_000,
+    )
     expect(bar).to_contain_text("Last sync of all groups: Succeeded", timeout=40_000)
     assert len(emulator.control.enrollments()) == 24

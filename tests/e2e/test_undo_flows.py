@@ -22,8 +22,13 @@ P1, P2, P3 = (f"p{n}@example.com" for n in (1, 2, 3))
 
 @pytest.fixture
 def app_config(app_config, thinkific_config, emulator) -> dict:
-    return against_emulator(app_config, thinkific_config, emulator,
-                            SYNC_HEARTBEAT_SECONDS=3, SYNC_STATUS_POLL_SECONDS=0.3)  # fmt: skip
+    return against_emulator(
+        app_config,
+        thinkific_config,
+        emulator,
+        SYNC_HEARTBEAT_SECONDS=3,
+        SYNC_STATUS_POLL_SECONDS=0.3,
+    )
 
 
 def test_undo_a_run_that_removed_members(page, sign_in, make, site, workers):

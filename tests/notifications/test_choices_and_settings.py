@@ -102,11 +102,13 @@ def test_settings_show_the_mail_server_without_its_password(client, admin, app):
     ("url", "expected"),
     [
         ("smtp://127.0.0.1:1025", ("127.0.0.1", 1025, "none", None, None)),
-        ("smtp+starttls://u:p%40ss@mail.example.com",
-         ("mail.example.com", 587, "starttls", "u", "p@ss")),
+        (
+            "smtp+starttls://u:p%40ss@mail.example.com",
+            ("mail.example.com", 587, "starttls", "u", "p@ss"),
+        ),
         ("smtps://u:p@mail.example.com", ("mail.example.com", 465, "tls", "u", "p")),
     ],
-)  # fmt: skip
+)
 def test_smtp_urls_say_how_the_connection_is_secured(url, expected):
     server = smtp_server(url)
     assert (server.host, server.port, server.security, server.username, server.password) == expected

@@ -42,8 +42,12 @@ def test_a_burst_of_events_arrives_as_one_digest_by_email_and_in_chat(
     other = make.account(email="ops@example.com")
     set_webhook(chat_endpoint.url)
     for number in (1, 2, 3):
-        record(Kind.RUN_FAILED, f"run_failed:{number}", f"Sync run #{number} failed: boom",
-               f"/admin/sync-runs/{number}")  # fmt: skip
+        record(
+            Kind.RUN_FAILED,
+            f"run_failed:{number}",
+            f"Sync run #{number} failed: boom",
+            f"/admin/sync-runs/{number}",
+        )
     workers.start()
     messages = wait_for(mail_server.messages, SLOW, "the digest by email")
     wait_for(lambda: chat_endpoint.posts, SLOW, "the digest in chat")
@@ -80,8 +84,11 @@ def test_events_after_a_digest_wait_for_the_window_then_come_together(
     wait_for(mail_server.messages, SLOW, "the first digest")
     record(Kind.PLAN_WAITING, "plan:2", "“Beta”: a plan waits.", "/admin/groups/2")
     record(Kind.PLAN_WAITING, "plan:3", "“Gamma”: a plan waits.", "/admin/groups/3")
-    messages = wait_for(lambda: len(mail_server.messages()) == 2 and mail_server.messages(),
-                        SLOW, "the second digest")  # fmt: skip
+    messages = wait_for(
+        lambda: len(mail_server.messages()) == 2 and mail_server.messages(),
+        SLOW,
+        "the second digest",
+    )
     first, second = sorted(messages, key=lambda m: m.sent_at)
     assert "Acme" in first.body
     assert "Beta" not in first.body
@@ -97,8 +104,12 @@ def test_a_failing_webhook_is_retried_with_back_off_and_settings_show_the_failur
 ):
     set_webhook(chat_endpoint.url)
     chat_endpoint.failures_left = 1
-    record(Kind.CREDENTIALS_REJECTED, "credentials:today", "Thinkific refused the credentials.",
-           "/admin/settings/")  # fmt: skip
+    record(
+        Kind.CREDENTIALS_REJECTED,
+        "credentials:today",
+        "Thinkific refused the credentials.",
+        "/admin/settings/",
+    )
     workers.start()
     wait_for(lambda: chat_endpoint.refused, SLOW, "the first attempt, refused")
     page = wait_for(lambda: _settings_with(client, "Last delivery failed"), SLOW, "Settings")
@@ -116,8 +127,10 @@ def test_an_unreachable_mail_server_is_retried_and_shown_in_settings(app, client
     record(Kind.RUN_FAILED, "run_failed:5", "Sync run #5 failed.", "/admin/sync-runs/5")
     workers.start()
     page = wait_for(lambda: _settings_with(client, "attempt 2"), SLOW, "a second attempt")
-    assert ("Last delivery failed: could not send through the mail server 127.0.0.1:9: "
-            "connection refused, at") in page  # fmt: skip
+    assert (
+        "Last delivery failed: could not send through the mail server 127.0.0.1:9: "
+        "connection refused, at"
+    ) in page
     page = wait_for(lambda: _settings_with(client, "no further attempt"), SLOW, "retries spent")
     assert "(attempt 4; no further attempt: fix the mail server or SMTP_URL" in page
     assert sent("email") == []

@@ -60,11 +60,13 @@ def test_a_paused_plan_tells_admins_where_to_approve_it_once(site, make):
     group = paused_group(site, make)
     run = sync(group)
     assert run.state == RunState.SUCCEEDED, run.error
-    assert notifications() == [(
-        "plan_waiting",
-        f"“Acme”: a sync plan with 2 removals waits for your approval (run #{run.id}).",
-        f"/admin/groups/{group.id}",
-    )]  # fmt: skip
+    assert notifications() == [
+        (
+            "plan_waiting",
+            f"“Acme”: a sync plan with 2 removals waits for your approval (run #{run.id}).",
+            f"/admin/groups/{group.id}",
+        )
+    ]
     assert digests_scheduled() == {"plan_waiting"}
     run_ended(run)  # the same run told again (a re-delivered job) adds nothing
     assert len(notifications()) == 1
@@ -90,11 +92,13 @@ def test_a_group_deleted_in_thinkific_is_told(site, make, emulator):
     group = db.session.scalar(select(Group).filter_by(name="Acme"))
     emulator.control.delete_group(thinkific_id)
     sync()
-    assert notifications() == [(
-        "group_deleted",
-        "“Acme” is no longer listed by Thinkific: its team links are paused.",
-        f"/admin/groups/{group.id}",
-    )]  # fmt: skip
+    assert notifications() == [
+        (
+            "group_deleted",
+            "“Acme” is no longer listed by Thinkific: its team links are paused.",
+            f"/admin/groups/{group.id}",
+        )
+    ]
 
 
 def test_a_notification_that_cannot_be_scheduled_never_breaks_the_sync(site, make, redis_outage):
@@ -115,8 +119,11 @@ def test_manual_actions_open_too_long_are_told_once_by_the_daily_check(app, make
     group = make.group("Acme")
     old, recent = make.member(group), make.member(group)
     for user, days in ((old, 8), (recent, 2)):
-        db.session.add(ManualAction(group_id=group.id, user_id=user.id,
-                                    opened_at=utcnow() - timedelta(days=days)))  # fmt: skip
+        db.session.add(
+            ManualAction(
+                group_id=group.id, user_id=user.id, opened_at=utcnow() - timedelta(days=days)
+            )
+        )
     db.session.commit()
     old_email, group_id = old.email, group.id
     assert check_manual_actions() == "1 manual actions open too long"
@@ -138,8 +145,9 @@ def test_a_run_whose_worker_died_is_told_as_failed(app):
 
 
 def test_a_delivery_the_queue_missed_is_queued_again_by_the_daily_check(app):
-    digest = NotificationDigest(kind="run_failed", subject="s", body="b",
-                                created_at=utcnow() - timedelta(hours=1))  # fmt: skip
+    digest = NotificationDigest(
+        kind="run_failed", subject="s", body="b", created_at=utcnow() - timedelta(hours=1)
+    )
     db.session.add(digest)
     db.session.flush()
     missed = NotificationDelivery(digest_id=digest.id, channel="email", recipients="a@b.c")

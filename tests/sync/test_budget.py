@@ -17,10 +17,16 @@ from .helpers import sync
 
 def groups(count: int, users: int = 0, **fields) -> None:
     rows = [
-        {"name": f"G{i}", "name_key": f"g{i}", "thinkific_id": 10_000 + i,
-         "sync_mode": SyncMode.BOTH, "users_count": users, **fields}
+        {
+            "name": f"G{i}",
+            "name_key": f"g{i}",
+            "thinkific_id": 10_000 + i,
+            "sync_mode": SyncMode.BOTH,
+            "users_count": users,
+            **fields,
+        }
         for i in range(count)
-    ]  # fmt: skip
+    ]
     db.session.execute(insert(Group), rows)
     db.session.commit()
 
@@ -55,15 +61,26 @@ def test_changes_waiting_first_then_least_recently_read(app):
     db.session.execute(
         insert(Group),
         [
-            {"name": "Old", "name_key": "old", "thinkific_id": 1, "sync_mode": SyncMode.PULL,
-             "last_read_at": now - timedelta(hours=2)},
+            {
+                "name": "Old",
+                "name_key": "old",
+                "thinkific_id": 1,
+                "sync_mode": SyncMode.PULL,
+                "last_read_at": now - timedelta(hours=2),
+            },
             {"name": "Never", "name_key": "never", "thinkific_id": 2, "sync_mode": SyncMode.PUSH},
-            {"name": "Changed", "name_key": "changed", "thinkific_id": 3,
-             "sync_mode": SyncMode.BOTH, "pending_changes": True, "last_read_at": now},
+            {
+                "name": "Changed",
+                "name_key": "changed",
+                "thinkific_id": 3,
+                "sync_mode": SyncMode.BOTH,
+                "pending_changes": True,
+                "last_read_at": now,
+            },
             {"name": "Unsynced", "name_key": "unsynced", "thinkific_id": 4},
             {"name": "Not in Thinkific", "name_key": "nit", "sync_mode": SyncMode.BOTH},
         ],
-    )  # fmt: skip
+    )
     db.session.commit()
     names = [db.session.get(Group, c.id).name for c in candidates()]
     assert names == ["Changed", "Never", "Old", "G0"]

@@ -38,8 +38,10 @@ def test_clock_process_enqueues_the_poll_and_stops_on_sigterm(app_config, app):
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "clock"]
     clock = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
     try:
-        jobs = wait_for(lambda: len(queue("sync").get_jobs()) == 2 and queue("sync").get_jobs(),
-                        what="the clock to enqueue")  # fmt: skip
+        jobs = wait_for(
+            lambda: len(queue("sync").get_jobs()) == 2 and queue("sync").get_jobs(),
+            what="the clock to enqueue",
+        )
         assert sorted(job.func_name for job in jobs) == [
             "jobs.housekeeping.purge_activity",
             "jobs.sync.poll",

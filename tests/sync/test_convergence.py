@@ -19,11 +19,13 @@ NAMES = ["ann", "bob", "cy", "dee"]
 EXAMPLES = itertools.count()
 
 step = st.one_of(
-    st.tuples(st.sampled_from(["add_local", "remove_local", "add_remote", "remove_remote"]),
-              st.sampled_from(NAMES)),
+    st.tuples(
+        st.sampled_from(["add_local", "remove_local", "add_remote", "remove_remote"]),
+        st.sampled_from(NAMES),
+    ),
     st.tuples(st.just("admin_removes_in_thinkific"), st.just("")),
     st.tuples(st.just("sync"), st.just("")),
-)  # fmt: skip
+)
 
 
 class Sides:
@@ -92,10 +94,15 @@ class Sides:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    st.sampled_from([Direction.BIDIRECTIONAL, Direction.DASHBOARD_TO_THINKIFIC,
-                     Direction.THINKIFIC_TO_DASHBOARD]),
+    st.sampled_from(
+        [
+            Direction.BIDIRECTIONAL,
+            Direction.DASHBOARD_TO_THINKIFIC,
+            Direction.THINKIFIC_TO_DASHBOARD,
+        ]
+    ),
     st.lists(step, max_size=8),
-)  # fmt: skip
+)
 def test_random_changes_on_both_sides_converge(site, make, direction, moves):
     sides = Sides(site, make, direction)
     for move, name in moves:

@@ -213,8 +213,9 @@ def test_a_failed_read_changes_nothing_and_the_undo_can_be_tried_again(
 ):
     group, thinkific_id = linked(site, make, local=[A], remote=[B])
     run = synced(group)
-    emulator.control.add_fault("server_error", method="GET", path="/api/public/v1/users",
-                               status=503)  # fmt: skip
+    emulator.control.add_fault(
+        "server_error", method="GET", path="/api/public/v1/users", status=503
+    )
     failed = undone(run)
     assert failed.state == RunState.FAILED
     assert "Nothing of the undo was changed in this group" in failed.error

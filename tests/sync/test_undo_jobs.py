@@ -21,8 +21,9 @@ D, E = "dee@example.com", "eve@example.com"
 def test_an_undo_on_a_worker_restores_both_sides(app, site, make, workers, emulator, client, auth):
     emulator.control.configure(graphql_enabled=True)
     app.config.update(THINKIFIC_REMOVALS="graphql", THINKIFIC_ACCESS_TOKEN=emulator.access_token)
-    workers.config.update(THINKIFIC_REMOVALS="graphql",
-                          THINKIFIC_ACCESS_TOKEN=emulator.access_token)  # fmt: skip
+    workers.config.update(
+        THINKIFIC_REMOVALS="graphql", THINKIFIC_ACCESS_TOKEN=emulator.access_token
+    )
     group, thinkific_id = linked(site, make, local=[A], remote=[B, C, E])
     synced(group)
     site.remove(thinkific_id, C)  # C leaves in Thinkific: the run removes C in the dashboard,

@@ -24,9 +24,14 @@ def acme(emulator):
 
 @pytest.mark.parametrize(
     ("reading", "body"),
-    [("epoch_ms", "json"), ("epoch_s", "json"), ("delta_ms", "json"), ("epoch_ms", "html"),
-     ("delta_ms", "empty")],
-)  # fmt: skip
+    [
+        ("epoch_ms", "json"),
+        ("epoch_s", "json"),
+        ("delta_ms", "json"),
+        ("epoch_ms", "html"),
+        ("delta_ms", "empty"),
+    ],
+)
 @pytest.mark.usefixtures("warm")
 def test_a_429_is_waited_out_until_the_reset_it_names(thinkific, emulator, acme, reading, body):
     emulator.control.configure(rate_limit_reset=reading, rate_limit_body=body)

@@ -44,8 +44,10 @@ def test_without_graphql_a_removal_asks_for_a_manual_action(thinkific, emulator,
         thinkific.remove_users_from_groups([users["ada"]], [groups["Acme"]])
 
     assert emulator.control.member_emails(groups["Acme"]) == {
-        "ada@example.com", "bob@example.com", "eve@example.com",
-    }  # fmt: skip
+        "ada@example.com",
+        "bob@example.com",
+        "eve@example.com",
+    }
     assert thinkific.stats.calls == 0
 
 
