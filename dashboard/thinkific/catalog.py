@@ -44,6 +44,9 @@ class CatalogOperations:
         query = {f"query[{k}]": _query_value(v) for k, v in filters.items() if v is not None}
         return self._iterate("/enrollments", Enrollment.parse, query)
 
+    def get_enrollment(self, enrollment_id: int) -> Enrollment:
+        return Enrollment.parse(self._get(f"/enrollments/{int(enrollment_id)}"))
+
     def create_enrollment(
         self,
         user_id: int,

@@ -42,8 +42,9 @@ def groups_done(run_id: int) -> int:
 def test_sync_groups_after_a_killed_worker_says_so_and_starts_within_2_s(
     page, sign_in, make, site, emulator, workers
 ):
-    groups_with_work(site, make, count=4, size=3)
-    emulator.control.configure(latency=0.3)
+    # long enough that signing in (slow on a loaded machine) ends well before the run would
+    groups_with_work(site, make, count=12, size=3)
+    emulator.control.configure(latency=0.5)
     dead = start_sync_all()
     worker = workers.start()
     wait_for(lambda: groups_done(dead.id) >= 1, what="the run to get going")

@@ -21,9 +21,11 @@ from tests.starting import start_sync_all
 
 def test_the_poll_runs_every_sync_interval(app):
     app.config["SYNC_INTERVAL_MINUTES"] = 7
-    poll, purge = build_scheduler(app).get_jobs()
+    poll, purge, notify = build_scheduler(app).get_jobs()
     assert (poll.func_name, poll.queue_name, poll.interval) == ("jobs.sync.poll", "sync", 420)
     assert (purge.func_name, purge.interval) == ("jobs.housekeeping.purge_activity", 86400)
+    check = "jobs.notification_events.check_manual_actions"
+    assert (notify.func_name, notify.queue_name, notify.interval) == (check, "default", 86400)
 
 
 def test_clock_process_enqueues_the_poll_and_stops_on_sigterm(app_config, app):
