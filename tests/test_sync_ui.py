@@ -43,7 +43,7 @@ def loaded_page(client) -> str:
     """The Groups page as a browser shows it: its sync bar loads once the page is in (the
     status poll, sent with the ids of the rows shown), in place of the empty bar."""
     html = client.get(URL).text
-    empty = re.search(r'<div id="sync-progress"[^\n]*hx-trigger="load".*?</div>', html, re.S)[0]
+    empty = re.search(r'<div id="sync-progress"[^>]*hx-trigger="load".*?</div>', html, re.S)[0]
     ids = ",".join(re.findall(r'<tbody id="group-(\d+)" class="group', html))
     url = unescape(re.search(r'hx-get="([^"]+)"', empty).group(1))
     bar = client.get(f"{url}&ids={ids}", headers=HTMX).text
