@@ -53,6 +53,12 @@ class ListArgs:
     notices: tuple[str, ...] = ()
 
     @property
+    def key(self) -> tuple[Any, ...]:
+        """What the list shows, hashable (for a cache of it)."""
+        values = tuple(sorted(self.values.items()))
+        return (self.endpoint, values, self.q, self.sort, self.desc, self.page, self.notices)
+
+    @property
     def default_sort(self) -> str:
         return next(iter(self.sorts), "")
 

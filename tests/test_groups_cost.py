@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 
 import pytest
@@ -62,3 +63,35 @@ def test_a_full_page_of_50_groups_weighs_little(client, auth, make):
     assert len(page) <= 33_500  # was 38 KB: rows drawn lean, Quick Assign's URL said once
     assert len(fragment) <= 25_000
     assert fragment.count(b"/assign") == 1  # the table says the Quick Assign URL, no row does
+
+
+def test_a_browser_is_sent_the_full_page_gzipped_in_under_14_kb(client, auth, make):
+    auth.login()
+    fill(make, 60)
+    drawn = client.get(URL).data
+    sent = client.get(URL, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert sent.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in sent.headers["Vary"]
+    assert len(sent.data) <= 14_000
+    page = gzip.decompress(sent.data)
+    assert page.count(b'<tbody id="group-') == len(re.findall(rb'<tbody id="group-', drawn)) == 50
+    assert b"Quick Assign Team" in page
+
+
+def test_small_responses_and_clients_without_gzip_get_plain_bytes(client, auth, make):
+    auth.login()
+    fill(make, 1)
+    plain = client.get(URL, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    assert b"Kestrel Operations 00000" in plain.data
+    sorted_page = client.get(URL + "?sort=users&desc=1", headers={"Accept-Encoding": "gzip"})
+    assert sorted_page.headers["Content-Encoding"] == "gzip"  # our own words: compressed
+
+
+def test_a_page_that_echoes_what_was_typed_is_never_compressed(client, auth, make):
+    """BREACH: a secret (the CSRF token) and attacker-chosen text in one compressed body."""
+    auth.login()
+    fill(make, 60)
+    search = client.get(URL + "?q=Kestrel", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in search.headers
+    assert b"Kestrel" in search.data

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..listing import ListArgs, Page, Sort, paginate
-from ..models import Account, Assignment, Group, Membership, Team, User, name_key
+from ..models import Account, Assignment, Group, Membership, Team, User, name_key, versions
 from ..search import GROUPS, TEAMS, matches
 from ..users.search import user_matches
 from .status import status_rank
@@ -49,17 +49,32 @@ LIST_COLUMNS = (
 )
 
 
-def group_page(args: ListArgs) -> Page:
-    """The page of groups `args` asks for, by the stored counts (no row is counted per group).
+def group_count(args: ListArgs) -> tuple[int, int | None]:
+    """How many groups `args` finds, and the groups' data version (models/versions.py), read
+    in one statement: the version keys the drawn rows, and costs no statement of its own."""
+    counted = select(Group.id).where(*_where(args)).subquery()
+    total, version = db.session.execute(
+        select(func.count(), versions.version_column()).select_from(counted)
+    ).one()
+    return total, version
+
+
+def group_page(args: ListArgs, total: int) -> Page:
+    """The page of groups `args` asks for (of `total`), by the stored counts (no row is
+    counted per group).
 
     A Core select of the listed columns: its items are plain rows (attribute access, no ORM
     identity map), and only the ORDER BY asked for is built."""
-    where = [matches(GROUPS, name_key(args.q))] if args.q else []
     statement = (
-        select(Group.id, *LIST_COLUMNS).where(*where).order_by(*_group_order(args.sort, args.desc))
+        select(Group.id, *LIST_COLUMNS)
+        .where(*_where(args))
+        .order_by(*_group_order(args.sort, args.desc))
     )
-    counted = select(Group.id).where(*where)
-    return paginate(statement, args.page, counted=counted, per_page=GROUPS_PER_PAGE)
+    return paginate(statement, args.page, total=total, per_page=GROUPS_PER_PAGE)
+
+
+def _where(args: ListArgs) -> list[ColumnElement[bool]]:
+    return [matches(GROUPS, name_key(args.q))] if args.q else []
 
 
 ORDER_COLUMNS = {

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template, request, url_for
+from flask import current_app, flash, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .. import htmx
 from ..editing import NewRecords, save
+from ..fragment_cache import cached
 from ..listing import ListArgs, list_args
 from ..models import Group
 from . import bp, service
 from .forms import GroupForm
-from .queries import GROUP_SORTS, group_page
+from .queries import GROUP_SORTS, group_count, group_page
 from .sync_state import now_stamp
 
 NAME_TAKEN = "A group with that name was just created; choose another name."
@@ -25,19 +26,35 @@ NAME_TAKEN = "A group with that name was just created; choose another name."
 def index():
     args = list_args(request.args, "groups.index", GROUP_SORTS)
     if htmx.is_partial():
-        return htmx.render_fragment("groups/index.html", "results", **list_context(args))
+        return results(args)
     new_form = blank_new_form() if current_user.is_admin else None
     return render_template("groups/index.html", **page_context(args), new_form=new_form)
 
 
-def list_context(args: ListArgs) -> dict[str, Any]:
-    return {"args": args, "page": group_page(args)}
+def results(args: ListArgs) -> Markup:
+    """The table, its summary and page links: drawn once per data version and list arguments
+    (and admin or viewer), then kept (dashboard/fragment_cache.py). The version is read with
+    the count, after anything this request changed; no version read (no row): drawn afresh."""
+    admin = bool(current_user.is_admin)
+    total, version = group_count(args)
+    key = None if version is None else (version, *args.key, admin, request.script_root)
+    return cached("groups.results", key, lambda: draw_results(args, total, admin))
+
+
+def draw_results(args: ListArgs, total: int, admin: bool) -> str:
+    return draw("groups/_results.html", args=args, page=group_page(args, total), admin=admin)
+
+
+def draw(template: str, **context: Any) -> str:
+    """A piece of the page through Jinja directly: the context processors' query (the banner
+    of plans waiting) is the page's, not the piece's."""
+    return current_app.jinja_env.get_template(template).render(**context)
 
 
 def page_context(args: ListArgs) -> dict[str, Any]:
     """The whole page's: the list, and where its Sync bar loads from once shown."""
     sync_status_url = url_for("groups.sync_status", since=now_stamp(), load=1)
-    return list_context(args) | {"sync_status_url": sync_status_url}
+    return {"args": args, "results": results(args), "sync_status_url": sync_status_url}
 
 
 _BLANK_NEW_FORMS: dict[str, str] = {}  # by script root
@@ -50,7 +67,7 @@ def blank_new_form() -> Markup:
     token = generate_csrf()
     html = _BLANK_NEW_FORMS.get(request.script_root)
     if html is None:
-        drawn = render_template("groups/_new.html", form=GroupForm(formdata=None))
+        drawn = draw("groups/_new.html", form=GroupForm(formdata=None))
         html = _BLANK_NEW_FORMS[request.script_root] = drawn.replace(token, CSRF_SLOT)
     return Markup(html.replace(CSRF_SLOT, token))
 

@@ -24,6 +24,7 @@ from .notifications import (
 )
 from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun, SyncRunGroup
 from .types import utcnow
+from .versions import DataVersion
 from .webhooks import WebhookDelivery
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "Activity",
     "Assignment",
     "Course",
+    "DataVersion",
     "Direction",
     "EventOutcome",
     "Group",
