@@ -1,4 +1,4 @@
-"""Sync Groups: start a sync of all groups, and the small status fragment the Groups page polls.
+"""Sync Groups: start a sync of all groups, and the progress fragment the Groups page polls.
 
 The poll names the rows on the page (`ids`) and the moment of its previous answer (`since`);
 it reads those rows in one query and sends back only the rows changed since, each replacing
@@ -79,8 +79,8 @@ def _say_started(started: Started) -> None:
         )
 
 
-@bp.get("/sync/status")
-def sync_status():
+@bp.get("/sync/progress")
+def sync_progress():
     """The bar's progress and the page's changed rows (polled while something is live)."""
     if not htmx.is_htmx():
         return htmx.redirect(url_for("groups.index"))

@@ -1,7 +1,7 @@
 """What the sync parts of the group screens show: the Sync Groups bar, a group's sync section,
 and starting a run safely. No routes here (see `sync_bar_views` and `group_sync_views`).
 
-The Groups page draws the bar empty and lets it load by itself (the status poll's first answer),
+The Groups page draws the bar empty and lets it load by itself (the progress poll's first answer),
 so the page reads neither Redis nor the runs; `group_sync_info` is read by the views that render
 a group's sync section and passed in.
 """

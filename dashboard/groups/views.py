@@ -36,8 +36,8 @@ def list_context(args: ListArgs) -> dict[str, Any]:
 
 def page_context(args: ListArgs) -> dict[str, Any]:
     """The whole page's: the list, and where its Sync bar loads from once shown."""
-    sync_status_url = url_for("groups.sync_status", since=now_stamp(), load=1)
-    return list_context(args) | {"sync_status_url": sync_status_url}
+    sync_progress_url = url_for("groups.sync_progress", since=now_stamp(), load=1)
+    return list_context(args) | {"sync_progress_url": sync_progress_url}
 
 
 _BLANK_NEW_FORMS: dict[str, str] = {}  # by script root
