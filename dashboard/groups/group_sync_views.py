@@ -29,7 +29,8 @@ from .detail_views import (
     member_args,
     render_detail_block,
 )
-from .sync_state import REDIS_DOWN, group_sync_info, is_live, paused_of, removals_in
+from .group_sync_info import group_sync_info, paused_of, removals_in
+from .status import REDIS_DOWN, is_live
 
 STATE = "groups/_sync_state.html"
 ACTIONS = "groups/_sync_actions.html"

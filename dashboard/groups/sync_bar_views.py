@@ -31,7 +31,8 @@ from ..sync_runs.queries import groups_waiting
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
-from .sync_state import REDIS_DOWN, BarState, is_live
+from .status import REDIS_DOWN, is_live
+from .sync_bar import BarState
 
 PROGRESS = "groups/_sync_progress.html"
 CHANGED_MARGIN = timedelta(seconds=10)  # a worker's commit can land a little after its clock read

@@ -16,7 +16,7 @@ from ..models import Group
 from . import bp, service
 from .forms import GroupForm
 from .queries import GROUP_SORTS, group_page
-from .sync_state import now_stamp
+from .sync_bar import now_stamp
 
 NAME_TAKEN = "A group with that name was just created; choose another name."
 
