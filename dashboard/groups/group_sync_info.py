@@ -1,4 +1,4 @@
-"""What a group's sync section shows (`groups/_sync_status.html`): recent runs, open manual
+"""What a group's sync section shows (`groups/_group_sync.html`): recent runs, open manual
 actions, a plan waiting for approval. No routes here (see `group_sync_views`); the views that
 render the section read `group_sync_info` and pass it in as `sync`.
 """
