@@ -161,7 +161,7 @@ def scenarios(live_id: int) -> dict[str, tuple[str, dict]]:
     ids = ",".join(str(n) for n in range(1, 51))
     fresh = int(time.time())
     htmx = {"HX-Request": "true"}
-    status, poll = "/admin/groups/sync/status", f"run={live_id}&ids={ids}"
+    status, poll = "/admin/groups/sync/progress", f"run={live_id}&ids={ids}"
     return {
         "Groups page (bar polling)": ("/admin/groups/", {}),
         "status poll, 50 rows, 1 changed": (

@@ -31,7 +31,7 @@ from tests.querycount import count_queries
 from tests.starting import start_sync_all
 
 URL = "/admin/groups/"
-STATUS = "/admin/groups/sync/status"
+PROGRESS = "/admin/groups/sync/progress"
 
 
 def progress_tag(html: str) -> str:
@@ -41,9 +41,9 @@ def progress_tag(html: str) -> str:
 
 def loaded_page(client) -> str:
     """The Groups page as a browser shows it: its sync bar loads once the page is in (the
-    status poll, sent with the ids of the rows shown), in place of the empty bar."""
+    progress poll, sent with the ids of the rows shown), in place of the empty bar."""
     html = client.get(URL).text
-    empty = re.search(r'<div id="sync-progress"[^>]*hx-trigger="load".*?</div>', html, re.S)[0]
+    empty = re.search(r'<div id="sync-progress"[^<]*?hx-trigger="load"[^<]*</div>', html)[0]
     ids = ",".join(re.findall(r'<tbody id="group-(\d+)" class="group', html))
     url = unescape(re.search(r'hx-get="([^"]+)"', empty).group(1))
     bar = client.get(f"{url}&ids={ids}", headers=HTMX).text
@@ -206,12 +206,12 @@ def test_the_poll_sends_only_rows_changed_since_the_last_answer(client, auth, ma
     run = heartbeat(start_sync_all())
     since = int(time.time()) - 1
     query = {"run": run.id, "since": since, "ids": f"{fresh.id},{old.id}"}
-    html = client.get(STATUS, query_string=query, headers=HTMX).text
+    html = client.get(PROGRESS, query_string=query, headers=HTMX).text
     assert polls(html)
     assert f'<hx-partial hx-target="#group-{fresh.id}" hx-swap="outerHTML">' in html
     assert f'#group-{old.id}"' not in html
     everything = client.get(
-        STATUS, query_string={"run": run.id, "ids": f"{fresh.id},{old.id}"}, headers=HTMX
+        PROGRESS, query_string={"run": run.id, "ids": f"{fresh.id},{old.id}"}, headers=HTMX
     ).text
     assert f'#group-{old.id}"' in everything
 
@@ -224,12 +224,12 @@ def test_badges_follow_the_groups_through_a_run(client, auth, make):
     group.sync_state = SyncState.SYNCING  # and the run holds the group's lock, as a worker does
     db.session.commit()
     get_redis().set(f"sync:lock:group:{group.id}", run.id, ex=60)
-    html = client.get(STATUS, query_string=query, headers=HTMX).text
+    html = client.get(PROGRESS, query_string=query, headers=HTMX).text
     assert re.search(rf'id="group-{group.id}".*badge--syncing', html, re.S)
     group.sync_state, group.last_synced_at, group.pending_changes = SyncState.IDLE, utcnow(), False
     run.groups_total = run.groups_done = 1
     db.session.commit()
-    html = client.get(STATUS, query_string=query, headers=HTMX).text
+    html = client.get(PROGRESS, query_string=query, headers=HTMX).text
     assert re.search(rf'id="group-{group.id}".*Full \(synced\)', html, re.S)
     assert "The group is done (1 synced); now syncing course access" in html  # its last part
 
@@ -242,7 +242,8 @@ def test_when_the_run_ends_the_poll_stops_with_a_summary_and_a_link(client, auth
     run.groups_done = run.groups_total = 3
     run.groups_imported, run.added_remote, run.removed_local = 2, 5, 1
     db.session.commit()
-    html = client.get(STATUS, query_string={"run": run.id, "ids": str(group.id)}, headers=HTMX).text
+    query = {"run": run.id, "ids": str(group.id)}
+    html = client.get(PROGRESS, query_string=query, headers=HTMX).text
     assert not polls(html)
     assert "The sync of all groups finished: 3 groups synced, 2 imported, 0 created" in html
     assert "Thinkific +5 \N{MINUS SIGN}0, dashboard +0 \N{MINUS SIGN}1" in html
@@ -259,7 +260,8 @@ def test_a_run_whose_worker_died_ends_and_frees_its_groups(client, auth, make):
     db.session.commit()
     html = loaded_page(client)
     assert polls(html)  # the page does not trust the run, and asks
-    html = client.get(STATUS, query_string={"run": run.id, "ids": str(group.id)}, headers=HTMX).text
+    query = {"run": run.id, "ids": str(group.id)}
+    html = client.get(PROGRESS, query_string=query, headers=HTMX).text
     assert not polls(html)
     assert "ended with problems" in html
     assert "The worker stopped during this run" in html
@@ -279,7 +281,7 @@ def test_the_poll_costs_the_same_few_queries_for_5_or_50_rows(client, auth, make
         db.session.expire_all()  # nothing read before counts as cached
         with count_queries() as statements:
             query = {"run": run_id, "ids": ",".join(map(str, ids))}
-            html = client.get(STATUS, query_string=query, headers=HTMX).text
+            html = client.get(PROGRESS, query_string=query, headers=HTMX).text
         assert html.count('<hx-partial hx-target="#group-') == len(ids)
         return statements
 
@@ -291,21 +293,21 @@ def test_the_poll_costs_the_same_few_queries_for_5_or_50_rows(client, auth, make
 def test_bad_ids_are_ignored(client, auth, ids):
     auth.login()
     query = {"ids": ids, "since": "x", "run": "99999999999"}
-    response = client.get(STATUS, query_string=query, headers=HTMX)
+    response = client.get(PROGRESS, query_string=query, headers=HTMX)
     assert response.status_code == 200
     assert not polls(response.text)
 
 
 def test_the_poll_with_redis_down_stops_and_says_why(client, auth, redis_down):
     auth.login()
-    html = client.get(STATUS, query_string={"run": 1, "ids": "1"}, headers=HTMX).text
+    html = client.get(PROGRESS, query_string={"run": 1, "ids": "1"}, headers=HTMX).text
     assert not polls(html)
     assert "Redis cannot be reached" in html
 
 
-def test_the_status_url_without_htmx_goes_to_the_groups_page(client, auth):
+def test_the_progress_url_without_htmx_goes_to_the_groups_page(client, auth):
     auth.login()
-    response = client.get(STATUS)
+    response = client.get(PROGRESS)
     assert response.status_code == 303
     assert response.headers["Location"] == URL
 
@@ -321,7 +323,7 @@ def test_a_run_that_stopped_reporting_is_checked_then_the_pressed_sync_starts(cl
     assert polls(html)
     assert run_count() == 1
     get_redis().delete(f"sync:alive:{run.id}")  # its heartbeat lapses: it is dead
-    html = unescape(client.get(STATUS, query_string={"run": run.id}, headers=HTMX).text)
+    html = unescape(client.get(PROGRESS, query_string={"run": run.id}, headers=HTMX).text)
     assert "The worker stopped during this run" in html
     assert f"Started a sync of all groups (run #{run.id + 1})." in html
     assert run_count() == 2
@@ -333,7 +335,7 @@ def test_failed_groups_show_as_failed_not_as_done(client, auth, make):
     run = heartbeat(start_sync_all())
     run.groups_total, run.groups_done, run.groups_failed, run.groups_paused = 25, 15, 4, 1
     db.session.commit()
-    html = unescape(client.get(STATUS, query_string={"run": run.id}, headers=HTMX).text)
+    html = unescape(client.get(PROGRESS, query_string={"run": run.id}, headers=HTMX).text)
     assert re.search(
         r"Syncing groups: 10 synced, .*4 failed.*, 1 paused for approval of 25\.", html
     )

@@ -1,5 +1,5 @@
 """Carry out an access plan: Thinkific calls, the records of what the dashboard created, and
-an event per change.
+an event per change (the record writes themselves are in `records`).
 
 Changes go in batches, each in three steps, and no transaction is open while Thinkific is
 called: a record of each creation the batch will make is committed first (with no Thinkific id
@@ -13,10 +13,10 @@ created is found by email. Ending and extending are `PUT`s of the expiry: repeat
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 
 from ..database import end_transaction
 from ..extensions import db
@@ -25,8 +25,8 @@ from ..runs.context import Tally
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
 from ..thinkific.resources import PLACEHOLDER_LAST_NAME
 from .loading import CHUNK, AccessView
-from .planner import NO_END, AccessAction, AccessChange, AccessPlan, Held
-from .reading import Fix, Remote
+from .planner import NO_END, AccessAction, AccessChange, AccessPlan
+from .records import forget_record, remember_thinkific_ids, write_record
 
 BATCH = 50
 MAX_FAILURES_IN_A_ROW = 3  # then Thinkific is in trouble: stop calling it for this run
@@ -141,12 +141,12 @@ class AccessApply:
         try:
             self.client.update_enrollment(change.enrollment_id, expiry_date=change.expires_at)
         except NotFoundError:
-            self._later.append(lambda: _forget(change))
+            self._later.append(lambda: forget_record(change))
             raise
         self._write(change, expires_at=change.expires_at, ended_at=ended_at, kept_at=None)
 
     def _write(self, change: AccessChange, **values) -> None:
-        self._later.append(lambda: _write(change, **values))
+        self._later.append(lambda: write_record(change, **values))
 
     # -- Thinkific users -------------------------------------------------------------------
 
@@ -173,7 +173,7 @@ class AccessApply:
         """A refused creation: if Thinkific has an enrollment for the pair, it is not ours."""
         found = next(iter(self.client.iter_enrollments(user_id=user_id, course_id=course_id)), None)
         if found is None:
-            self._later.append(lambda: _forget(change))
+            self._later.append(lambda: forget_record(change))
             return
         self._write(
             change, thinkific_id=found.id, expires_at=found.expiry_date, created_by_dashboard=False
@@ -187,7 +187,7 @@ class AccessApply:
     def _claim_creations(self, batch: list[AccessChange]) -> None:
         for change in batch:
             if change.action == AccessAction.GRANT:
-                _forget(change)
+                forget_record(change)
                 db.session.add(
                     AccessEnrollment(
                         user_id=change.user_id,
@@ -252,86 +252,3 @@ def _names(user_ids: list[int]) -> dict[int, tuple[str, str | None, str | None]]
         )
         names.update({row[0]: tuple(row[1:]) for row in rows})
     return names
-
-
-def settle_records(view: AccessView, remote: Remote, fixes: list[Fix]) -> None:
-    """Bring the records in line with what Thinkific listed (a real run only). Callers commit."""
-    for fix in fixes:
-        if fix.values is None:
-            db.session.execute(delete(AccessEnrollment).where(AccessEnrollment.id == fix.record_id))
-        else:
-            db.session.execute(
-                update(AccessEnrollment)
-                .where(AccessEnrollment.id == fix.record_id)
-                .values(**fix.values)
-            )
-    remember_thinkific_ids(view, remote.learned)
-
-
-def note_plan(view: AccessView, plan: AccessPlan, held: dict[tuple[int, int], Held]) -> None:
-    """Keep a record of enrollments made outside the dashboard for courses a team gives (so
-    the pages can say why they are left alone), forget those no team gives any more, and
-    drop an admin's "keep" once a team gives the course again."""
-    _unkeep(
-        [pair for pair, record in view.records.items() if record.kept_at and pair in plan.wanted]
-    )
-    for pair, found in held.items():
-        if found.ours or pair in view.records:
-            continue
-        if pair in plan.wanted:
-            db.session.add(
-                AccessEnrollment(
-                    user_id=pair[0],
-                    course_id=pair[1],
-                    thinkific_id=found.enrollment_id,
-                    created_by_dashboard=False,
-                    expires_at=found.expires_at,
-                )
-            )
-    stale = [
-        record.id
-        for pair, record in view.records.items()
-        if not record.ours and pair not in plan.wanted and pair in held
-    ]
-    if stale:
-        db.session.execute(delete(AccessEnrollment).where(AccessEnrollment.id.in_(stale)))
-
-
-def _unkeep(pairs: list[tuple[int, int]]) -> None:
-    for user_id, course_id in pairs:
-        db.session.execute(
-            update(AccessEnrollment)
-            .where(AccessEnrollment.user_id == user_id, AccessEnrollment.course_id == course_id)
-            .values(kept_at=None)
-        )
-
-
-def remember_thinkific_ids(view: AccessView, ids: dict[int, int]) -> None:
-    """Store users' Thinkific ids learned by email (an id another user holds is left alone)."""
-    for user_id, thinkific_id in ids.items():
-        taken = db.session.scalar(select(User.id).where(User.thinkific_id == thinkific_id))
-        if taken is None:
-            db.session.execute(
-                update(User).where(User.id == user_id).values(thinkific_id=thinkific_id)
-            )
-            view.users[user_id] = replace(view.users[user_id], thinkific_id=thinkific_id)
-
-
-def _write(change: AccessChange, **values) -> None:
-    db.session.execute(
-        update(AccessEnrollment)
-        .where(
-            AccessEnrollment.user_id == change.user_id,
-            AccessEnrollment.course_id == change.course_id,
-        )
-        .values(**values)
-    )
-
-
-def _forget(change: AccessChange) -> None:
-    db.session.execute(
-        delete(AccessEnrollment).where(
-            AccessEnrollment.user_id == change.user_id,
-            AccessEnrollment.course_id == change.course_id,
-        )
-    )

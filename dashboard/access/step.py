@@ -22,11 +22,12 @@ from ..plurals import count
 from ..runs import notes as progress
 from ..runs.context import RunContext
 from ..thinkific.errors import ThinkificError
-from .apply import AccessApply, note_plan, settle_records
+from .apply import AccessApply
 from .courses import refresh_courses
 from .loading import CHUNK, Scope, load_records, load_view, records_per_course
 from .planner import AccessAction, AccessPlan, plan_access
 from .reading import AccessReadFailed, choose_reads, read_remote, reconcile
+from .records import note_plan, settle_records
 
 ACCESS_LOCK = "access"
 LOCK_WAIT = 30  # seconds a run waits for another run's access step before leaving it be

@@ -15,7 +15,7 @@ def blueprint() -> Blueprint:
         import_views,
         link_views,
         member_views,
-        sync_views,
+        sync_bar_views,
         views,
     )
 

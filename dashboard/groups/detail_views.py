@@ -16,8 +16,8 @@ from ..models import Group
 from . import bp, service
 from .assign_views import blank_assign_form
 from .forms import DirectionForm, GroupForm, MemberForm
+from .group_sync_info import group_sync_info
 from .queries import load_group, member_page, team_choices
-from .sync_state import group_sync_info
 from .views import NAME_TAKEN
 
 PAGE = "groups/detail.html"

@@ -29,10 +29,11 @@ from .detail_views import (
     member_args,
     render_detail_block,
 )
-from .sync_state import REDIS_DOWN, group_sync_info, is_live, paused_of, removals_in
+from .group_sync_info import group_sync_info, paused_of, removals_in
+from .status import REDIS_DOWN, is_live
 
-STATE = "groups/_sync_state.html"
-ACTIONS = "groups/_sync_actions.html"
+STATUS = "groups/_group_sync_status.html"
+ACTIONS = "groups/_group_sync_actions.html"
 
 
 @bp.post("/<id:group_id>/sync")
@@ -49,7 +50,7 @@ def sync_group(group_id: int):
         flash(f"Sync of {group.name} started: its status below updates by itself.", "success")
     else:
         flash(f"{group.name} is already being synced (run #{started.run.id}).", "info")
-    return htmx.fragment_or_redirect(_state(group), detail_url(group))
+    return htmx.fragment_or_redirect(_status(group), detail_url(group))
 
 
 def _cannot_sync(group: Group) -> str | None:
@@ -73,15 +74,15 @@ def group_sync_status(group_id: int):
         run_live = not is_live(group) and runs.live_run(group.id) is not None
     except RedisError:
         flash(REDIS_DOWN, "error")
-        return htmx.fragment_or_redirect(_state(group, problem=REDIS_DOWN), detail_url(group))
+        return htmx.fragment_or_redirect(_status(group, problem=REDIS_DOWN), detail_url(group))
     if is_live(group):
-        return htmx.fragment_or_redirect(_state(group), detail_url(group))
+        return htmx.fragment_or_redirect(_status(group), detail_url(group))
     catching_up = not run_live and request.args.get("live") != "1"  # an idle page, looked at
     if htmx.is_partial() and catching_up and request.args.get("seen") == stamp(group.updated_at):
         return htmx.nothing_changed()  # nothing happened meanwhile
     # The group is done; while its run goes on (course access), the runs list keeps up with it.
-    state = _state(group, run_live=run_live)
-    return htmx.fragment_or_redirect(state + _after_sync(group), detail_url(group))
+    status = _status(group, run_live=run_live)
+    return htmx.fragment_or_redirect(status + _after_sync(group), detail_url(group))
 
 
 def _after_sync(group: Group) -> str:
@@ -149,7 +150,7 @@ def _decide(group: Group, *, approve: bool):
             detail_url(group),
         )
     flash(_decided(group, approve, removals), "success")
-    body = _state(group) + htmx.partial("#group-sync-actions", _actions(group))
+    body = _status(group) + htmx.partial("#group-sync-actions", _actions(group))
     return htmx.fragment_or_redirect(body, detail_url(group))
 
 
@@ -165,8 +166,8 @@ def _decided(group: Group, approve: bool, removals: int) -> str:
     )
 
 
-def _state(group: Group, problem: str | None = None, run_live: bool = False) -> str:
-    return htmx.render_fragment(STATE, group=group, sync_problem=problem, run_live=run_live)
+def _status(group: Group, problem: str | None = None, run_live: bool = False) -> str:
+    return htmx.render_fragment(STATUS, group=group, sync_problem=problem, run_live=run_live)
 
 
 def _actions(group: Group) -> str:

@@ -98,7 +98,7 @@ def _links_changed(group: Group, was_blocked: str | None):
         return htmx.redirect(detail_url(group))
     context = detail_context(group, member_args(group, request.form))
     body = render_detail_block("teams", context)
-    status = htmx.render_fragment("groups/_sync_state.html", group=group)
+    status = htmx.render_fragment("groups/_group_sync_status.html", group=group)
     body += htmx.partial("#group-sync-status", status)
     if (was_blocked is None) != (context["editing_blocker"] is None):
         body += htmx.partial("#group-members", render_detail_block("members", context))

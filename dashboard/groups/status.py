@@ -9,6 +9,12 @@ from sqlalchemy import ColumnElement, case
 from .. import plurals
 from ..models import Group, SyncMode, SyncState
 
+LIVE_STATES = (SyncState.QUEUED, SyncState.SYNCING)
+REDIS_DOWN = (
+    "Redis cannot be reached, so the sync status is unknown and no sync can start. "
+    "Check that Redis is running (REDIS_URL)."
+)
+
 # The order of "sort by Status": what needs attention first.
 STATUS_ORDER = ("error", "paused", "syncing", "queued", "active", "full", "not_synced")
 
@@ -68,3 +74,8 @@ def status_rank() -> ColumnElement[int]:
         (Group.pending_changes.is_(True), rank("active")),
         else_=rank("full"),
     )
+
+
+def is_live(group: Group) -> bool:
+    """Queued or syncing: its status polls until the sync is done."""
+    return group.sync_state in LIVE_STATES

@@ -17,7 +17,7 @@ from ..models import Group
 from . import bp, service
 from .forms import GroupForm
 from .queries import GROUP_SORTS, group_count, group_page
-from .sync_state import now_stamp
+from .sync_bar import now_stamp
 
 NAME_TAKEN = "A group with that name was just created; choose another name."
 
@@ -53,8 +53,8 @@ def draw(template: str, **context: Any) -> str:
 
 def page_context(args: ListArgs) -> dict[str, Any]:
     """The whole page's: the list, and where its Sync bar loads from once shown."""
-    sync_status_url = url_for("groups.sync_status", since=now_stamp(), load=1)
-    return {"args": args, "results": results(args), "sync_status_url": sync_status_url}
+    sync_progress_url = url_for("groups.sync_progress", since=now_stamp(), load=1)
+    return {"args": args, "results": results(args), "sync_progress_url": sync_progress_url}
 
 
 _BLANK_NEW_FORMS: dict[str, str] = {}  # by script root

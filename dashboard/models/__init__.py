@@ -3,7 +3,7 @@
 from .access import AccessEnrollment
 from .account import Account, AccountSession
 from .activity import Activity
-from .catalog import Course, Team, User, team_courses
+from .courses import Course
 from .enums import (
     Direction,
     EventOutcome,
@@ -23,7 +23,9 @@ from .notifications import (
     NotificationSettings,
 )
 from .sync import ManualAction, SyncBaseMember, SyncEvent, SyncRun, SyncRunGroup
+from .teams import Team, team_courses
 from .types import utcnow
+from .users import User
 from .versions import DataVersion
 from .webhooks import WebhookDelivery
 

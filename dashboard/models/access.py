@@ -9,8 +9,9 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .catalog import Course, User
+from .courses import Course
 from .types import UTCDateTime, utcnow
+from .users import User
 
 
 class AccessEnrollment(db.Model):

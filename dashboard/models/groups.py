@@ -8,9 +8,10 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .catalog import Team, User
 from .enums import Direction, MemberSource, SyncMode, SyncState
+from .teams import Team
 from .types import UTCDateTime, enum_type, utcnow
+from .users import User
 
 
 def name_key(name: str) -> str:

@@ -8,10 +8,11 @@ from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .catalog import Course, User
+from .courses import Course
 from .enums import EventOutcome, RunState, RunTrigger
 from .groups import Group
 from .types import UTCDateTime, enum_type, utcnow
+from .users import User
 
 
 class SyncBaseMember(db.Model):

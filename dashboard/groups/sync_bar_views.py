@@ -1,4 +1,4 @@
-"""Sync Groups: start a sync of all groups, and the small status fragment the Groups page polls.
+"""Sync Groups: start a sync of all groups, and the progress fragment the Groups page polls.
 
 The poll names the rows on the page (`ids`) and the moment of its previous answer (`since`);
 it reads those rows in one query and sends back only the rows changed since, each replacing
@@ -31,7 +31,8 @@ from ..sync_runs.queries import groups_waiting
 from ..sync_runs.words import changes_in_words
 from . import bp
 from .queries import GROUPS_PER_PAGE, LIST_COLUMNS
-from .sync_state import REDIS_DOWN, BarState, is_live
+from .status import REDIS_DOWN, is_live
+from .sync_bar import BarState
 
 PROGRESS = "groups/_sync_progress.html"
 CHANGED_MARGIN = timedelta(seconds=10)  # a worker's commit can land a little after its clock read
@@ -79,8 +80,8 @@ def _say_started(started: Started) -> None:
         )
 
 
-@bp.get("/sync/status")
-def sync_status():
+@bp.get("/sync/progress")
+def sync_progress():
     """The bar's progress and the page's changed rows (polled while something is live)."""
     if not htmx.is_htmx():
         return htmx.redirect(url_for("groups.index"))

@@ -1,15 +1,11 @@
-"""What the sync parts of the group screens show: the Sync Groups bar, a group's sync section,
-and starting a run safely. No routes here (see `sync_views` and `group_sync_views`).
-
-The Groups page draws the bar empty and lets it load by itself (the status poll's first answer),
-so the page reads neither Redis nor the runs; `group_sync_info` is read by the views that render
-a group's sync section and passed in.
+"""What a group's sync section shows (`groups/_group_sync.html`): recent runs, open manual
+actions, a plan waiting for approval. No routes here (see `group_sync_views`); the views that
+render the section read `group_sync_info` and pass it in as `sync`.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import or_, select
@@ -24,54 +20,11 @@ from ..models import (
     SyncState,
     User,
 )
-from ..runs import lifecycle as runs
-from ..runs.progress import Progress
 from ..settings.connection import AdminLink, admin_groups_link
 from ..sync.service import paused_plan
 from ..sync.store import MANUAL_REMOVAL
 
-LIVE_STATES = (SyncState.QUEUED, SyncState.SYNCING)
 RECENT_RUNS = 5
-REDIS_DOWN = (
-    "Redis cannot be reached, so the sync status is unknown and no sync can start. "
-    "Check that Redis is running (REDIS_URL)."
-)
-
-
-def is_live(group: Group) -> bool:
-    return group.sync_state in LIVE_STATES
-
-
-def now_stamp() -> int:
-    return int(time.time())
-
-
-# --- the Sync Groups bar ----------------------------------------------------------------------
-
-
-@dataclass
-class BarState:
-    """The sync of all groups as the Groups page shows it, and whether the page must poll."""
-
-    run: SyncRun | None = None  # the live sync of all groups, else the latest one
-    progress: Progress | None = None
-    rows_live: bool = False  # a row on the page is queued or syncing (a one-group run)
-    problem: str | None = None
-    since: int = field(default_factory=now_stamp)
-
-    @property
-    def live_run(self) -> SyncRun | None:
-        return self.run if self.progress is not None and self.progress.active else None
-
-    @property
-    def polling(self) -> bool:
-        """Whether the fragment asks again: something is live, or a run still claims to be
-        (dead, not yet found so: the next poll finds it and frees its groups)."""
-        unsettled = self.run is not None and self.run.state in runs.ACTIVE
-        return self.problem is None and (self.live_run is not None or self.rows_live or unsettled)
-
-
-# --- a group's sync section -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
