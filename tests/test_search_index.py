@@ -228,7 +228,9 @@ def test_a_search_reads_its_index(client, admin, crowd, url, searched, index):
         shown = plan(statement, parameters)
         if db.engine.dialect.name == "postgresql":
             assert f"Bitmap Index Scan on {index}" in shown, shown
-            assert "Seq Scan on" not in shown, shown
+            scans = [line for line in shown.splitlines() if "Seq Scan on" in line]
+            # the one-row data version the Groups count reads with it is no table to index
+            assert all("Seq Scan on data_versions" in line for line in scans), shown
         else:
             assert "VIRTUAL TABLE INDEX" in shown, shown
             assert searched.fts in shown, shown

@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from dashboard.extensions import db
-from dashboard.models import Direction, Group, RunTrigger
+from dashboard.models import Direction, Group, RunTrigger, SyncRun
+from dashboard.runs.lifecycle import ACTIVE
 from tests.access.helpers import configure, enrollments, school
 from tests.fixtures.thinkific import against_emulator
 from tests.fixtures.workers import wait_for
@@ -163,6 +164,12 @@ def test_preview_sync_shows_the_plan_and_changes_nothing(page, sign_in, make, si
     assert site.members(group.thinkific_id) == thinkific_before
 
 
+def live_runs_of(group: Group) -> list[SyncRun]:
+    db.session.expire_all()
+    where = (SyncRun.group_id == group.id, SyncRun.state.in_(ACTIVE))
+    return db.session.scalars(select(SyncRun).where(*where)).all()
+
+
 def test_a_removal_above_the_limit_pauses_and_approve_applies_it(
     page, sign_in, make, site, workers
 ):
@@ -181,6 +188,12 @@ def test_a_removal_above_the_limit_pauses_and_approve_applies_it(
     expect(waiting).to_contain_text("its plan removes 15 members")
     expect(waiting.locator("li.change")).to_have_count(15)
     expect(page.locator("#member-list")).to_contain_text("40 members")
+    # the run that paused the group goes on to its end (course access, notifications); an
+    # answer given before then is refused with "decide once that run ends". The page's last
+    # poll (which brings the final state) has come once the section stops polling.
+    wait_for(lambda: not live_runs_of(group), what="the run that paused the group to end")
+    status = page.locator("#group-sync-status")
+    expect(status).not_to_have_attribute("hx-trigger", re.compile(r"^every "), timeout=20_000)
 
     page.once("dialog", lambda dialog: dialog.accept())
     waiting.get_by_role("button", name="Approve").click()
