@@ -12,6 +12,7 @@ from sqlalchemy import select
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunState, SyncRun
 from tests.access.helpers import configure, learner, school, team_with_group
+from tests.fixtures.browser import htmx_ready
 from tests.fixtures.thinkific import against_emulator
 from tests.fixtures.workers import wait_for
 from tests.starting import start_sync_all
@@ -59,6 +60,25 @@ def test_sync_groups_after_a_killed_worker_says_so_and_starts_within_2_s(
     expect(flashes).to_contain_text("Started a sync of all groups.", timeout=2_000)
     expect(page.locator("#sync-progress")).to_contain_text("Syncing all groups.", timeout=2_000)
     expect(page.locator("#sync-progress")).not_to_contain_text(f"Run #{dead.id}")
+
+
+def test_sync_groups_wins_over_the_bars_first_answer_still_on_its_way(page, sign_in, site):
+    """Sync Groups pressed while the bar's own first ask (sent as the page loads) is still on
+    its way: that older answer is dropped, never drawn over the run just started."""
+    site.group("Acme", *EMAILS[:2])
+    earlier = sync()
+    sign_in()
+    first_ask = re.compile(r"/sync/progress\?.*load=1")
+    page.route(first_ask, lambda route: None)  # held: its answer would come after the click
+    with page.expect_request(first_ask):
+        page.goto("/admin/groups/")
+    htmx_ready(page)
+
+    with page.expect_event("requestfailed", lambda request: first_ask.search(request.url)):
+        page.get_by_role("button", name="Sync Groups").click()
+    bar = page.locator("#sync-progress")
+    expect(bar).to_contain_text("Syncing all groups.")
+    expect(bar.get_by_role("link", name=f"Run #{earlier.id + 1}")).to_be_visible()
 
 
 def paused_groups(site, make, names: list[str]) -> tuple[list[Group], SyncRun, SyncRun]:
