@@ -34,6 +34,7 @@ def page_context() -> dict:
     run = current_run() or latest_run()
     paused_run, waiting = paused_access()
     return {
+        "run": run,
         "progress": run_progress(run) if run is not None else None,
         "paused_run": paused_run,
         "waiting": waiting,
