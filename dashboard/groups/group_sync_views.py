@@ -95,15 +95,15 @@ def _after_sync(group: Group) -> str:
 
 
 @bp.get("/<id:group_id>/sync/preview")
-def preview_sync(group_id: int):
+def group_sync_preview(group_id: int):
     """The plan a sync would carry out now, with every reason; nothing is written anywhere."""
     group = group_or_404(group_id)
     preview, status = _preview(group)
     context = {"group": group, "preview": preview, "counts": plan_counts(preview)}
     if htmx.is_partial():
-        body = htmx.render_fragment("groups/_sync_preview.html", closable=True, **context)
+        body = htmx.render_fragment("groups/_group_sync_preview.html", closable=True, **context)
         return body, status
-    return render_template("groups/preview.html", **context), status
+    return render_template("groups/group_sync_preview.html", **context), status
 
 
 def _preview(group: Group) -> tuple[GroupPreview, int]:

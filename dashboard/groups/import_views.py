@@ -26,7 +26,7 @@ def import_members(group_id: int):
 
 
 @bp.post("/<id:group_id>/members/import")
-def preview_import(group_id: int):
+def import_preview(group_id: int):
     group = group_or_404(group_id)
     form = CsvUploadForm()
     if _blocked(group) or not form.validate_on_submit():

@@ -25,7 +25,7 @@ from .views import run_or_404
 
 
 @bp.get("/<id:run_id>/undo")
-def undo_plan(run_id: int):
+def undo_preview(run_id: int):
     require_admin()
     run = run_or_404(run_id).run
     problem = refusal(run)
@@ -39,7 +39,7 @@ def undo_plan(run_id: int):
     except (ThinkificError, RedisError) as error:
         why = f"The plan could not be read: {error}"
         return htmx.refuse(why, url_for("sync_runs.detail", run_id=run.id), status=503)
-    return render_template("sync_runs/undo.html", run=run, preview=preview)
+    return render_template("sync_runs/undo_preview.html", run=run, preview=preview)
 
 
 @bp.post("/<id:run_id>/undo")
