@@ -87,10 +87,10 @@ def group_sync_status(group_id: int):
 
 def _after_sync(group: Group) -> str:
     context = detail_context(group, member_args(group, request.args))
-    body = htmx.partial("#group-sync-actions", _actions(group))
-    body += htmx.partial("#member-list", render_detail_block("member_list", context))
+    body = htmx.partial(_actions(group))
+    body += htmx.partial(render_detail_block("member_list", context))
     if str(group.thinkific_id or 0) != request.args.get("tid", "0"):
-        body += htmx.partial("#group-summary", render_detail_block("summary", context))
+        body += htmx.partial(render_detail_block("summary", context))
     return body
 
 
@@ -150,7 +150,7 @@ def _decide(group: Group, *, approve: bool):
             detail_url(group),
         )
     flash(_decided(group, approve, removals), "success")
-    body = _status(group) + htmx.partial("#group-sync-actions", _actions(group))
+    body = _status(group) + htmx.partial(_actions(group))
     return htmx.fragment_or_redirect(body, detail_url(group))
 
 

@@ -55,7 +55,7 @@ def status():
     context = page_context()
     body = htmx.render_fragment(PAGE, "status", **context)
     if not (context["progress"] and context["progress"].active):
-        body += htmx.partial("#access-waiting", htmx.render_fragment(PAGE, "waiting", **context))
+        body += htmx.partial(htmx.render_fragment(PAGE, "waiting", **context))
     return htmx.fragment_response(body)
 
 
