@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template
 from flask_login import current_user
 
-from ..auth.access import require_admin
+from ..auth.permissions import require_admin
 from ..extensions import db
 from ..models import Group
 from . import bp

@@ -14,7 +14,7 @@ from jobs.enqueue import start_undo
 from jobs.undo.service import preview_undo
 
 from .. import htmx
-from ..auth.access import require_admin
+from ..auth.permissions import require_admin
 from ..preview_allowance import PreviewRefused, spend_preview
 from ..runs.lifecycle import SyncBusy
 from ..runs.starting import StartFailed
