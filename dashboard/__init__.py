@@ -76,7 +76,7 @@ BLUEPRINTS = (  # one module per screen or door, each exposing `bp` and `bluepri
 
 def register_blueprints(app: Flask) -> None:
     from . import urls
-    from .auth.access import init_app as init_access
+    from .auth.permissions import init_app as init_access
 
     urls.init_app(app)
     for name in BLUEPRINTS:

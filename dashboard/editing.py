@@ -86,7 +86,7 @@ class NewRecords:
         """The fresh form and the new row for htmx; the record's page otherwise."""
         fresh = htmx.render_fragment(self.new_form, form=fresh_form)
         row = htmx.render_fragment(self.row, **{self.kind: record, "new": True, **row_context})
-        body = fresh + htmx.partial(self.rows, row, self.swap)
+        body = fresh + htmx.partial_at(self.rows, row, self.swap)
         return htmx.fragment_or_redirect(body, self.record_page(record))
 
     def refused(self, form: FlaskForm, list_context: Callable[[], dict[str, Any]]):

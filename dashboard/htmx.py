@@ -6,6 +6,7 @@ on every htmx response as an `<hx-partial>` that appends them to the page's flas
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Flask, Response, flash, get_flashed_messages, render_template, request
@@ -14,6 +15,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 FLASH_TEMPLATE = "macros/_flashes.html"
+ROOT_ID = re.compile(r'\s*<[a-z][\w-]*\b[^>]*?\sid="([^"]+)"')  # a block's root element, and its id
 
 
 def is_htmx() -> bool:
@@ -49,8 +51,18 @@ def nothing_changed() -> Response:
     return Response(status=204)
 
 
-def partial(target: str, body: str, swap: str = "outerHTML") -> str:
-    """An extra region of a response (`<hx-partial>`), to append to the rendered fragment."""
+def partial(body: str) -> str:
+    """An extra region of a response (`<hx-partial>`), to append to the rendered fragment: the
+    block replaces the element whose id its own root element carries, so the block owns its
+    swap target and no view spells a selector."""
+    found = ROOT_ID.match(body)
+    if found is None:
+        raise ValueError("a partial's root element carries the id of the element it replaces")
+    return partial_at(f"#{found[1]}", body, "outerHTML")
+
+
+def partial_at(target: str, body: str, swap: str) -> str:
+    """An extra region of a response put at `target` by `swap` (a new row into its list)."""
     tag = Markup('<hx-partial hx-target="{}" hx-swap="{}">{}</hx-partial>')
     return str(tag.format(target, swap, Markup(body)))
 

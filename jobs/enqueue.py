@@ -22,7 +22,7 @@ from dashboard.runs.starting import Enqueue, RunScope, Started, begin
 from dashboard.sync.service import answer_paused, decision_of, paused_plan
 from dashboard.sync.undo import check, note_undo_started
 
-from .connection import queue
+from .queues import queue
 
 SYNC_QUEUE = "sync"
 WEBHOOK_QUEUE = "default"

@@ -23,7 +23,7 @@ from dashboard.notifications.kinds import Kind
 from dashboard.notifications.sending import DeliveryFailed, send_chat, send_email
 from dashboard.redis_client import get_redis
 
-from .connection import queue
+from .queues import queue
 
 NOTIFY_QUEUE = "default"
 MARKER = "notifications:digest-scheduled:{}"

@@ -42,7 +42,7 @@ from dashboard.runs import notes as progress
 from dashboard.runs.context import RunContext
 from dashboard.runs.lifecycle import ACTIVE, SyncBusy, queue_groups
 from dashboard.runs.starting import RunScope, begin
-from dashboard.sync import budget
+from dashboard.sync import polling
 from dashboard.sync.discovery import Step, apply_step, local_groups, plan_discovery
 from dashboard.sync.group_sync import Decision, fail_group, record, sync_group
 from dashboard.thinkific.errors import ThinkificError
@@ -219,10 +219,10 @@ def _discovery_step(ctx: RunContext, step) -> set[int]:
 
 def groups_to_sync(trigger: RunTrigger, excluded: set[int]) -> list[int]:
     """Synced groups, pending changes first, then least recently read (DESIGN §4.6)."""
-    candidates = budget.candidates(excluded)
+    candidates = polling.candidates(excluded)
     if trigger == RunTrigger.SCHEDULE:
-        poll = budget.poll_budget(current_app.config)
-        candidates = budget.choose(candidates, poll, budget.fixed_cost(access_poll_cost()))
+        poll = polling.poll_budget(current_app.config)
+        candidates = polling.choose(candidates, poll, polling.fixed_cost(access_poll_cost()))
     return [c.id for c in candidates if runs.live_run(c.id) is None]
 
 

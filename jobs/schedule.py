@@ -15,7 +15,7 @@ from rq.cron import CronScheduler
 
 from dashboard.access.reading import poll_cost as access_poll_cost
 from dashboard.redis_client import get_redis
-from dashboard.sync import budget
+from dashboard.sync import polling
 
 from . import housekeeping, notification_events, notifications, sync
 from .enqueue import ALL_TIMEOUT, SYNC_QUEUE
@@ -74,7 +74,7 @@ def run_clock(app: Flask) -> None:
         build_scheduler(app).start()
 
 
-def coverage(config: Mapping[str, Any] | None = None) -> budget.Coverage:
+def coverage(config: Mapping[str, Any] | None = None) -> polling.Coverage:
     """How the poll fits the request budget (the Settings page): the period in which every
     synced group is read, course access counted in each poll (`config`: the app's)."""
-    return budget.coverage(config or current_app.config, access_poll_cost())
+    return polling.coverage(config or current_app.config, access_poll_cost())

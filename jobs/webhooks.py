@@ -29,8 +29,8 @@ from dashboard.webhooks.service import (
     still_synced,
 )
 
-from .connection import queue
 from .enqueue import WEBHOOK_QUEUE, schedule_webhook_follow_up, start_access_sync, start_group_sync
+from .queues import queue
 
 PENDING_GROUPS = "webhooks:pending:groups"
 PENDING_USERS = "webhooks:pending:users"

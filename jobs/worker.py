@@ -9,7 +9,7 @@ from rq.worker import HerokuWorker
 
 from dashboard.extensions import db
 
-from .connection import all_queues, queue
+from .queues import all_queues, queue
 
 
 class AppWorker(HerokuWorker):

@@ -6,7 +6,7 @@ from werkzeug.test import EnvironBuilder, run_wsgi_app
 from dashboard.extensions import db
 from dashboard.models import User, WebhookDelivery
 from dashboard.webhooks.envelope import sign
-from jobs.connection import queue
+from jobs.queues import queue
 from jobs.worker import run_worker
 
 SECRET = "webhook-secret-0123456789abcdef"

@@ -9,7 +9,7 @@ from flask import flash, render_template, request, url_for
 from flask_login import current_user
 
 from .. import htmx
-from ..auth.access import require_admin
+from ..auth.permissions import require_admin
 from ..editing import save
 from ..extensions import db
 from ..listing import parse_search

@@ -8,7 +8,7 @@ from flask import abort, flash, render_template, request, url_for
 
 from .. import htmx
 from ..activity.recent import recent_for_page
-from ..auth.access import require_admin
+from ..auth.permissions import require_admin
 from ..editing import save
 from ..extensions import db
 from ..listing import ListArgs, list_args

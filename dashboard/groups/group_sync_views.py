@@ -87,23 +87,23 @@ def group_sync_status(group_id: int):
 
 def _after_sync(group: Group) -> str:
     context = detail_context(group, member_args(group, request.args))
-    body = htmx.partial("#group-sync-actions", _actions(group))
-    body += htmx.partial("#member-list", render_detail_block("member_list", context))
+    body = htmx.partial(_actions(group))
+    body += htmx.partial(render_detail_block("member_list", context))
     if str(group.thinkific_id or 0) != request.args.get("tid", "0"):
-        body += htmx.partial("#group-summary", render_detail_block("summary", context))
+        body += htmx.partial(render_detail_block("summary", context))
     return body
 
 
 @bp.get("/<id:group_id>/sync/preview")
-def preview_sync(group_id: int):
+def group_sync_preview(group_id: int):
     """The plan a sync would carry out now, with every reason; nothing is written anywhere."""
     group = group_or_404(group_id)
     preview, status = _preview(group)
     context = {"group": group, "preview": preview, "counts": plan_counts(preview)}
     if htmx.is_partial():
-        body = htmx.render_fragment("groups/_sync_preview.html", closable=True, **context)
+        body = htmx.render_fragment("groups/_group_sync_preview.html", closable=True, **context)
         return body, status
-    return render_template("groups/preview.html", **context), status
+    return render_template("groups/group_sync_preview.html", **context), status
 
 
 def _preview(group: Group) -> tuple[GroupPreview, int]:
@@ -150,7 +150,7 @@ def _decide(group: Group, *, approve: bool):
             detail_url(group),
         )
     flash(_decided(group, approve, removals), "success")
-    body = _status(group) + htmx.partial("#group-sync-actions", _actions(group))
+    body = _status(group) + htmx.partial(_actions(group))
     return htmx.fragment_or_redirect(body, detail_url(group))
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template
 from flask_login import current_user
 
-from ..auth.access import require_admin
+from ..auth.permissions import require_admin
 from ..extensions import db
 from ..models import Group
 from . import bp
@@ -26,7 +26,7 @@ def import_members(group_id: int):
 
 
 @bp.post("/<id:group_id>/members/import")
-def preview_import(group_id: int):
+def import_preview(group_id: int):
     group = group_or_404(group_id)
     form = CsvUploadForm()
     if _blocked(group) or not form.validate_on_submit():

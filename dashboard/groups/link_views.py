@@ -99,9 +99,9 @@ def _links_changed(group: Group, was_blocked: str | None):
     context = detail_context(group, member_args(group, request.form))
     body = render_detail_block("teams", context)
     status = htmx.render_fragment("groups/_group_sync_status.html", group=group)
-    body += htmx.partial("#group-sync-status", status)
+    body += htmx.partial(status)
     if (was_blocked is None) != (context["editing_blocker"] is None):
-        body += htmx.partial("#group-members", render_detail_block("members", context))
+        body += htmx.partial(render_detail_block("members", context))
     return htmx.fragment_response(body)
 
 

@@ -30,7 +30,7 @@ def add_member(group_id: int):
     flash(f"Added {user.email} to {group.name}.", "success")
     args = member_args(group, {"q": request.form.get("q", "")})
     context = detail_context(group, args, focus_member=True)
-    members = htmx.partial("#member-list", block("member_list", context))
+    members = htmx.partial(block("member_list", context))
     return htmx.fragment_or_redirect(block("member_add", context) + members, detail_url(group))
 
 

@@ -8,7 +8,7 @@
 
 A run found dead on the way (its heartbeat gone, its process gone, its job ended) is failed
 here and its groups are freed (`lifecycle.reap`): "no live run" and a run still marked running
-never meet, and a badge never says Syncing for a run that stopped.
+never meet, and a badge never says Running (or Syncing) for a run that stopped.
 """
 
 from __future__ import annotations
@@ -24,11 +24,11 @@ from . import lifecycle, notes
 REAP_EVERY = 10  # seconds
 RECOVER_KEY = "sync:ui:recovered"
 
-LABELS = {
+STATES = {  # a run's state in words: the one vocabulary of every screen (history, bars, Access)
     RunState.QUEUED: "Queued",
-    RunState.RUNNING: "Syncing",
-    RunState.SUCCEEDED: "Done",
-    RunState.PARTIAL: "Done with errors",
+    RunState.RUNNING: "Running",
+    RunState.SUCCEEDED: "Succeeded",
+    RunState.PARTIAL: "Partly failed",
     RunState.FAILED: "Failed",
 }
 
@@ -83,7 +83,7 @@ def reap_now_and_then() -> None:
 def run_progress(run: SyncRun) -> Progress:
     """The run as the UI shows it, as it stands (nothing is reaped)."""
     active = run.state in lifecycle.ACTIVE and lifecycle.is_alive(run)
-    label = LABELS[run.state]
+    label = STATES[run.state]
     if active and run.groups_total:
         label = f"{label} {run.groups_done}/{run.groups_total}"
     base = Progress(run.id, run.state, label, run.groups_done, run.groups_total, active, run.error)

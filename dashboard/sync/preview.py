@@ -20,7 +20,7 @@ from ..database import end_transaction
 from ..extensions import db
 from ..models import Group, SyncMode, utcnow
 from ..thinkific.errors import ThinkificError
-from . import budget
+from . import polling
 from .discovery import GroupStep, local_groups, plan_discovery
 from .planner import Plan, plan_group
 from .reading import GroupView, ReadFailed, load_local_side, read_remote_side
@@ -70,7 +70,7 @@ def preview_all(client) -> RunPreview:
     except ThinkificError as error:
         return RunPreview(error=f"Could not list Thinkific's groups: {error}")
     preview = RunPreview(steps=plan_discovery(local_groups(), remote))
-    for candidate in budget.candidates():
+    for candidate in polling.candidates():
         preview.groups.append(_preview(db.session.get(Group, candidate.id), client))
     return preview
 

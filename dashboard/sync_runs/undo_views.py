@@ -14,7 +14,7 @@ from jobs.enqueue import start_undo
 from jobs.undo.service import preview_undo
 
 from .. import htmx
-from ..auth.access import require_admin
+from ..auth.permissions import require_admin
 from ..preview_allowance import PreviewRefused, spend_preview
 from ..runs.lifecycle import SyncBusy
 from ..runs.starting import StartFailed
@@ -25,7 +25,7 @@ from .views import run_or_404
 
 
 @bp.get("/<id:run_id>/undo")
-def undo_plan(run_id: int):
+def undo_preview(run_id: int):
     require_admin()
     run = run_or_404(run_id).run
     problem = refusal(run)
@@ -39,7 +39,7 @@ def undo_plan(run_id: int):
     except (ThinkificError, RedisError) as error:
         why = f"The plan could not be read: {error}"
         return htmx.refuse(why, url_for("sync_runs.detail", run_id=run.id), status=503)
-    return render_template("sync_runs/undo.html", run=run, preview=preview)
+    return render_template("sync_runs/undo_preview.html", run=run, preview=preview)
 
 
 @bp.post("/<id:run_id>/undo")

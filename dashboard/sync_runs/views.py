@@ -52,7 +52,7 @@ def live(run_id: int):
     if not context["progress"] or not context["progress"].active:
         filters = queries.parse_event_filters(request.args)
         events = htmx.render_fragment(PAGE, "events", **events_context(row.run, filters))
-        body += htmx.partial("#run-events", events)
+        body += htmx.partial(events)
     return htmx.fragment_or_redirect(body, url_for("sync_runs.detail", run_id=run_id))
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from ..models import EventOutcome, RunState, RunTrigger, SyncRun, utcnow
 from ..plurals import count
+from ..runs.progress import STATES as STATES  # a run's state in words, said once for all screens
 
 QUEUED_LONG = timedelta(seconds=30)
 PAUSED = "Paused for approval"
@@ -16,13 +17,6 @@ TRIGGERS = {
     RunTrigger.WEBHOOK: "Webhook",
     RunTrigger.CLI: "Command line",
     RunTrigger.UNDO: "Undo",
-}
-STATES = {
-    RunState.QUEUED: "Queued",
-    RunState.RUNNING: "Running",
-    RunState.SUCCEEDED: "Succeeded",
-    RunState.PARTIAL: "Partly failed",
-    RunState.FAILED: "Failed",
 }
 STATE_BADGES = {  # the badge colours of DESIGN §3, reused for runs
     RunState.QUEUED: "queued",

@@ -16,7 +16,7 @@ from ..access import seats
 from ..access.service import waiting_count
 from ..access.status import access_report
 from ..activity.recent import recent_for_page
-from ..auth.access import require_admin
+from ..auth.permissions import require_admin
 from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
 from ..groups.forms import TeamGroupForm

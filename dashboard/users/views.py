@@ -12,7 +12,7 @@ from flask import flash, render_template, request, url_for
 from .. import htmx
 from ..access.status import access_report
 from ..activity.recent import recent_for_page
-from ..auth.access import require_admin
+from ..auth.permissions import require_admin
 from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
 from ..listing import ListArgs, list_args

@@ -34,6 +34,7 @@ def page_context() -> dict:
     run = current_run() or latest_run()
     paused_run, waiting = paused_access()
     return {
+        "run": run,
         "progress": run_progress(run) if run is not None else None,
         "paused_run": paused_run,
         "waiting": waiting,
@@ -54,7 +55,7 @@ def status():
     context = page_context()
     body = htmx.render_fragment(PAGE, "status", **context)
     if not (context["progress"] and context["progress"].active):
-        body += htmx.partial("#access-waiting", htmx.render_fragment(PAGE, "waiting", **context))
+        body += htmx.partial(htmx.render_fragment(PAGE, "waiting", **context))
     return htmx.fragment_response(body)
 
 

@@ -7,7 +7,7 @@ from flask import Blueprint, Response, render_template, request, stream_with_con
 from .. import htmx
 from ..activity import kinds, queries
 from ..activity.queries import ActivityFilters
-from ..auth.access import require_admin
+from ..auth.permissions import require_admin
 from . import activity_export as export
 
 bp = Blueprint("activity", __name__, url_prefix="/admin/activity")

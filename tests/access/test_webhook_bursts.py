@@ -10,8 +10,8 @@ from dashboard.extensions import db
 from dashboard.groups import service
 from dashboard.models import Direction, Group, RunState, RunTrigger, SyncRun, User, WebhookDelivery
 from dashboard.redis_client import get_redis
-from jobs.connection import queue
 from jobs.enqueue import WEBHOOK_QUEUE, start_group_sync
+from jobs.queues import queue
 from jobs.webhooks import FOLLOW_UP, PENDING_GROUPS, PENDING_USERS
 from tests.fixtures.workers import wait_for
 from tests.sync.helpers import members

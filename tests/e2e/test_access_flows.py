@@ -27,7 +27,7 @@ def sync_now(page: Page) -> None:
     before = state.inner_text()
     page.get_by_role("button", name="Sync now").click()
     expect(state).not_to_have_text(before)
-    expect(state).to_contain_text("Last sync of all groups: Done", timeout=30_000)
+    expect(state).to_contain_text("Last sync of all groups: Succeeded", timeout=30_000)
 
 
 def test_configure_assign_sync_and_see_the_access(page, sign_in, make, emulator, workers):

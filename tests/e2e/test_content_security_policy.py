@@ -99,7 +99,7 @@ def test_every_screen_and_htmx_flow_runs_without_a_csp_violation(
     # A group's page: Preview sync, then Close.
     page.goto(f"/admin/groups/{acme.id}")
     page.get_by_role("button", name="Preview sync").click()
-    preview = page.locator("#group-preview .sync-preview")
+    preview = page.locator("#group-sync-preview .sync-preview")
     expect(preview).to_contain_text("Nothing was changed on either side.")
     preview.get_by_role("button", name="Close").click()
     expect(preview).to_have_count(0)

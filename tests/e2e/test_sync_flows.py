@@ -139,7 +139,7 @@ def test_quick_assign_then_sync_now_brings_the_members_in(page, sign_in, make, s
     assert_no_reload(page)
 
 
-def test_preview_sync_shows_the_plan_and_changes_nothing(page, sign_in, make, site, emulator):
+def test_group_sync_preview_shows_the_plan_and_changes_nothing(page, sign_in, make, site, emulator):
     group = imported(site, "Acme", "ann@example.com")
     make.assignment(group, direction=Direction.BIDIRECTIONAL)
     sync(group)
@@ -149,7 +149,7 @@ def test_preview_sync_shows_the_plan_and_changes_nothing(page, sign_in, make, si
     open_marked(page, f"/admin/groups/{group.id}")
     before, thinkific_before = database_rows(), site.members(group.thinkific_id)
     page.get_by_role("button", name="Preview sync").click()
-    preview = page.locator("#group-preview")
+    preview = page.locator("#group-sync-preview")
     expect(preview).to_contain_text("1 to add in Thinkific")
     expect(preview).to_contain_text("1 to add in the dashboard")
     expect(preview.get_by_role("listitem").filter(has_text="dee@example.com")).to_contain_text(

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from dashboard.extensions import db
 from dashboard.models import RunState, RunTrigger, SyncRun
-from jobs.connection import queue
+from jobs.queues import queue
 from jobs.schedule import build_scheduler
 from jobs.sync import poll
 from tests.fixtures.workers import ROOT, wait_for

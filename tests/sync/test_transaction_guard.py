@@ -8,7 +8,7 @@ from sqlalchemy import update
 from dashboard.extensions import db
 from dashboard.models import Group
 from dashboard.thinkific.client import client_from_app
-from jobs.connection import queue
+from jobs.queues import queue
 from tests.fixtures.transactions import READS_ENV, violations, writing_connections
 from tests.fixtures.workers import wait_for
 

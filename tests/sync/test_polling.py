@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, RunTrigger, SyncMode, utcnow
-from dashboard.sync.budget import Candidate, PollBudget, candidates, choose
+from dashboard.sync.polling import Candidate, PollBudget, candidates, choose
 from jobs.runner import run_in_foreground
 from jobs.schedule import coverage
 

@@ -1,4 +1,4 @@
-"""The Redis connection and queues the jobs use, taken from the Flask app's config."""
+"""The queues the jobs use (on the app's Redis), taken from the Flask app's config."""
 
 from __future__ import annotations
 
