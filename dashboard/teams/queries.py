@@ -83,9 +83,7 @@ def load_team(team_id: int, args: ListArgs | None = None) -> LoadedTeam | None:
         found = _team_users(team_id, args.q).limit(count_limit(args)).subquery()
         matching = select(func.count()).select_from(found).scalar_subquery()
     statement = (
-        select(Team, known, matching)
-        .where(Team.id == team_id)
-        .options(joinedload(Team.courses))
+        select(Team, known, matching).where(Team.id == team_id).options(joinedload(Team.courses))
     )
     row = db.session.execute(statement).unique().first()
     return None if row is None else LoadedTeam(row[0], bool(row[1]), row[2])
@@ -150,9 +148,7 @@ class GroupName(NamedTuple):
     name: str
 
 
-def team_user_page(
-    loaded: LoadedTeam, args: ListArgs
-) -> tuple[Page, dict[int, list[GroupName]]]:
+def team_user_page(loaded: LoadedTeam, args: ListArgs) -> tuple[Page, dict[int, list[GroupName]]]:
     """A page of the team's users and, for each, the groups through which they belong to it
     (by name), in one query: their number is stored with the team, or was counted with it
     for a search (`load_team`)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, request, url_for
+
 from .. import htmx
 from ..access import seats
 from ..access.service import waiting_count
