@@ -10,10 +10,19 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, or_, select, union
+from sqlalchemy import Select, distinct, func, null, or_, select, union
 
 from ..extensions import db
-from ..listing import ListArgs, Page, paginate, parse_page, parse_search
+from ..listing import (
+    ListArgs,
+    Page,
+    capped_count,
+    count_limit,
+    page_at,
+    paginate,
+    parse_page,
+    parse_search,
+)
 from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun, name_key
 from ..search import EVENTS, GROUPS, count_cap, indexed, matches
 from ..sync.group_sync import AWAITING_APPROVAL
@@ -30,6 +39,7 @@ class RunRow:
     run: SyncRun
     email: str | None  # who started it
     group_name: str | None  # the group of a one-group run
+    events_counted: int | None = None  # the events matching the filters asked with it
 
 
 def run_page(args: ListArgs) -> Page:
@@ -44,9 +54,14 @@ def run_page(args: ListArgs) -> Page:
     return _with_items(page, [RunRow(*row) for row in page.items])
 
 
-def run_row(run_id: int) -> RunRow | None:
+def run_row(run_id: int, filters: EventFilters | None = None) -> RunRow | None:
+    """The run with who started it and its group; with `filters`, its events matching them
+    counted in the same query (as far as `event_page` counts)."""
+    counted = null()
+    if filters is not None:
+        counted = capped_count(_events(run_id, filters, counting=True), _count_limit(filters))
     row = db.session.execute(
-        select(SyncRun, Account.email, Group.name)
+        select(SyncRun, Account.email, Group.name, counted)
         .outerjoin(Account, Account.id == SyncRun.started_by_id)
         .outerjoin(Group, Group.id == SyncRun.group_id)
         .where(SyncRun.id == run_id)
@@ -103,24 +118,30 @@ def _group_id(raw: str, notices: list[str]) -> int | None:
     return None
 
 
-def event_page(run: SyncRun, filters: EventFilters) -> Page:
-    """A page of the run's events matching `filters`, oldest first, with each group's name.
+def event_page(row: RunRow, filters: EventFilters) -> Page:
+    """A page of the run's events matching `filters`, oldest first, with each group's name,
+    counted with the run (`run_row`).
 
     Counting stops past a thousand (or the page asked for): a run of 100,000 events need not
     be counted in full to show its first page."""
-    rows = _events(run, filters).order_by(SyncEvent.id)
-    counted = _events(run, filters, counting=True)
-    cap = count_cap(filters.q)
-    return paginate(
-        rows, filters.page, counted=counted, capped=True, cap=cap, per_page=EVENTS_PER_PAGE
-    )
+    rows = _events(row.run.id, filters).order_by(SyncEvent.id)
+    total = row.events_counted
+    if total is None:  # not counted with the run
+        counted = _events(row.run.id, filters, counting=True)
+        total = db.session.scalar(select(capped_count(counted, _count_limit(filters))))
+    exact = total < _count_limit(filters)
+    return page_at(rows, filters.page, total, exact=exact, per_page=EVENTS_PER_PAGE)
+
+
+def _count_limit(filters: EventFilters) -> int:
+    return count_limit(filters.page, EVENTS_PER_PAGE, count_cap(filters.q))
 
 
 def iter_events(run: SyncRun, filters: EventFilters) -> Iterator[tuple[SyncEvent, str | None]]:
     """Every matching event with its group's name, oldest first, read in batches."""
     last = 0
     while True:
-        query = _events(run, filters).where(SyncEvent.id > last)
+        query = _events(run.id, filters).where(SyncEvent.id > last)
         batch = db.session.execute(query.order_by(SyncEvent.id).limit(EXPORT_BATCH)).all()
         yield from ((event, name) for event, name in batch)
         if len(batch) < EXPORT_BATCH:
@@ -128,10 +149,12 @@ def iter_events(run: SyncRun, filters: EventFilters) -> Iterator[tuple[SyncEvent
         last = batch[-1][0].id
 
 
-def _events(run: SyncRun, filters: EventFilters, counting: bool = False) -> Select:
-    columns = (SyncEvent.id,) if counting else (SyncEvent, Group.name)
-    query = select(*columns).outerjoin(Group, Group.id == SyncEvent.group_id)
-    query = query.where(SyncEvent.run_id == run.id)
+def _events(run_id: int, filters: EventFilters, counting: bool = False) -> Select:
+    if counting:
+        query = select(SyncEvent.id)
+    else:
+        query = select(SyncEvent, Group.name).outerjoin(Group, Group.id == SyncEvent.group_id)
+    query = query.where(SyncEvent.run_id == run_id)
     if filters.action:
         query = query.where(SyncEvent.action == filters.action)
     if filters.outcome:
@@ -159,12 +182,13 @@ def run_groups(run: SyncRun, limit: int = GROUP_CHOICES) -> list[tuple[int, str]
     """The groups that have events in this run, by name, for the group filter; None when
     there are more than `limit` (a run of thousands of groups: search by name instead)."""
     in_run = select(SyncEvent.group_id).where(SyncEvent.run_id == run.id).distinct()
-    ids = list(db.session.scalars(in_run.limit(limit + 1)))
-    if len(ids) > limit:
-        return None
     rows = db.session.execute(
-        select(Group.id, Group.name).where(Group.id.in_(ids)).order_by(Group.name_key)
-    )
+        select(Group.id, Group.name)
+        .where(Group.id.in_(in_run.limit(limit + 1)))
+        .order_by(Group.name_key, Group.id)
+    ).all()
+    if len(rows) > limit:
+        return None
     return [(row.id, row.name) for row in rows]
 
 

@@ -10,13 +10,13 @@ from collections import defaultdict
 from math import ceil
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, func, null, select, union_all
+from sqlalchemy import ColumnElement, Select, null, select, union_all
 from sqlalchemy.orm import joinedload, lazyload
 
 from ..access.planner import Terms
 from ..extensions import db
 from ..groups.queries import TEAM_CHOICES
-from ..listing import COUNT_CAP, PER_PAGE, ListArgs, Page, Sort, paginate
+from ..listing import PER_PAGE, ListArgs, Page, Sort, capped_count, count_limit, paginate
 from ..models import Assignment, Course, Direction, Group, Membership, Team, User, name_key
 from ..search import TEAMS, count_cap, matches
 from ..users.search import user_matches
@@ -80,8 +80,7 @@ def load_team(team_id: int, args: ListArgs | None = None) -> LoadedTeam | None:
     known = select(Course.id).exists().label("courses_known")
     matching = null()
     if args is not None and args.q:
-        found = _team_users(team_id, args.q).limit(count_limit(args)).subquery()
-        matching = select(func.count()).select_from(found).scalar_subquery()
+        matching = capped_count(_team_users(team_id, args.q), search_limit(args))
     statement = (
         select(Team, known, matching).where(Team.id == team_id).options(joinedload(Team.courses))
     )
@@ -89,10 +88,9 @@ def load_team(team_id: int, args: ListArgs | None = None) -> LoadedTeam | None:
     return None if row is None else LoadedTeam(row[0], bool(row[1]), row[2])
 
 
-def count_limit(args: ListArgs) -> int:
-    """How far a search of a team's users is counted (as `listing.count_rows` counts)."""
-    cap = count_cap(args.q)
-    return max(COUNT_CAP if cap is None else cap, args.page * PER_PAGE + 1)
+def search_limit(args: ListArgs) -> int:
+    """How far a search of a team's users is counted."""
+    return count_limit(args.page, PER_PAGE, count_cap(args.q))
 
 
 def _team_users(team_id: int, q: str) -> Select:
@@ -156,7 +154,7 @@ def team_user_page(loaded: LoadedTeam, args: ListArgs) -> tuple[Page, dict[int, 
     query = _team_users(team.id, args.q)
     if args.q:
         total = loaded.matching or 0
-        exact = total < count_limit(args)
+        exact = total < search_limit(args)
     else:
         total, exact = team.users_count, True
     keys = [User.email] if args.sort == "email" else [User.last_name, User.first_name]
