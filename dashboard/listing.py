@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import url_for
-from sqlalchemy import ScalarSelect, Select, func, select
+from sqlalchemy import ScalarSelect, Select, Subquery, case, func, literal, select
 
 from .extensions import db
 from .text import echo, strip_controls
@@ -252,3 +252,31 @@ def page_at(
     rows = db.session.execute(query.limit(per_page).offset((shown - 1) * per_page))
     items = list(rows.scalars()) if len(query.column_descriptions) == 1 else list(rows)
     return Page(items, total, shown, per_page, exact, asked=number)
+
+
+def id_page(ids: Select, number: int, limit: int, *, per_page: int, newest_first: bool) -> Subquery:
+    """Page `number` of the ids `ids` selects (one column, in its own order), or its last page
+    when past the end, each with how many ids there are up to `limit` (`counted`): a subquery
+    to join a page's rows to, so that a capped count and a page cost one statement and a
+    search runs once for both."""
+    key = ids.selected_columns[0]
+    ordered = ids.order_by(key.desc() if newest_first else key.asc()).limit(limit).subquery()
+    first = ordered.c[0]
+    numbered = select(
+        first.label("id"),
+        func.count().over().label("counted"),
+        func.row_number().over(order_by=first.desc() if newest_first else first.asc()).label("n"),
+    ).subquery()
+    asked = (number - 1) * per_page
+    last = (numbered.c.counted - 1) // per_page * per_page
+    start = case((literal(asked) < numbered.c.counted, asked), else_=last)
+    return (
+        select(numbered.c.id, numbered.c.counted)
+        .where(numbered.c.n > start, numbered.c.n <= start + per_page)
+        .subquery()
+    )
+
+
+def shown_page(number: int, total: int, per_page: int) -> int:
+    """The page `id_page` shows when page `number` is asked of `total` rows."""
+    return min(number, max(1, ceil(total / per_page)))

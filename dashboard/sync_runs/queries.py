@@ -10,18 +10,18 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, null, or_, select, union
+from sqlalchemy import Select, distinct, func, or_, select, union
 
 from ..extensions import db
 from ..listing import (
     ListArgs,
     Page,
-    capped_count,
     count_limit,
-    page_at,
+    id_page,
     paginate,
     parse_page,
     parse_search,
+    shown_page,
 )
 from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun, name_key
 from ..search import EVENTS, GROUPS, count_cap, indexed, matches
@@ -39,7 +39,6 @@ class RunRow:
     run: SyncRun
     email: str | None  # who started it
     group_name: str | None  # the group of a one-group run
-    events_counted: int | None = None  # the events matching the filters asked with it
 
 
 def run_page(args: ListArgs) -> Page:
@@ -54,14 +53,9 @@ def run_page(args: ListArgs) -> Page:
     return _with_items(page, [RunRow(*row) for row in page.items])
 
 
-def run_row(run_id: int, filters: EventFilters | None = None) -> RunRow | None:
-    """The run with who started it and its group; with `filters`, its events matching them
-    counted in the same query (as far as `event_page` counts)."""
-    counted = null()
-    if filters is not None:
-        counted = capped_count(_events(run_id, filters, counting=True), _count_limit(filters))
+def run_row(run_id: int) -> RunRow | None:
     row = db.session.execute(
-        select(SyncRun, Account.email, Group.name, counted)
+        select(SyncRun, Account.email, Group.name)
         .outerjoin(Account, Account.id == SyncRun.started_by_id)
         .outerjoin(Group, Group.id == SyncRun.group_id)
         .where(SyncRun.id == run_id)
@@ -118,19 +112,24 @@ def _group_id(raw: str, notices: list[str]) -> int | None:
     return None
 
 
-def event_page(row: RunRow, filters: EventFilters) -> Page:
+def event_page(run: SyncRun, filters: EventFilters) -> Page:
     """A page of the run's events matching `filters`, oldest first, with each group's name,
-    counted with the run (`run_row`).
+    counted in the same statement (`listing.id_page`).
 
     Counting stops past a thousand (or the page asked for): a run of 100,000 events need not
     be counted in full to show its first page."""
-    rows = _events(row.run.id, filters).order_by(SyncEvent.id)
-    total = row.events_counted
-    if total is None:  # not counted with the run
-        counted = _events(row.run.id, filters, counting=True)
-        total = db.session.scalar(select(capped_count(counted, _count_limit(filters))))
-    exact = total < _count_limit(filters)
-    return page_at(rows, filters.page, total, exact=exact, per_page=EVENTS_PER_PAGE)
+    ids, limit = _event_ids(run.id, filters), _count_limit(filters)
+    shown = id_page(ids, filters.page, limit, per_page=EVENTS_PER_PAGE, newest_first=False)
+    rows = db.session.execute(
+        select(SyncEvent, Group.name, shown.c.counted)
+        .join(shown, shown.c.id == SyncEvent.id)
+        .outerjoin(Group, Group.id == SyncEvent.group_id)
+        .order_by(SyncEvent.id)
+    ).all()
+    total = rows[0][2] if rows else 0
+    items = [(event, name) for event, name, _ in rows]
+    number = shown_page(filters.page, total, EVENTS_PER_PAGE)
+    return Page(items, total, number, EVENTS_PER_PAGE, total < limit, asked=filters.page)
 
 
 def _count_limit(filters: EventFilters) -> int:
@@ -149,32 +148,51 @@ def iter_events(run: SyncRun, filters: EventFilters) -> Iterator[tuple[SyncEvent
         last = batch[-1][0].id
 
 
-def _events(run_id: int, filters: EventFilters, counting: bool = False) -> Select:
-    if counting:
-        query = select(SyncEvent.id)
-    else:
-        query = select(SyncEvent, Group.name).outerjoin(Group, Group.id == SyncEvent.group_id)
-    query = query.where(SyncEvent.run_id == run_id)
+def _events(run_id: int, filters: EventFilters) -> Select:
+    """The matching events with their group's names (for the CSV)."""
+    query = select(SyncEvent, Group.name).outerjoin(Group, Group.id == SyncEvent.group_id)
+    query = query.where(*_chosen(run_id, filters))
+    return query.where(_text_matches(filters.q)) if filters.q else query
+
+
+def _event_ids(run_id: int, filters: EventFilters) -> Select:
+    """The ids of the matching events (for a page and its count). A search through the indexes
+    finds the events each index finds, with the other filters, together: joined to the events
+    by id, PostgreSQL would read them all in order to reach a few."""
+    chosen = _chosen(run_id, filters)
+    if not filters.q or not indexed(filters.q):
+        query = select(SyncEvent.id).where(*chosen)
+        return query.where(_text_matches(filters.q)) if filters.q else query
+    by_text = select(SyncEvent.id).where(*chosen, matches(EVENTS, filters.q))
+    by_group = select(SyncEvent.id).where(*chosen, SyncEvent.group_id.in_(_groups(filters.q)))
+    found = union(by_text, by_group).subquery()
+    return select(found.c.id)
+
+
+def _chosen(run_id: int, filters: EventFilters) -> list:
+    """The conditions of the run and of the filters other than the search."""
+    chosen = [SyncEvent.run_id == run_id]
     if filters.action:
-        query = query.where(SyncEvent.action == filters.action)
+        chosen.append(SyncEvent.action == filters.action)
     if filters.outcome:
-        query = query.where(SyncEvent.outcome == EventOutcome(filters.outcome))
+        chosen.append(SyncEvent.outcome == EventOutcome(filters.outcome))
     if filters.group:
-        query = query.where(SyncEvent.group_id == filters.group)
-    if filters.q:
-        query = query.where(_text_matches(filters.q))
-    return query
+        chosen.append(SyncEvent.group_id == filters.group)
+    return chosen
+
+
+def _groups(text: str) -> Select:
+    return select(Group.id).where(matches(GROUPS, name_key(text)))
 
 
 def _text_matches(text: str):
     """The event's email, reason or error, or its group's name, contains `text`: the events
     each index finds, together (an OR of the two would make PostgreSQL scan the events). A
     search too short for the indexes reads the events in order instead (`dashboard.search`)."""
-    groups = select(Group.id).where(matches(GROUPS, name_key(text)))
     if not indexed(text):
-        return or_(matches(EVENTS, text), SyncEvent.group_id.in_(groups))
+        return or_(matches(EVENTS, text), SyncEvent.group_id.in_(_groups(text)))
     by_text = select(SyncEvent.id).where(matches(EVENTS, text))
-    by_group = select(SyncEvent.id).where(SyncEvent.group_id.in_(groups))
+    by_group = select(SyncEvent.id).where(SyncEvent.group_id.in_(_groups(text)))
     return SyncEvent.id.in_(union(by_text, by_group))
 
 

@@ -7,6 +7,7 @@ from redis.exceptions import RedisError
 
 from .. import htmx
 from ..listing import ListArgs, parse_page
+from ..models import SyncRun
 from ..runs.progress import live_progress
 from ..sync.undo import refusal, undo_runs
 from . import bp, export, queries
@@ -25,8 +26,8 @@ def index():
     return htmx.render_page("sync_runs/index.html", "results", args=args, page=page)
 
 
-def run_or_404(run_id: int, filters: EventFilters | None = None) -> RunRow:
-    row = queries.run_row(run_id, filters)
+def run_or_404(run_id: int) -> RunRow:
+    row = queries.run_row(run_id)
     if row is None:
         abort(404)
     return row
@@ -35,8 +36,8 @@ def run_or_404(run_id: int, filters: EventFilters | None = None) -> RunRow:
 @bp.get("/<id:run_id>")
 def detail(run_id: int):
     filters = queries.parse_event_filters(request.args)
-    row = run_or_404(run_id, filters)
-    context = progress_context(row) | events_context(row, filters)
+    row = run_or_404(run_id)
+    context = progress_context(row) | events_context(row.run, filters)
     if htmx.is_partial():
         return htmx.render_fragment(PAGE, "events", **context)
     context |= summary_context(row)
@@ -51,7 +52,8 @@ def live(run_id: int):
     body = htmx.render_fragment(PAGE, "summary", **context)
     if not context["progress"] or not context["progress"].active:
         filters = queries.parse_event_filters(request.args)
-        events = htmx.render_fragment(PAGE, "events", **(context | events_context(row, filters)))
+        context |= events_context(row.run, filters)
+        events = htmx.render_fragment(PAGE, "events", **context)
         body += htmx.partial("#run-events", events)
     return htmx.fragment_or_redirect(body, url_for("sync_runs.detail", run_id=run_id))
 
@@ -86,10 +88,10 @@ def summary_context(row: RunRow) -> dict:
     }
 
 
-def events_context(row: RunRow, filters: EventFilters) -> dict:
+def events_context(run: SyncRun, filters: EventFilters) -> dict:
     return {
-        "run": row.run,
+        "run": run,
         "filters": filters,
-        "events": queries.event_page(row, filters),
-        "args": filters.list_args(row.run.id),
+        "events": queries.event_page(run, filters),
+        "args": filters.list_args(run.id),
     }
