@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import url_for
-from sqlalchemy import Select, func, select
+from sqlalchemy import ScalarSelect, Select, Subquery, case, func, literal, select
 
 from .extensions import db
 from .text import echo, strip_controls
@@ -217,10 +217,7 @@ def paginate(
     if total is None:
         counted = query if counted is None else counted
         total, exact = count_rows(counted, number, per_page, capped, cap)
-    shown = min(number, max(1, ceil(total / per_page)))
-    rows = db.session.execute(query.limit(per_page).offset((shown - 1) * per_page))
-    items = list(rows.scalars()) if len(query.column_descriptions) == 1 else list(rows)
-    return Page(items, total, shown, per_page, exact, asked=number)
+    return page_at(query, number, total, exact=exact, per_page=per_page)
 
 
 def count_rows(
@@ -228,9 +225,58 @@ def count_rows(
 ) -> tuple[int, bool]:
     """The number of rows of `query`, and whether it is exact (a capped count may stop short)."""
     query = query.order_by(None)
-    cap = COUNT_CAP if cap is None else cap
-    limit = max(cap, number * per_page + 1) if capped else None
+    limit = count_limit(number, per_page, cap) if capped else None
     if limit is not None:
         query = query.limit(limit)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     return total, limit is None or total < limit
+
+
+def count_limit(number: int, per_page: int = PER_PAGE, cap: int | None = None) -> int:
+    """Where a capped count stops: past COUNT_CAP rows (or `cap`), or past page `number`."""
+    return max(COUNT_CAP if cap is None else cap, number * per_page + 1)
+
+
+def capped_count(query: Select, limit: int) -> ScalarSelect:
+    """The rows of `query` counted up to `limit`, as a column to ask with another query (the
+    record the list belongs to, say): a list then costs one statement less."""
+    counted = query.order_by(None).limit(limit).subquery()
+    return select(func.count()).select_from(counted).scalar_subquery()
+
+
+def page_at(
+    query: Select, number: int, total: int, *, exact: bool = True, per_page: int = PER_PAGE
+) -> Page:
+    """Page `number` of `query` (the last page when past the end) when its rows are counted."""
+    shown = min(number, max(1, ceil(total / per_page)))
+    rows = db.session.execute(query.limit(per_page).offset((shown - 1) * per_page))
+    items = list(rows.scalars()) if len(query.column_descriptions) == 1 else list(rows)
+    return Page(items, total, shown, per_page, exact, asked=number)
+
+
+def id_page(ids: Select, number: int, limit: int, *, per_page: int, newest_first: bool) -> Subquery:
+    """Page `number` of the ids `ids` selects (one column, in its own order), or its last page
+    when past the end, each with how many ids there are up to `limit` (`counted`): a subquery
+    to join a page's rows to, so that a capped count and a page cost one statement and a
+    search runs once for both."""
+    key = ids.selected_columns[0]
+    ordered = ids.order_by(key.desc() if newest_first else key.asc()).limit(limit).subquery()
+    first = ordered.c[0]
+    numbered = select(
+        first.label("id"),
+        func.count().over().label("counted"),
+        func.row_number().over(order_by=first.desc() if newest_first else first.asc()).label("n"),
+    ).subquery()
+    asked = (number - 1) * per_page
+    last = (numbered.c.counted - 1) // per_page * per_page
+    start = case((literal(asked) < numbered.c.counted, asked), else_=last)
+    return (
+        select(numbered.c.id, numbered.c.counted)
+        .where(numbered.c.n > start, numbered.c.n <= start + per_page)
+        .subquery()
+    )
+
+
+def shown_page(number: int, total: int, per_page: int) -> int:
+    """The page `id_page` shows when page `number` is asked of `total` rows."""
+    return min(number, max(1, ceil(total / per_page)))

@@ -5,12 +5,21 @@ says something the sync would not do."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from ..models import Team, utcnow
 from ..plurals import count
 from .loading import AccessView, Scope, load_view
-from .planner import AccessAction, AccessPlan, Held, Seats, explainer, plan_access, seats_of
+from .planner import (
+    AccessAction,
+    AccessPlan,
+    Held,
+    Seats,
+    Terms,
+    explainer,
+    plan_access,
+    seats_of,
+)
 from .reasons import Reasons, no_seat_words
 
 ACTIVE_KEYS = ("active", "outside")
@@ -100,10 +109,9 @@ class AccessReport:
     def team_seat(self, team: Team, user_id: int) -> TeamSeat:
         terms = self.view.terms[team.id]
         member = next((m for m in self.seats[team.id].left_out if m.user_id == user_id), None)
-        if not terms.course_ids:
-            return TeamSeat("no_courses", "No courses", "This team gives no course yet.")
-        if terms.ended(self.now.date()):
-            return TeamSeat("ended", "Ended", f"Access ended on {terms.ends_on.isoformat()}.")
+        same_for_all = seat_of_every_user(terms, self.now.date())
+        if same_for_all is not None:
+            return same_for_all
         if member is not None:
             words = no_seat_words(terms, member)
             return TeamSeat("no_seat", "No seat", f"{words[0].upper()}{words[1:]}.")
@@ -116,6 +124,16 @@ class AccessReport:
                 "partial", f"{active} of {len(states)} courses", "The next sync enrolls the rest."
             )
         return TeamSeat("waiting", "Waiting for sync", "The next sync enrolls them.")
+
+
+def seat_of_every_user(terms: Terms, today: date) -> TeamSeat | None:
+    """The standing of every user of a team that gives no course or whose access ended: known
+    without a report (a page need not load one)."""
+    if not terms.course_ids:
+        return TeamSeat("no_courses", "No courses", "This team gives no course yet.")
+    if terms.ended(today):
+        return TeamSeat("ended", "Ended", f"Access ended on {terms.ends_on.isoformat()}.")
+    return None
 
 
 def access_report(user_ids) -> AccessReport:

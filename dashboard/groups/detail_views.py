@@ -37,7 +37,8 @@ def member_args(group: Group, query=None) -> ListArgs:
 
 
 def detail_context(group: Group, args: ListArgs | None = None, **extra: Any) -> dict:
-    """Everything detail.html renders; `extra` overrides (a form with errors, say)."""
+    """Everything detail.html renders; `extra` overrides (a form with errors, say; the teams to
+    offer, read only when not given)."""
     args = args or member_args(group)
     context = {
         "group": group,
@@ -49,7 +50,7 @@ def detail_context(group: Group, args: ListArgs | None = None, **extra: Any) -> 
         "rename_refusal": service.RENAME_REFUSAL,
         "mode_in_words": service.describe_mode(group),
         "assign_form": blank_assign_form(group),
-        "team_names": team_choices(group.id),
+        "team_names": extra["team_names"] if "team_names" in extra else team_choices(group.id),
         "direction_form": DirectionForm(formdata=None),
         "member_form": MemberForm(formdata=None),
         "edit_form": None,
@@ -72,7 +73,9 @@ def detail_url(group: Group, **params: Any) -> str:
 @bp.get("/<id:group_id>")
 def detail(group_id: int):
     group = group_or_404(group_id)
-    context = detail_context(group, member_args(group, request.args))
+    args = member_args(group, request.args)
+    offered = {"team_names": []} if htmx.is_partial() else {}  # the member list offers none
+    context = detail_context(group, args, **offered)
     return htmx.render_page(PAGE, "member_list", **context)
 
 

@@ -101,9 +101,9 @@ def _group_order(sort: str, descending: bool) -> list[ColumnElement[Any]]:
 
 
 def load_group(group_id: int) -> Group | None:
-    """A group with its team links (and their teams) loaded, for the detail page, in one query
-    (a team's courses load only if something asks for them)."""
-    links = joinedload(Group.assignments).joinedload(Assignment.team).lazyload(Team.courses)
+    """A group with its team links, their teams and the teams' courses (each link shows them)
+    loaded, for the detail page, in one query."""
+    links = joinedload(Group.assignments).joinedload(Assignment.team).joinedload(Team.courses)
     statement = select(Group).where(Group.id == group_id).options(links)
     return db.session.execute(statement).unique().scalar_one_or_none()
 

@@ -122,8 +122,9 @@ def undo_runs(run: SyncRun) -> list[SyncRun]:
     return list(db.session.scalars(query))
 
 
-def refusal(run: SyncRun) -> str | None:
-    """Why `run` cannot be undone now, in words; None when it can."""
+def refusal(run: SyncRun, undos: list[SyncRun] | None = None) -> str | None:
+    """Why `run` cannot be undone now, in words; None when it can (`undos`: its `undo_runs`,
+    when the caller has them already)."""
     if run.state in ACTIVE:
         return f"Run #{run.id} is still running: it can be undone once it has finished."
     if run.undo_of_id is not None:
@@ -133,7 +134,8 @@ def refusal(run: SyncRun) -> str | None:
         )
     if run.dry_run:
         return f"Run #{run.id} was a dry run: it changed nothing."
-    done = [undo for undo in undo_runs(run) if undo.state != RunState.FAILED or _changed(undo)]
+    undos = undo_runs(run) if undos is None else undos
+    done = [undo for undo in undos if undo.state != RunState.FAILED or _changed(undo)]
     if done:
         verb = "is being undone" if done[-1].state in ACTIVE else "was already undone"
         return f"Run #{run.id} {verb} by run #{done[0].id}: a run is undone once."

@@ -12,8 +12,18 @@ from typing import Any
 
 from sqlalchemy import Select, distinct, func, or_, select, union
 
+from ..database import is_postgresql
 from ..extensions import db
-from ..listing import ListArgs, Page, paginate, parse_page, parse_search
+from ..listing import (
+    ListArgs,
+    Page,
+    count_limit,
+    id_page,
+    paginate,
+    parse_page,
+    parse_search,
+    shown_page,
+)
 from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun, name_key
 from ..search import EVENTS, GROUPS, count_cap, indexed, matches
 from ..sync.group_sync import AWAITING_APPROVAL
@@ -104,23 +114,34 @@ def _group_id(raw: str, notices: list[str]) -> int | None:
 
 
 def event_page(run: SyncRun, filters: EventFilters) -> Page:
-    """A page of the run's events matching `filters`, oldest first, with each group's name.
+    """A page of the run's events matching `filters`, oldest first, with each group's name,
+    counted in the same statement (`listing.id_page`).
 
     Counting stops past a thousand (or the page asked for): a run of 100,000 events need not
     be counted in full to show its first page."""
-    rows = _events(run, filters).order_by(SyncEvent.id)
-    counted = _events(run, filters, counting=True)
-    cap = count_cap(filters.q)
-    return paginate(
-        rows, filters.page, counted=counted, capped=True, cap=cap, per_page=EVENTS_PER_PAGE
-    )
+    ids, limit = _event_ids(run.id, filters), _count_limit(filters)
+    shown = id_page(ids, filters.page, limit, per_page=EVENTS_PER_PAGE, newest_first=False)
+    rows = db.session.execute(
+        select(SyncEvent, Group.name, shown.c.counted)
+        .join(shown, shown.c.id == SyncEvent.id)
+        .outerjoin(Group, Group.id == SyncEvent.group_id)
+        .order_by(SyncEvent.id)
+    ).all()
+    total = rows[0][2] if rows else 0
+    items = [(event, name) for event, name, _ in rows]
+    number = shown_page(filters.page, total, EVENTS_PER_PAGE)
+    return Page(items, total, number, EVENTS_PER_PAGE, total < limit, asked=filters.page)
+
+
+def _count_limit(filters: EventFilters) -> int:
+    return count_limit(filters.page, EVENTS_PER_PAGE, count_cap(filters.q))
 
 
 def iter_events(run: SyncRun, filters: EventFilters) -> Iterator[tuple[SyncEvent, str | None]]:
     """Every matching event with its group's name, oldest first, read in batches."""
     last = 0
     while True:
-        query = _events(run, filters).where(SyncEvent.id > last)
+        query = _events(run.id, filters).where(SyncEvent.id > last)
         batch = db.session.execute(query.order_by(SyncEvent.id).limit(EXPORT_BATCH)).all()
         yield from ((event, name) for event, name in batch)
         if len(batch) < EXPORT_BATCH:
@@ -128,30 +149,55 @@ def iter_events(run: SyncRun, filters: EventFilters) -> Iterator[tuple[SyncEvent
         last = batch[-1][0].id
 
 
-def _events(run: SyncRun, filters: EventFilters, counting: bool = False) -> Select:
-    columns = (SyncEvent.id,) if counting else (SyncEvent, Group.name)
-    query = select(*columns).outerjoin(Group, Group.id == SyncEvent.group_id)
-    query = query.where(SyncEvent.run_id == run.id)
+def _events(run_id: int, filters: EventFilters) -> Select:
+    """The matching events with their group's names (for the CSV)."""
+    query = select(SyncEvent, Group.name).outerjoin(Group, Group.id == SyncEvent.group_id)
+    query = query.where(*_chosen(run_id, filters))
+    return query.where(_text_matches(filters.q)) if filters.q else query
+
+
+def _event_ids(run_id: int, filters: EventFilters) -> Select:
+    """The ids of the matching events (for a page and its count). A search through the indexes
+    finds the events each index finds. On PostgreSQL each finds them with the other filters
+    (joined to the events by id, it would read all the run's events to reach a few); SQLite
+    reads a group's events through their index only when asked for no more than that."""
+    chosen = _chosen(run_id, filters)
+    if not filters.q or not indexed(filters.q):
+        query = select(SyncEvent.id).where(*chosen)
+        return query.where(_text_matches(filters.q)) if filters.q else query
+    by_text = select(SyncEvent.id).where(*chosen, matches(EVENTS, filters.q))
+    in_groups = SyncEvent.group_id.in_(_groups(filters.q))
+    if not is_postgresql():
+        by_group = select(SyncEvent.id).where(in_groups)
+        return select(SyncEvent.id).where(*chosen, SyncEvent.id.in_(union(by_text, by_group)))
+    found = union(by_text, select(SyncEvent.id).where(in_groups, *chosen)).subquery()
+    return select(found.c.id)
+
+
+def _chosen(run_id: int, filters: EventFilters) -> list:
+    """The conditions of the run and of the filters other than the search."""
+    chosen = [SyncEvent.run_id == run_id]
     if filters.action:
-        query = query.where(SyncEvent.action == filters.action)
+        chosen.append(SyncEvent.action == filters.action)
     if filters.outcome:
-        query = query.where(SyncEvent.outcome == EventOutcome(filters.outcome))
+        chosen.append(SyncEvent.outcome == EventOutcome(filters.outcome))
     if filters.group:
-        query = query.where(SyncEvent.group_id == filters.group)
-    if filters.q:
-        query = query.where(_text_matches(filters.q))
-    return query
+        chosen.append(SyncEvent.group_id == filters.group)
+    return chosen
+
+
+def _groups(text: str) -> Select:
+    return select(Group.id).where(matches(GROUPS, name_key(text)))
 
 
 def _text_matches(text: str):
     """The event's email, reason or error, or its group's name, contains `text`: the events
     each index finds, together (an OR of the two would make PostgreSQL scan the events). A
     search too short for the indexes reads the events in order instead (`dashboard.search`)."""
-    groups = select(Group.id).where(matches(GROUPS, name_key(text)))
     if not indexed(text):
-        return or_(matches(EVENTS, text), SyncEvent.group_id.in_(groups))
+        return or_(matches(EVENTS, text), SyncEvent.group_id.in_(_groups(text)))
     by_text = select(SyncEvent.id).where(matches(EVENTS, text))
-    by_group = select(SyncEvent.id).where(SyncEvent.group_id.in_(groups))
+    by_group = select(SyncEvent.id).where(SyncEvent.group_id.in_(_groups(text)))
     return SyncEvent.id.in_(union(by_text, by_group))
 
 
@@ -159,12 +205,13 @@ def run_groups(run: SyncRun, limit: int = GROUP_CHOICES) -> list[tuple[int, str]
     """The groups that have events in this run, by name, for the group filter; None when
     there are more than `limit` (a run of thousands of groups: search by name instead)."""
     in_run = select(SyncEvent.group_id).where(SyncEvent.run_id == run.id).distinct()
-    ids = list(db.session.scalars(in_run.limit(limit + 1)))
-    if len(ids) > limit:
-        return None
     rows = db.session.execute(
-        select(Group.id, Group.name).where(Group.id.in_(ids)).order_by(Group.name_key)
-    )
+        select(Group.id, Group.name)
+        .where(Group.id.in_(in_run.limit(limit + 1)))
+        .order_by(Group.name_key, Group.id)
+    ).all()
+    if len(rows) > limit:
+        return None
     return [(row.id, row.name) for row in rows]
 
 

@@ -35,11 +35,12 @@ def run_or_404(run_id: int) -> RunRow:
 
 @bp.get("/<id:run_id>")
 def detail(run_id: int):
-    row = run_or_404(run_id)
     filters = queries.parse_event_filters(request.args)
-    context = run_context(row) | events_context(row.run, filters)
+    row = run_or_404(run_id)
+    context = progress_context(row) | events_context(row.run, filters)
     if htmx.is_partial():
         return htmx.render_fragment(PAGE, "events", **context)
+    context |= summary_context(row)
     return render_template(PAGE, groups=queries.run_groups(row.run), **context)
 
 
@@ -47,11 +48,12 @@ def detail(run_id: int):
 def live(run_id: int):
     """The run's summary, polled while it runs; once it ends, its events too."""
     row = run_or_404(run_id)
-    context = run_context(row)
+    context = progress_context(row) | summary_context(row)
     body = htmx.render_fragment(PAGE, "summary", **context)
     if not context["progress"] or not context["progress"].active:
         filters = queries.parse_event_filters(request.args)
-        events = htmx.render_fragment(PAGE, "events", **events_context(row.run, filters))
+        context |= events_context(row.run, filters)
+        events = htmx.render_fragment(PAGE, "events", **context)
         body += htmx.partial(events)
     return htmx.fragment_or_redirect(body, url_for("sync_runs.detail", run_id=run_id))
 
@@ -65,21 +67,24 @@ def export_events(run_id: int):
     return Response(lines, mimetype="text/csv", headers={"Content-Disposition": disposition})
 
 
-def run_context(row: RunRow) -> dict:
+def progress_context(row: RunRow) -> dict:
+    """The run, and whether it is still going (what its events list needs too)."""
     progress, problem = None, None
     try:
         progress = live_progress(row.run)
     except RedisError:
         problem = "Redis cannot be reached, so whether this run is still going is unknown."
+    return {"row": row, "run": row.run, "progress": progress, "live_problem": problem}
+
+
+def summary_context(row: RunRow) -> dict:
+    """What the run's summary shows besides its progress: its undo and the groups waiting."""
+    undos = undo_runs(row.run)
     return {
-        "row": row,
-        "run": row.run,
-        "progress": progress,
-        "live_problem": problem,
         "poll_every": poll_interval(),
         "waiting_groups": queries.waiting_groups(row.run),
-        "undo_runs": undo_runs(row.run),
-        "undo_refused": refusal(row.run),
+        "undo_runs": undos,
+        "undo_refused": refusal(row.run, undos),
     }
 
 

@@ -14,7 +14,7 @@ from ..groups.forms import TeamGroupForm
 from ..groups.queries import group_choices
 from ..listing import list_args, parse_search
 from ..models import Direction, Team
-from . import bp
+from . import bp, queries
 from .queries import TEAM_USER_SORTS
 from .views import groups_context, page_context, users_context
 
@@ -53,5 +53,6 @@ def _refused(team: Team, form: TeamGroupForm):
     if htmx.is_partial():
         return htmx.render_fragment(SECTION, team=team, **groups_context(team, form)), 422
     args = list_args({}, "teams.detail", TEAM_USER_SORTS, team_id=team.id)
-    context = users_context(team, args) | page_context(team) | groups_context(team, form)
+    loaded = queries.load_team(team.id, args)
+    context = users_context(loaded, args) | page_context(team) | groups_context(team, form)
     return render_template("teams/detail.html", team=team, **context), 422

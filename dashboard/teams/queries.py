@@ -7,13 +7,17 @@ with the team (`dashboard/counts.py`), never counted per row.
 from __future__ import annotations
 
 from collections import defaultdict
+from math import ceil
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import contains_eager, lazyload
+from sqlalchemy import ColumnElement, Select, null, select, union_all
+from sqlalchemy.orm import joinedload, lazyload
 
+from ..access.planner import Terms
 from ..extensions import db
-from ..listing import ListArgs, Page, Sort, paginate
-from ..models import Assignment, Group, Membership, Team, User, name_key
+from ..groups.queries import TEAM_CHOICES
+from ..listing import PER_PAGE, ListArgs, Page, Sort, capped_count, count_limit, paginate
+from ..models import Assignment, Course, Direction, Group, Membership, Team, User, name_key
 from ..search import TEAMS, count_cap, matches
 from ..users.search import user_matches
 
@@ -64,39 +68,112 @@ def seats_used(team: Team) -> int:
     return team.users_count
 
 
-def team_assignments(team: Team) -> list[Assignment]:
-    """The team's group links, with their groups, by group name."""
-    query = (
-        select(Assignment)
-        .join(Assignment.group)
-        .options(contains_eager(Assignment.group))
-        .where(Assignment.team_id == team.id)
-        .order_by(Group.name_key)
+class LoadedTeam(NamedTuple):
+    team: Team
+    courses_known: bool  # whether the dashboard knows any course at all
+    matching: int | None  # the users matching the search, counted up to `count_limit`
+
+
+def load_team(team_id: int, args: ListArgs | None = None) -> LoadedTeam | None:
+    """A team with its courses, whether any course is known, and (for a search of its users)
+    how many match, in one query; None when there is no such team."""
+    known = select(Course.id).exists().label("courses_known")
+    matching = null()
+    if args is not None and args.q:
+        matching = capped_count(_team_users(team_id, args.q), search_limit(args))
+    statement = (
+        select(Team, known, matching).where(Team.id == team_id).options(joinedload(Team.courses))
     )
-    return list(db.session.scalars(query))
+    row = db.session.execute(statement).unique().first()
+    return None if row is None else LoadedTeam(row[0], bool(row[1]), row[2])
 
 
-def team_user_page(team: Team, args: ListArgs) -> Page:
-    query = select(User).where(User.id.in_(team_user_ids(team.id)))
-    if args.q:
-        query = query.where(user_matches(args.q))
-    keys = [User.email] if args.sort == "email" else [User.last_name, User.first_name]
-    order = [key.desc() if args.desc else key.asc() for key in keys]
-    known = None if args.q else team.users_count  # stored: no need to count them
-    sorted_users, cap = query.order_by(*order, User.id), count_cap(args.q)
-    return paginate(sorted_users, args.page, total=known, capped=bool(args.q), cap=cap)
+def search_limit(args: ListArgs) -> int:
+    """How far a search of a team's users is counted."""
+    return count_limit(args.page, PER_PAGE, count_cap(args.q))
 
 
-def groups_by_user(team: Team, user_ids: list[int]) -> dict[int, list[Group]]:
-    """For each of `user_ids`, the groups through which they belong to the team."""
-    rows = db.session.execute(
-        select(Membership.user_id, Group)
-        .join(Group, Group.id == Membership.group_id)
+def _team_users(team_id: int, q: str) -> Select:
+    query = select(User.id).where(User.id.in_(team_user_ids(team_id)))
+    return query.where(user_matches(q)) if q else query
+
+
+def team_terms(team: Team) -> Terms:
+    """What the team gives, as the access planner reads it (courses deleted in Thinkific give
+    nothing), from the team and its loaded courses."""
+    given = frozenset(c.id for c in team.courses if c.deleted_in_thinkific_at is None)
+    return Terms(team.id, team.name, given, team.access_ends_on, team.seat_limit)
+
+
+class GroupLink(NamedTuple):
+    """A group on a team's page: linked to it (with the link's direction) or offered for one."""
+
+    id: int
+    name: str
+    users_count: int
+    direction: Direction | None  # None: not linked, offered in the assign form
+
+
+def team_groups(team_id: int, limit: int = TEAM_CHOICES) -> tuple[list[GroupLink], list[str]]:
+    """The team's group links by group name, and the names of the first `limit` groups not yet
+    linked (the assign form's choices), in one query."""
+    linked = (
+        select(Group.id, Group.name, Group.users_count, Assignment.direction, Group.name_key)
         .join(Assignment, Assignment.group_id == Group.id)
-        .where(Assignment.team_id == team.id, Membership.user_id.in_(user_ids))
-        .order_by(Group.name_key)
+        .where(Assignment.team_id == team_id)
     )
-    groups: dict[int, list[Group]] = defaultdict(list)
-    for user_id, group in rows:
-        groups[user_id].append(group)
-    return groups
+    assigned = select(Assignment.group_id).where(Assignment.team_id == team_id)
+    offered = (
+        select(Group.id, Group.name, Group.users_count, null(), Group.name_key)
+        .where(Group.id.not_in(assigned))
+        .order_by(Group.name_key)
+        .limit(limit)
+        .subquery()
+    )
+    both = union_all(linked, select(offered)).subquery()
+    rows = db.session.execute(select(both).order_by(both.c.name_key, both.c.id))
+    links, names = [], []
+    for group_id, name, users, direction, _key in rows:
+        if direction is None:
+            names.append(name)
+        else:
+            links.append(GroupLink(group_id, name, users, direction))
+    return links, names
+
+
+class GroupName(NamedTuple):
+    id: int
+    name: str
+
+
+def team_user_page(loaded: LoadedTeam, args: ListArgs) -> tuple[Page, dict[int, list[GroupName]]]:
+    """A page of the team's users and, for each, the groups through which they belong to it
+    (by name), in one query: their number is stored with the team, or was counted with it
+    for a search (`load_team`)."""
+    team = loaded.team
+    query = _team_users(team.id, args.q)
+    if args.q:
+        total = loaded.matching or 0
+        exact = total < search_limit(args)
+    else:
+        total, exact = team.users_count, True
+    keys = [User.email] if args.sort == "email" else [User.last_name, User.first_name]
+    order = [*(key.desc() if args.desc else key.asc() for key in keys), User.id]
+    shown = min(args.page, max(1, ceil(total / PER_PAGE)))
+    ids = query.order_by(*order).limit(PER_PAGE).offset((shown - 1) * PER_PAGE).subquery()
+    rows = db.session.execute(
+        select(User, Group.id, Group.name)
+        .join(ids, ids.c.id == User.id)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Assignment, Assignment.group_id == Membership.group_id)
+        .join(Group, Group.id == Membership.group_id)
+        .where(Assignment.team_id == team.id)
+        .order_by(*order, Group.name_key, Group.id)
+    )
+    users: dict[int, User] = {}
+    via: dict[int, list[GroupName]] = defaultdict(list)
+    for user, group_id, name in rows:
+        users.setdefault(user.id, user)
+        via[user.id].append(GroupName(group_id, name))
+    page = Page(list(users.values()), total, shown, PER_PAGE, exact, asked=args.page)
+    return page, via

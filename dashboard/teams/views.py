@@ -9,20 +9,18 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, request, url_for
-from sqlalchemy.orm import lazyload
 
 from .. import htmx
 from ..access import seats
 from ..access.service import waiting_count
-from ..access.status import access_report
+from ..access.status import TeamSeat, access_report, seat_of_every_user
 from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
 from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
 from ..groups.forms import TeamGroupForm
-from ..groups.queries import group_choices
 from ..listing import ListArgs, list_args
-from ..models import Course, Direction, Team
+from ..models import Course, Direction, Team, utcnow
 from . import bp, queries
 from .forms import ConfigurationForm, DetailsForm, TeamForm
 from .queries import TEAM_SORTS, TEAM_USER_SORTS
@@ -72,23 +70,31 @@ def create():
 
 @bp.get("/<id:team_id>")
 def detail(team_id: int):
-    team = db.session.get(Team, team_id, options=[lazyload(Team.courses)])  # only if shown
-    if team is None:
-        abort(404)
     args = list_args(request.args, "teams.detail", TEAM_USER_SORTS, team_id=team_id)
-    context = users_context(team, args)
+    loaded = queries.load_team(team_id, args)
+    if loaded is None:
+        abort(404)
+    team = loaded.team
+    context = users_context(loaded, args)
     if not htmx.is_partial():
-        context |= page_context(team)
+        context |= page_context(team, loaded.courses_known)
     return htmx.render_page("teams/detail.html", "users", team=team, **context)
 
 
-def users_context(team: Team, args: ListArgs) -> dict[str, Any]:
-    page = queries.team_user_page(team, args)
-    ids = [user.id for user in page.items]
-    report = access_report(ids)
-    standing = {user_id: report.team_seat(team, user_id) for user_id in ids}
-    via = queries.groups_by_user(team, ids)
+def users_context(loaded: queries.LoadedTeam, args: ListArgs) -> dict[str, Any]:
+    page, via = queries.team_user_page(loaded, args)
+    standing = standings(loaded.team, [user.id for user in page.items])
     return {"args": args, "page": page, "via": via, "standing": standing}
+
+
+def standings(team: Team, user_ids: list[int]) -> dict[int, TeamSeat]:
+    """Each user's seat and access in the team: the same for all when the team gives no
+    course or its access ended, else what the access planner says."""
+    every = seat_of_every_user(queries.team_terms(team), utcnow().date())
+    if every is not None:
+        return dict.fromkeys(user_ids, every)
+    report = access_report(user_ids)
+    return {user_id: report.team_seat(team, user_id) for user_id in user_ids}
 
 
 def blank_group_form() -> TeamGroupForm:
@@ -96,17 +102,14 @@ def blank_group_form() -> TeamGroupForm:
 
 
 def groups_context(team: Team, form: TeamGroupForm | None = None) -> dict[str, Any]:
-    return {
-        "assignments": queries.team_assignments(team),
-        "group_form": form or blank_group_form(),
-        "group_names": group_choices(team.id),
-    }
+    links, names = queries.team_groups(team.id)
+    return {"assignments": links, "group_form": form or blank_group_form(), "group_names": names}
 
 
-def page_context(team: Team) -> dict[str, Any]:
+def page_context(team: Team, courses_known: bool | None = None) -> dict[str, Any]:
     return (
         groups_context(team)
-        | configuration_context(team)
+        | configuration_context(team, courses_known)
         | {"activity": recent_for_page("team", team.id)}
     )
 
@@ -114,9 +117,10 @@ def page_context(team: Team) -> dict[str, Any]:
 # --- parts edited in place ---------------------------------------------------------------------
 
 
-def configuration_context(team: Team) -> dict[str, Any]:
+def configuration_context(team: Team, courses_known: bool | None = None) -> dict[str, Any]:
     """Seats follow the rule of `dashboard.access.seats`: the first to join hold them."""
-    courses_known = db.session.scalar(db.select(Course.id).limit(1)) is not None
+    if courses_known is None:
+        courses_known = db.session.scalar(db.select(Course.id).limit(1)) is not None
     users = queries.seats_used(team)
     return {
         "users_count": users,

@@ -8,13 +8,27 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..listing import ListArgs, Page, Sort, paginate
-from ..models import Account, Assignment, Course, Direction, Group, Membership, Team, User
+from ..models import (
+    AccessEnrollment,
+    Account,
+    Assignment,
+    Course,
+    Direction,
+    Group,
+    Membership,
+    MemberSource,
+    Team,
+    User,
+    team_courses,
+)
 from ..search import count_cap
 from .search import user_matches
 
@@ -53,51 +67,128 @@ def groups_counts(users: list[User]) -> dict[int, int]:
     return {user.id: user.groups_count for user in users}
 
 
-@dataclass
+class GroupRef(NamedTuple):
+    id: int
+    name: str
+    name_key: str
+
+
+class TeamRef(NamedTuple):
+    id: int
+    name: str
+    name_key: str
+    access_ends_on: date | None
+
+
+class CourseRef(NamedTuple):
+    id: int
+    name: str
+    given: bool  # not deleted in Thinkific: the team gives it
+
+
+@dataclass(frozen=True)
 class MembershipRow:
-    group: Group
-    membership: Membership
+    group: GroupRef
+    source: MemberSource
+    added_at: datetime
     added_by: str | None  # the email of the account that added them, if any
-
-
-def user_memberships(user: User) -> list[MembershipRow]:
-    adder = aliased(Account)
-    rows = db.session.execute(
-        select(Group, Membership, adder.email)
-        .join(Membership, Membership.group_id == Group.id)
-        .outerjoin(adder, adder.id == Membership.added_by_id)
-        .where(Membership.user_id == user.id)
-        .order_by(Group.name_key)
-    )
-    return [MembershipRow(group, membership, email) for group, membership, email in rows]
 
 
 @dataclass
 class TeamLink:
-    team: Team
-    through: list[tuple[Group, Direction]] = field(default_factory=list)
+    team: TeamRef
+    through: list[tuple[GroupRef, Direction]] = field(default_factory=list)
 
 
-def user_teams(user: User) -> list[TeamLink]:
-    """The user's teams, each with the groups (and link directions) that make them a member."""
+@dataclass
+class UserPage:
+    """Everything a user's page shows but their access and its activity, from one query."""
+
+    user: User
+    memberships: list[MembershipRow]
+    links: list[TeamLink]
+    courses: list[tuple[CourseRef, list[TeamRef]]]  # the courses their teams give, by name
+    has_records: bool  # enrollments on record: Thinkific may hold access for them
+
+    @property
+    def may_have_access(self) -> bool:
+        """Whether their access needs reading: a team gives a course, or one is on record."""
+        return self.has_records or any(course.given for course, _ in self.courses)
+
+
+def user_page_rows(user_id: int) -> UserPage | None:
+    """The user, their memberships (with who added each), their teams (with the groups and
+    directions that make them members) and the courses those teams give: one query."""
+    adder = aliased(Account)
+    recorded = select(AccessEnrollment.id).where(AccessEnrollment.user_id == User.id).exists()
     rows = db.session.execute(
-        select(Team, Group, Assignment.direction)
-        .join(Assignment, Assignment.team_id == Team.id)
-        .join(Group, Group.id == Assignment.group_id)
-        .join(Membership, Membership.group_id == Group.id)
-        .where(Membership.user_id == user.id)
-        .order_by(Team.name_key, Group.name_key)
-    )
+        select(
+            User,
+            recorded,
+            Group.id,
+            Group.name,
+            Group.name_key,
+            Membership.source,
+            Membership.added_at,
+            adder.email,
+            Assignment.direction,
+            Team.id,
+            Team.name,
+            Team.name_key,
+            Team.access_ends_on,
+            Course.id,
+            Course.name,
+            Course.deleted_in_thinkific_at.is_(None),
+        )
+        .outerjoin(Membership, Membership.user_id == User.id)
+        .outerjoin(Group, Group.id == Membership.group_id)
+        .outerjoin(adder, adder.id == Membership.added_by_id)
+        .outerjoin(Assignment, Assignment.group_id == Group.id)
+        .outerjoin(Team, Team.id == Assignment.team_id)
+        .outerjoin(team_courses, team_courses.c.team_id == Team.id)
+        .outerjoin(Course, Course.id == team_courses.c.course_id)
+        .where(User.id == user_id)
+    ).all()
+    if not rows:
+        return None
+    return UserPage(rows[0][0], _memberships(rows), _links(rows), _courses(rows), bool(rows[0][1]))
+
+
+def _memberships(rows) -> list[MembershipRow]:
+    found = {
+        row[2]: MembershipRow(GroupRef(*row[2:5]), row[5], row[6], row[7])
+        for row in rows
+        if row[2] is not None
+    }
+    return sorted(found.values(), key=lambda m: (m.group.name_key, m.group.id))
+
+
+def _links(rows) -> list[TeamLink]:
     links: dict[int, TeamLink] = {}
-    for team, group, direction in rows:
-        links.setdefault(team.id, TeamLink(team)).through.append((group, direction))
-    return list(links.values())
+    for row in rows:
+        if row[9] is None:
+            continue
+        link = links.setdefault(row[9], TeamLink(TeamRef(*row[9:13])))
+        through = (GroupRef(*row[2:5]), row[8])
+        if through not in link.through:
+            link.through.append(through)
+    for link in links.values():
+        link.through.sort(key=lambda pair: (pair[0].name_key, pair[0].id))
+    return sorted(links.values(), key=lambda link: (link.team.name_key, link.team.id))
 
 
-def courses_given(links: list[TeamLink]) -> list[tuple[Course, list[Team]]]:
-    """The courses the user's teams give, each with the teams that give it, by course name."""
-    teams_of: dict[Course, list[Team]] = defaultdict(list)
-    for link in links:
-        for course in link.team.courses:
-            teams_of[course].append(link.team)
-    return sorted(teams_of.items(), key=lambda item: (item[0].name.casefold(), item[0].id))
+def _courses(rows) -> list[tuple[CourseRef, list[TeamRef]]]:
+    """The courses the user's teams give, each with the teams that give it (by team name),
+    by course name."""
+    teams_of: dict[CourseRef, dict[int, TeamRef]] = defaultdict(dict)
+    for row in rows:
+        if row[13] is not None:
+            course = CourseRef(row[13], row[14], bool(row[15]))
+            teams_of[course][row[9]] = TeamRef(*row[9:13])
+    return sorted(
+        (
+            (course, sorted(teams.values(), key=lambda team: (team.name_key, team.id)))
+            for course, teams in teams_of.items()
+        ),
+        key=lambda item: (item[0].name.casefold(), item[0].id),
+    )

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, render_template, request, url_for
+from flask import abort, flash, render_template, request, url_for
 
 from .. import htmx
 from ..access.status import access_report
 from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
 from ..editing import NewRecords, Part, Parts, save
-from ..extensions import db
 from ..listing import ListArgs, list_args
 from ..models import User
 from . import bp, queries
@@ -65,15 +64,18 @@ def user_fields(form: UserForm) -> dict[str, str]:
 
 @bp.get("/<id:user_id>")
 def detail(user_id: int):
-    user = db.get_or_404(User, user_id)
-    links = queries.user_teams(user)
+    page = queries.user_page_rows(user_id)
+    if page is None:
+        abort(404)
+    user = page.user
+    access = access_report([user.id]).user_courses(user.id) if page.may_have_access else []
     return render_template(
         "users/detail.html",
         user=user,
-        memberships=queries.user_memberships(user),
-        links=links,
-        courses=queries.courses_given(links),
-        access_courses=access_report([user.id]).user_courses(user.id),
+        memberships=page.memberships,
+        links=page.links,
+        courses=page.courses,
+        access_courses=access,
         activity=recent_for_page("user", user.id),
     )
 
