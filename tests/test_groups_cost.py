@@ -122,3 +122,16 @@ def test_the_csrf_token_is_compressed_apart_from_what_a_link_echoes():
     assert len(gzip.compress(page % guess)) < len(gzip.compress(page % other))
     assert len(gzipped(page % guess, secret)) == len(gzipped(page % other, secret))
     assert gzip.decompress(gzipped(page % guess, secret)) == page % guess
+
+
+def test_the_banner_kept_by_the_data_version_follows_each_change(client, auth, make):
+    auth.login()
+    group = make.group("Kestrel Waiting")
+    assert "for your approval" not in client.get(URL).text
+    group.sync_state = SyncState.PAUSED
+    db.session.commit()
+    assert "for your approval" in client.get(URL).text
+    assert "for your approval" in client.get(URL).text  # kept: the same version
+    group.sync_state = SyncState.IDLE
+    db.session.commit()
+    assert "for your approval" not in client.get(URL).text
