@@ -13,12 +13,18 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from .extensions import db
 from .models import Account, AccountSession, utcnow
 
 TOUCH_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before it is written
+# The session a token names, with its account: built once (every request asks it).
+RESUME = (
+    select(AccountSession, Account)
+    .join(Account, Account.id == AccountSession.account_id)
+    .where(AccountSession.token_hash == bindparam("token_hash"))
+)
 
 
 @dataclass(frozen=True)
@@ -61,11 +67,7 @@ def resume(token: str, lifetime: Lifetime) -> Account | None:
 
     One query reads both (every request asks), so an ended session or a deactivated account
     signs nobody in from the very next request."""
-    found = db.session.execute(
-        select(AccountSession, Account)
-        .join(Account, Account.id == AccountSession.account_id)
-        .where(AccountSession.token_hash == token_hash(token))
-    ).first()
+    found = db.session.execute(RESUME, {"token_hash": token_hash(token)}).first()
     if found is None:
         return None
     row, account = found

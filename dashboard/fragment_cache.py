@@ -3,6 +3,10 @@
 Per process, not in Redis: a hit is a dictionary lookup (no round trip, nothing to fail), and
 since every key holds the version of the data it was drawn from, no process ever needs to be
 told to forget anything; an entry no request asks for any more just ages out. Bounded (LRU).
+
+A request that read the groups' data version (the Groups list reads it with its count) notes
+it (`note_version`), so that what else the page shows from the same rows (the banner of plans
+waiting) is kept by it too (`by_version`), at no statement of its own.
 """
 
 from __future__ import annotations
@@ -10,37 +14,57 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from threading import Lock
+from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from markupsafe import Markup
 
 ENTRIES = 128  # a page of the Groups table is ~15 KB: at most ~2 MB per process
+MISSING = object()
+VERSION = "groups_data_version"  # in flask.g: the groups' data version this request read
 
 
 class FragmentCache:
     def __init__(self, size: int = ENTRIES) -> None:
         self.size = size
-        self.entries: OrderedDict[Hashable, Markup] = OrderedDict()
+        self.entries: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = Lock()
 
-    def get(self, key: Hashable, draw: Callable[[], str]) -> Markup:
+    def get(self, key: Hashable, draw: Callable[[], Any]) -> Any:
         with self.lock:
-            html = self.entries.get(key)
-            if html is not None:
+            value = self.entries.get(key, MISSING)
+            if value is not MISSING:
                 self.entries.move_to_end(key)
-                return html
-        html = Markup(draw())
+                return value
+        value = draw()
         with self.lock:
-            self.entries[key] = html
+            self.entries[key] = value
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
-        return html
+        return value
 
 
 def cached(name: str, key: Hashable | None, draw: Callable[[], str]) -> Markup:
     """`draw()` or what it drew before for `key` (under the app's cache `name`); None: draw."""
     if key is None:
         return Markup(draw())
+    return _cache(name).get(key, lambda: Markup(draw()))
+
+
+def note_version(version: int | None) -> None:
+    """The groups' data version this request read (None: unknown)."""
+    setattr(g, VERSION, version)
+
+
+def by_version(name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()` once per groups' data version this request read (`note_version`), per
+    process; computed afresh when the request read none."""
+    version = g.get(VERSION)
+    if version is None:
+        return compute()
+    return _cache(name).get((version, current_app.name), compute)
+
+
+def _cache(name: str) -> FragmentCache:
     caches = current_app.extensions.setdefault("fragment_caches", {})
-    cache = caches.get(name) or caches.setdefault(name, FragmentCache())
-    return cache.get(key, draw)
+    return caches.get(name) or caches.setdefault(name, FragmentCache())

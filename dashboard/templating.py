@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_login import current_user
 
 from .activity import kinds
@@ -37,6 +37,7 @@ ADMIN_ONLY = {"activity.index"}  # screens viewers may not open: not in their si
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
+        url_for=fixed_url_for,
         navigation=navigation,
         htmx_js="js/htmx-4.0.1.min.js",
         today=today,
@@ -56,12 +57,37 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["count"] = count
 
 
+def fixed_url_for(endpoint: str, **values: object) -> str:
+    """Templates' `url_for`: a link that names only an endpoint (or a static file) is built
+    once per app and script root, and then looked up; every page names two dozen of them, at
+    ~30 µs a build. Relative endpoints, record ids and the rest are built as usual."""
+    if endpoint[0] == "." or (values and values.keys() != {"filename"}):
+        return url_for(endpoint, **values)
+    if not has_request_context():
+        return url_for(endpoint, **values)
+    built = current_app.extensions.setdefault("fixed_urls", {})
+    key = (request.script_root, endpoint, values.get("filename"))
+    url = built.get(key)
+    if url is None:
+        url = built[key] = url_for(endpoint, **values)
+    return url
+
+
 def navigation() -> list[tuple[str, str]]:
-    """The sidebar entries whose screens exist in this build."""
+    """The sidebar entries whose screens exist in this build (the routes are read once)."""
+    admin = bool(getattr(current_user, "is_admin", False))
+    key = (admin, bool(current_app.config.get("MAIL_OUTBOX")))
+    entries = current_app.extensions.setdefault("navigation", {})
+    if key not in entries:
+        entries[key] = _navigation(*key)
+    return entries[key]
+
+
+def _navigation(admin: bool, outbox: bool) -> list[tuple[str, str]]:
     endpoints = {rule.endpoint for rule in current_app.url_map.iter_rules()}
-    if not getattr(current_user, "is_admin", False):
+    if not admin:
         endpoints -= ADMIN_ONLY
-    if not current_app.config.get("MAIL_OUTBOX"):
+    if not outbox:
         endpoints.discard("notifications.outbox")
     return [(endpoint, label) for endpoint, label in NAVIGATION if endpoint in endpoints]
 

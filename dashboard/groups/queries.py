@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
@@ -52,11 +52,27 @@ LIST_COLUMNS = (
 def group_count(args: ListArgs) -> tuple[int, int | None]:
     """How many groups `args` finds, and the groups' data version (models/versions.py), read
     in one statement: the version keys the drawn rows, and costs no statement of its own."""
-    counted = select(Group.id).where(*_where(args)).subquery()
-    total, version = db.session.execute(
-        select(func.count(), versions.version_column()).select_from(counted)
-    ).one()
+    total, version = db.session.execute(_count_statement(args.q)).one()
     return total, version
+
+
+_COUNTS: dict[tuple[str, str], Select] = {}  # by dialect and search: the last few built
+COUNTS_KEPT = 64
+
+
+def _count_statement(q: str) -> Select:
+    """The count of what a search finds with the version, built once per search text (every
+    unsearched page asks the same): building it costs more than running it."""
+    key = (db.engine.dialect.name, q)
+    statement = _COUNTS.get(key)
+    if statement is None:
+        where = [matches(GROUPS, name_key(q))] if q else []
+        counted = select(Group.id).where(*where).subquery()
+        statement = select(func.count(), versions.version_column()).select_from(counted)
+        if len(_COUNTS) >= COUNTS_KEPT:
+            _COUNTS.clear()
+        _COUNTS[key] = statement
+    return statement
 
 
 def group_page(args: ListArgs, total: int) -> Page:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .. import htmx
 from ..editing import NewRecords, save
-from ..fragment_cache import cached
+from ..fragment_cache import cached, note_version
 from ..listing import ListArgs, list_args
 from ..models import Group
 from . import bp, service
@@ -37,6 +37,7 @@ def results(args: ListArgs) -> Markup:
     the count, after anything this request changed; no version read (no row): drawn afresh."""
     admin = bool(current_user.is_admin)
     total, version = group_count(args)
+    note_version(version)
     key = None if version is None else (version, *args.key, admin, request.script_root)
     return cached("groups.results", key, lambda: draw_results(args, total, admin))
 

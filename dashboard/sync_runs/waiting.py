@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from .. import htmx
 from ..extensions import db
+from ..fragment_cache import by_version
 from ..models import Group, SyncState
 
 NAMED = 5  # groups the banner names; the rest are counted
@@ -43,7 +44,8 @@ def plans_waiting() -> Waiting | None:
 
 
 def waiting_banner() -> dict:
-    """Context processor: `plans_waiting` on whole pages seen by a signed-in person."""
+    """Context processor: `plans_waiting` on whole pages seen by a signed-in person (kept by
+    the groups' data version when the page read it: the Groups list does)."""
     if htmx.is_partial() or not current_user.is_authenticated:
         return {}
-    return {"plans_waiting": plans_waiting()}
+    return {"plans_waiting": by_version("plans_waiting", plans_waiting)}
