@@ -46,10 +46,9 @@ def register_listeners() -> None:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (the metadata that migrations compare against)
 
-    # A server's connection can drop between requests (a restart, an idle timeout): ping it
-    # before use. A SQLite file has no connection to lose, and the ping would cost each request.
-    sqlite = str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite")
-    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": not sqlite})
+    # A connection can be lost between uses (a server restart, an idle timeout, a closed
+    # handle): ping it before use, on every engine (tests/sync/test_connection_lost.py).
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
     compression.init_app(app)  # first: its after_request runs last
     db.init_app(app)
