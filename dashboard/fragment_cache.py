@@ -16,12 +16,14 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, session
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 ENTRIES = 128  # a page of the Groups table is ~15 KB: at most ~2 MB per process
 MISSING = object()
 VERSION = "groups_data_version"  # in flask.g: the groups' data version this request read
+CSRF_SLOT = "\x00csrf-token\x00"  # where a kept drawing takes the request's own CSRF token
 
 
 class FragmentCache:
@@ -49,6 +51,26 @@ def cached(name: str, key: Hashable | None, draw: Callable[[], str]) -> Markup:
     if key is None:
         return Markup(draw())
     return _cache(name).get(key, lambda: Markup(draw()))
+
+
+def cached_page(name: str, key: Hashable | None, draw: Callable[[], str]) -> str:
+    """A whole page: `draw()` or what it drew before for `key`, with this request's CSRF token
+    in it. The token is the one thing a page says that differs from one visitor's request to
+    the next, so the key must name everything else the page shows (the data version, what the
+    list shows, who is signed in). Messages to flash are shown once: a page that has some is
+    drawn afresh, and not kept."""
+    if key is None or session.get("_flashes"):
+        return draw()
+    return with_csrf(_cache(name).get(key, lambda: without_csrf(draw())))
+
+
+def without_csrf(html: str) -> str:
+    """`html` drawn in this request, its CSRF token marked out (`with_csrf` fills it in)."""
+    return html.replace(generate_csrf(), CSRF_SLOT)
+
+
+def with_csrf(html: str) -> str:
+    return html.replace(CSRF_SLOT, generate_csrf())
 
 
 def note_version(version: int | None) -> None:

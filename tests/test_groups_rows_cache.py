@@ -8,12 +8,13 @@ import re
 import pytest
 from sqlalchemy import update
 
+from dashboard import create_app
 from dashboard.extensions import db
 from dashboard.groups import service
 from dashboard.models import Group, Role, SyncState
 from dashboard.runs.lifecycle import queue_groups
 from dashboard.sync.store import recount_members
-from tests.fixtures.app import HTMX
+from tests.fixtures.app import HTMX, PASSWORD
 from tests.querycount import count_queries
 
 URL = "/admin/groups/"
@@ -123,3 +124,63 @@ def test_viewers_and_admins_each_see_their_own_rows(client, auth, group):
     auth.logout()
     auth.login(role=Role.VIEWER)
     assert "Quick Assign Team" not in client.get(URL).text
+
+
+# The whole page is kept too: all that differs from one request to the next is the CSRF token.
+TOKEN = re.compile(r'name="csrf_token"[^>]* value="([^"]+)"')
+
+
+def signed_in(app, make, email: str, role=Role.ADMIN):
+    client = app.test_client()
+    make.account(role=role, email=email)
+    page = client.get("/login").text
+    form = {"email": email, "password": PASSWORD, "csrf_token": TOKEN.search(page)[1]}
+    assert client.post("/login", data=form).status_code == 302
+    return client
+
+
+@pytest.fixture
+def csrf_app(app_config):
+    return create_app({**app_config, "WTF_CSRF_ENABLED": True})
+
+
+def test_a_kept_page_carries_each_visitors_own_token_and_name(csrf_app, make, group):
+    ann, bob = (
+        signed_in(csrf_app, make, "ann@example.com"),
+        signed_in(csrf_app, make, "bob@example.com"),
+    )
+    pages = [ann.get(URL).text, bob.get(URL).text, ann.get(URL).text, bob.get(URL).text]
+    assert "ann@example.com" in pages[2]
+    assert "bob@example.com" not in pages[2]
+    assert "bob@example.com" in pages[3]
+    assert "ann@example.com" not in pages[3]
+    tokens = [set(TOKEN.findall(page)) for page in pages]
+    assert all(len(found) == 1 for found in tokens)  # one token per page, in every form
+    assert tokens[0] != tokens[1]
+    # A form of the page Ann was sent again works, with her own token.
+    form = {"name": "Kestrel Support", "description": "", "csrf_token": tokens[2].pop()}
+    assert ann.post(URL, data=form).status_code == 303
+    assert "Kestrel Support" in bob.get(URL).text
+
+
+def test_a_viewer_is_never_sent_the_page_kept_for_an_admin(csrf_app, make, group):
+    admin = signed_in(csrf_app, make, "ann@example.com")
+    viewer = signed_in(csrf_app, make, "vic@example.com", Role.VIEWER)
+    assert "Sync Groups" in admin.get(URL).text
+    page = viewer.get(URL).text
+    assert "Kestrel Sales" in page
+    assert "Sync Groups" not in page
+    assert "New group" not in page
+
+
+def test_a_message_shows_once_on_the_page_after_a_change(csrf_app, make, group):
+    ann = signed_in(csrf_app, make, "ann@example.com")
+    ann.get(URL)
+    form = {
+        "name": "Kestrel Support",
+        "description": "",
+        "csrf_token": TOKEN.search(ann.get(URL).text)[1],
+    }
+    assert ann.post(URL, data=form).status_code == 303
+    assert "Created the group “Kestrel Support”." in ann.get(URL).text
+    assert "Created the group" not in ann.get(URL).text

@@ -6,12 +6,11 @@ from typing import Any
 
 from flask import current_app, flash, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from .. import htmx
 from ..editing import NewRecords, save
-from ..fragment_cache import cached, note_version
+from ..fragment_cache import cached, cached_page, note_version, with_csrf, without_csrf
 from ..listing import ListArgs, list_args
 from ..models import Group
 from . import bp, service
@@ -25,19 +24,38 @@ NAME_TAKEN = "A group with that name was just created; choose another name."
 @bp.get("/")
 def index():
     args = list_args(request.args, "groups.index", GROUP_SORTS)
-    if htmx.is_partial():
-        return results(args)
-    new_form = blank_new_form() if current_user.is_admin else None
-    return render_template("groups/index.html", **page_context(args), new_form=new_form)
+    return results(args) if htmx.is_partial() else whole_page(args)
+
+
+def whole_page(args: ListArgs) -> str:
+    """The Groups page: drawn once per data version, list arguments and signed-in account, then
+    kept, like its table (`results`). Its Sync bar asks for the rows changed since it was
+    drawn: any change to what the table lists since then is a new version, so a new page."""
+    admin, (total, version) = bool(current_user.is_admin), group_count(args)
+    note_version(version)
+    who = (current_user.id, current_user.email, admin)
+    key = None if version is None else (version, *args.key, *who, request.script_root)
+    listed = lambda: kept_results(args, total, version, admin)  # noqa: E731
+    return cached_page("groups.page", key, lambda: draw_page(args, listed(), admin))
+
+
+def draw_page(args: ListArgs, results: Markup, admin: bool) -> str:
+    new_form = blank_new_form() if admin else None
+    return render_template("groups/index.html", **page_context(args, results), new_form=new_form)
 
 
 def results(args: ListArgs) -> Markup:
-    """The table, its summary and page links: drawn once per data version and list arguments
-    (and admin or viewer), then kept (dashboard/fragment_cache.py). The version is read with
-    the count, after anything this request changed; no version read (no row): drawn afresh."""
+    """The table, its summary and page links."""
     admin = bool(current_user.is_admin)
     total, version = group_count(args)
     note_version(version)
+    return kept_results(args, total, version, admin)
+
+
+def kept_results(args: ListArgs, total: int, version: int | None, admin: bool) -> Markup:
+    """Drawn once per data version and list arguments (and admin or viewer), then kept
+    (dashboard/fragment_cache.py). The version is read with the count, after anything this
+    request changed; no version read (no row): drawn afresh."""
     key = None if version is None else (version, *args.key, admin, request.script_root)
     return cached("groups.results", key, lambda: draw_results(args, total, admin))
 
@@ -52,25 +70,23 @@ def draw(template: str, **context: Any) -> str:
     return current_app.jinja_env.get_template(template).render(**context)
 
 
-def page_context(args: ListArgs) -> dict[str, Any]:
+def page_context(args: ListArgs, results: Markup) -> dict[str, Any]:
     """The whole page's: the list, and where its Sync bar loads from once shown."""
     sync_progress_url = url_for("groups.sync_progress", since=now_stamp(), load=1)
-    return {"args": args, "results": results(args), "sync_progress_url": sync_progress_url}
+    return {"args": args, "results": results, "sync_progress_url": sync_progress_url}
 
 
 _BLANK_NEW_FORMS: dict[str, str] = {}  # by script root
-CSRF_SLOT = "\x00csrf-token\x00"
 
 
 def blank_new_form() -> Markup:
     """The New group form, blank: drawn once per process, since all that differs from one
     request to the next is its CSRF token (filled in here)."""
-    token = generate_csrf()
     html = _BLANK_NEW_FORMS.get(request.script_root)
     if html is None:
         drawn = draw("groups/_new.html", form=GroupForm(formdata=None))
-        html = _BLANK_NEW_FORMS[request.script_root] = drawn.replace(token, CSRF_SLOT)
-    return Markup(html.replace(CSRF_SLOT, token))
+        html = _BLANK_NEW_FORMS[request.script_root] = without_csrf(drawn)
+    return Markup(with_csrf(html))
 
 
 NEW = NewRecords(
@@ -89,9 +105,14 @@ def create():
     form = GroupForm()
     group = save(form, lambda: create_from(form), field="name", conflict=NAME_TAKEN)
     if group is None:
-        return NEW.refused(form, lambda: page_context(list_args({}, "groups.index", GROUP_SORTS)))
+        return NEW.refused(form, refused_page_context)
     flash(f"Created the group “{group.name}”.", "success")
     return NEW.created(group, GroupForm(formdata=None))
+
+
+def refused_page_context() -> dict[str, Any]:
+    args = list_args({}, "groups.index", GROUP_SORTS)
+    return page_context(args, results(args))
 
 
 def create_from(form: GroupForm) -> Group:
