@@ -13,18 +13,28 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import bindparam, delete, select, update
 
 from .extensions import db
 from .models import Account, AccountSession, utcnow
 
 TOUCH_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before it is written
-# The session a token names, with its account: built once (every request asks it).
+# The account a token names, with what its session's lifetime reads: built once (every
+# request asks it), and one entity, not two, to load (half the ORM's cost).
 RESUME = (
-    select(AccountSession, Account)
-    .join(Account, Account.id == AccountSession.account_id)
+    select(Account, AccountSession.id, AccountSession.created_at, AccountSession.last_seen_at)
+    .join(AccountSession, Account.id == AccountSession.account_id)
     .where(AccountSession.token_hash == bindparam("token_hash"))
 )
+
+
+@dataclass(frozen=True)
+class SessionSeen:
+    """Of a sign-in session, what a request needs: which one, and how old and idle it is."""
+
+    id: int
+    created_at: datetime
+    last_seen_at: datetime
 
 
 @dataclass(frozen=True)
@@ -39,7 +49,7 @@ class Lifetime:
             absolute=timedelta(days=config["SESSION_MAX_DAYS"]),
         )
 
-    def expired(self, row: AccountSession, now: datetime) -> bool:
+    def expired(self, row: AccountSession | SessionSeen, now: datetime) -> bool:
         return now - row.last_seen_at > self.idle or now - row.created_at > self.absolute
 
 
@@ -70,7 +80,7 @@ def resume(token: str, lifetime: Lifetime) -> Account | None:
     found = db.session.execute(RESUME, {"token_hash": token_hash(token)}).first()
     if found is None:
         return None
-    row, account = found
+    account, row = found[0], SessionSeen(*found[1:])
     now = utcnow()
     if lifetime.expired(row, now):
         end(row)
@@ -78,13 +88,14 @@ def resume(token: str, lifetime: Lifetime) -> Account | None:
     if not account.active:
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
+        touched = update(AccountSession).where(AccountSession.id == row.id)
+        db.session.execute(touched.values(last_seen_at=now))
         db.session.commit()
     account.session_token, account.current_session = token, row
     return account
 
 
-def end(row: AccountSession) -> None:
+def end(row: AccountSession | SessionSeen) -> None:
     db.session.execute(delete(AccountSession).where(AccountSession.id == row.id))
     db.session.commit()
 

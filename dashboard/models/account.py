@@ -28,7 +28,7 @@ class Account(UserMixin, db.Model):
 
     # The sign-in this request came with (set by the user loader), and the token that
     # `login_user` stores in the session cookie through `get_id` (set when signing in).
-    current_session = None  # AccountSession | None; not a column
+    current_session = None  # AccountSession | SessionSeen | None; not a column
     session_token = None  # str | None; not a column
 
     def get_id(self) -> str | None:
