@@ -19,12 +19,13 @@ from urllib.parse import urlencode
 from flask import url_for
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     ScalarSelect,
     Select,
     Subquery,
     case,
     func,
-    literal,
+    literal_column,
     select,
 )
 
@@ -312,16 +313,16 @@ def keyed_page(
     matches), then numbered and counted: a capped count and a page cost one statement, and a
     search runs once for both."""
     labels = [key.expression.label(f"key{n}") for n, key in enumerate(keys)]
-    first = ids.add_columns(*labels).order_by(*ordered(keys)).limit(limit).subquery()
+    first = ids.add_columns(*labels).order_by(*ordered(keys)).limit(inline(limit)).subquery()
     order = [key.order(first.c[label.name]) for key, label in zip(keys, labels, strict=True)]
     numbered = select(
         first.c[0].label("id"),
         func.count().over().label("counted"),
         func.row_number().over(order_by=order).label("n"),
     ).subquery()
-    asked = (number - 1) * per_page
+    asked = inline((number - 1) * per_page)
     last = (numbered.c.counted - 1) // per_page * per_page
-    start = case((literal(asked) < numbered.c.counted, asked), else_=last)
+    start = case((asked < numbered.c.counted, asked), else_=last)
     return (
         select(numbered.c.id, numbered.c.counted, numbered.c.n)
         .where(numbered.c.n > start, numbered.c.n <= start + per_page)
@@ -338,10 +339,18 @@ def offset_ids(
     page reads at most half of it, and only the page's rows are read."""
     start = (number - 1) * per_page
     if start <= total // 2:
-        return ids.order_by(*ordered(keys)).limit(per_page).offset(start).subquery()
+        return ids.order_by(*ordered(keys)).limit(inline(per_page)).offset(inline(start)).subquery()
     shown = max(0, min(per_page, total - start))
     from_end = total - start - shown
-    return ids.order_by(*ordered(keys, reverse=True)).limit(shown).offset(from_end).subquery()
+    reverse = ids.order_by(*ordered(keys, reverse=True))
+    return reverse.limit(inline(shown)).offset(inline(from_end)).subquery()
+
+
+def inline(number: int) -> ColumnElement[int]:
+    """A whole number written into the SQL, not sent as a parameter: psycopg prepares a
+    statement run five times, and the generic plan of `LIMIT $1` cannot know how few rows are
+    wanted, so it may read the order's index to its end rather than the search's index."""
+    return literal_column(str(int(number)), Integer)
 
 
 def shown_page(number: int, total: int, per_page: int) -> int:

@@ -14,7 +14,7 @@ names `starts` (users, teams, activity records) finds it through B-tree indexes 
 (`finds`): the names and emails that start with it, ignoring case (migration 0015; on SQLite
 only ASCII letters fold), as its search box says. Elsewhere (`matches`) a short search keeps the
 meaning of a long one (anywhere) but is answered by reading the rows in the list's order until
-a page is filled, and counted only past that page ("of 51+").
+a page is filled. Either is counted only past the page ("of 51+"): a letter matches most rows.
 """
 
 from __future__ import annotations
@@ -83,41 +83,38 @@ def indexed(text: str) -> bool:
     return len(text) >= TRIGRAM
 
 
-def count_cap(text: str, searched: Searched | None = None) -> int | None:
+def count_cap(text: str) -> int | None:
     """How far a list counts the matches of a search (`listing.paginate`'s `cap`): as usual,
     or, for a search too short for the index, only past the page asked for ("of 51+"): each
-    row counted beyond it would be a row read. A short search of `searched` (`finds`) that
-    starts with it reads an index and is counted as usual."""
-    return None if not text or indexed(text) or short_by_start(searched) else 0
-
-
-def short_by_start(searched: Searched | None) -> bool:
-    """Whether a short search of `searched` matches the start of its keys (`finds`)."""
-    return searched is not None and bool(searched.starts)
+    row counted beyond it would be a row read."""
+    return None if not text or indexed(text) else 0
 
 
 def finds(searched: Searched, text: str) -> ColumnElement[bool]:
     """A list's search on `searched.table`, always through an index: from three characters on,
-    the rows whose text contains `text` (`matches`); shorter, the rows one of whose `starts`
-    keys starts with it, ignoring case (`starting`), for a list that has such keys."""
+    the rows whose text contains `text` (`matches`); shorter, for a list with `starts` keys,
+    the rows one of whose keys starts with it, ignoring case (`starting`), counted only past
+    the page as any short search (`count_cap`).
+
+    PostgreSQL's statistics of the `starts` indexes tell it whether to read the few rows their
+    ranges hold, or to read the list's order until a page is found (a letter most rows start
+    with). SQLite keeps no such statistics and would read every row in the ranges: so it is
+    asked first how many they hold, up to DENSE; past that, the ranges are written so that it
+    reads the list's order instead."""
     if indexed(text) or not searched.starts:
         return matches(searched, text)
-    return starting(searched, text)
-
-
-def starting(searched: Searched, text: str) -> ColumnElement[bool]:
-    """One of the row's `starts` keys starts with `text`, ignoring case: a range of each key's
-    B-tree index (`low <= key < high`, compared by code point: `lower(key)` in "C" order on
-    PostgreSQL, `key` in SQLite's NOCASE order), the bounds written into the SQL as the
-    trigram search's pattern is.
-
-    PostgreSQL's statistics of those indexes tell it whether to read the few rows the ranges
-    hold, or to read the list's order until a page is filled (a letter most rows start with).
-    SQLite keeps no such statistics and always reads the ranges: so it is asked first how
-    many rows they hold, up to DENSE, and past that its ranges are written so that it reads
-    the list's order instead (it finds a page of such a search among its first rows)."""
     low, high = fold(text), after(fold(text))
     walk = not is_postgresql() and _dense(searched, low, high)
+    return starting(searched, low, high, walk=walk)
+
+
+def starting(
+    searched: Searched, low: str, high: str | None, *, walk: bool = False
+) -> ColumnElement[bool]:
+    """One of the row's `starts` keys starts with `low` (folded, `fold`), ignoring case: a
+    range of each key's B-tree index (`low <= key < high`, compared by code point: `lower(key)`
+    in "C" order on PostgreSQL, `key` in SQLite's NOCASE order), the bounds written into the
+    SQL as the trigram search's pattern is; `walk`: so that SQLite uses no index for it."""
     return or_(*(_within(_start_key(searched, key, walk), low, high) for key in searched.starts))
 
 

@@ -104,7 +104,7 @@ def parse_object(raw: str, notices: list[str]) -> ObjectRef | None:
 def activity_page(filters: ActivityFilters) -> Page:
     """A page of the matching records, newest first, counted up to a thousand (or past the
     page asked for) in the same statement: a search runs once (`listing.id_page`)."""
-    limit = count_limit(filters.page, PER_PAGE, count_cap(filters.q, ACTIVITIES))
+    limit = count_limit(filters.page, PER_PAGE, count_cap(filters.q))
     ids = _matching(filters, select(Activity.id))
     shown = id_page(ids, filters.page, limit, per_page=PER_PAGE, newest_first=True)
     rows = db.session.execute(

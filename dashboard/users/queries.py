@@ -40,7 +40,7 @@ from ..models import (
     User,
     team_courses,
 )
-from ..search import USERS, count_cap
+from ..search import count_cap
 from .search import user_finds
 
 USER_SORTS = {
@@ -62,7 +62,7 @@ def user_page(args: ListArgs) -> Page:
         ids = offset_ids(select(User.id), keys, shown, total)
         query = select(User).join(ids, ids.c.id == User.id).order_by(*ordered(keys))
         return Page(list(db.session.scalars(query)), total, shown, asked=args.page)
-    limit = count_limit(args.page, PER_PAGE, count_cap(args.q, USERS))
+    limit = count_limit(args.page, PER_PAGE, count_cap(args.q))
     found = keyed_page(
         select(User.id).where(user_finds(args.q)), keys, args.page, limit, per_page=PER_PAGE
     )
