@@ -1,7 +1,8 @@
 """Reading the audit trail: the filtered list (newest first), its CSV, an object's recent lines.
 
-A page and its capped count cost one query; the CSV reads the records in batches by id (keyset),
-newest first, so an export of years of activity never holds it in memory.
+A page costs a capped count and one query, a search's page one query for both; the CSV reads
+the records in batches by id (keyset), newest first, so an export of years of activity never
+holds it in memory.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..listing import (
     Page,
     count_limit,
     id_page,
+    paginate,
     parse_page,
     parse_search,
     shown_page,
@@ -103,7 +105,11 @@ def parse_object(raw: str, notices: list[str]) -> ObjectRef | None:
 
 def activity_page(filters: ActivityFilters) -> Page:
     """A page of the matching records, newest first, counted up to a thousand (or past the
-    page asked for) in the same statement: a search runs once (`listing.id_page`)."""
+    page asked for). A search is run once for both (`listing.id_page`); without one, the
+    count reads an index and the page its first rows (numbering a thousand ids costs more)."""
+    if not filters.q:
+        query = _matching(filters).order_by(Activity.id.desc())
+        return paginate(query, filters.page, capped=True, per_page=PER_PAGE)
     limit = count_limit(filters.page, PER_PAGE, count_cap(filters.q))
     ids = _matching(filters, select(Activity.id))
     shown = id_page(ids, filters.page, limit, per_page=PER_PAGE, newest_first=True)
