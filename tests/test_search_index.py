@@ -24,6 +24,7 @@ from dashboard.models import (
 )
 from dashboard.search import ACTIVITIES, EVENTS, GROUPS, TEAMS, USERS, matches
 from tests.fixtures.app import HTMX
+from tests.forms import DASH
 
 
 def found(searched, q: str) -> list[int]:
@@ -259,12 +260,113 @@ def test_group_rows_are_found_by_the_group_search_alone(make):
     assert found(GROUPS, "KESTREL") == [db.session.scalar(select(Group.id))]
 
 
+def test_a_short_users_search_finds_the_start_of_emails_and_names(client, admin, make):
+    """One or two characters are too few for the trigram index: the Users list finds the
+    emails, first and last names that start with them (ignoring case), through an index, and
+    says so under its search box and in its summary."""
+    make.user("bob@example.com", first_name="Ann", last_name="Lee")
+    make.user("ann.k@example.com", first_name="Kim", last_name="Stone")
+    make.user("carl@example.com", first_name="Carl", last_name="Banner")  # "an" inside only
+    make.user("dee@example.com", first_name="Dee", last_name="Anders")
+    html = client.get("/admin/users/", query_string={"q": "AN"}, headers=HTMX).text
+    assert [e for e in ("bob", "ann.k", "carl", "dee") if f"{e}@example.com" in html] == [
+        "bob",
+        "ann.k",
+        "dee",
+    ]
+    assert "3 users whose email or name starts with “<bdi>AN</bdi>”" in html
+    html = client.get("/admin/users/", query_string={"q": "zz"}, headers=HTMX).text
+    assert "No user's email or name starts with “<bdi>zz</bdi>”" in html
+    html = client.get("/admin/users/", query_string={"q": "ann"}, headers=HTMX).text
+    assert "carl@example.com" in html  # three characters: anywhere ("Banner")
+    assert "whose email or name contains “<bdi>ann</bdi>”" in html
+    page = client.get("/admin/users/").text
+    assert "the users whose email, first name or last name starts with them" in page
+
+
 def test_a_short_search_counts_only_past_the_page(client, admin, make):
-    """One or two characters cannot use the index: the list is read in order for a page, and
-    its matches are counted only past that page, not up to a thousand."""
+    """A letter matches most rows: a short search is counted only past the page asked for."""
     for number in range(52):
         make.user(f"zq{number:02d}@example.com")
     html = client.get("/admin/users/", query_string={"q": "ZQ"}, headers=HTMX).text
-    assert "of 51+ users" in html
+    assert "of 51+ users whose email or name starts with" in html
     html = client.get("/admin/users/", query_string={"q": "zq5"}, headers=HTMX).text
-    assert "2 users whose" in html  # three characters: the index, counted exactly
+    assert "2 users whose" in html  # three characters: the trigram index, counted exactly
+
+
+def test_short_team_and_activity_searches_find_the_start(client, admin, make):
+    make.group("Condor Crew")
+    make.group("Big Condor")
+    make.team("Acme")
+    make.team("Bacme")
+    teams = client.get("/admin/teams/", query_string={"q": "ac"}, headers=HTMX).text
+    assert ">Acme<" in teams
+    assert ">Bacme<" not in teams
+    assert "whose name starts with “<bdi>ac</bdi>”" in teams
+    assert "the teams whose name starts with them" in client.get("/admin/teams/").text
+    trail = client.get("/admin/activity/", query_string={"q": "co"}, headers=HTMX).text
+    assert "Condor Crew" in trail
+    assert "Big Condor" not in trail
+    assert "Big Condor" in client.get("/admin/activity/", query_string={"q": "con"}).text
+
+
+SHORT = [  # a short search of a list, its table, and what PostgreSQL must read it with
+    ("/admin/users/?q=zz", USERS, "_start"),
+    ("/admin/teams/?q=zz", TEAMS, "ix_teams_name_key_start"),
+    ("/admin/activity/?q=zz", ACTIVITIES, "_start"),
+]
+
+
+@pytest.mark.parametrize(("url", "searched", "index"), SHORT)
+def test_a_short_search_reads_an_index(client, admin, crowd, url, searched, index):
+    with captured() as seen:
+        assert client.get(url, headers=HTMX).status_code == 200
+    searches = [(s, p) for s, p in seen if "'zz'" in s]
+    assert searches, "the page sent no search"
+    for statement, parameters in searches:
+        shown = plan(statement, parameters)
+        if db.engine.dialect.name == "postgresql":
+            assert index in shown, shown
+            assert f"Seq Scan on {searched.table}" not in shown, shown
+        else:
+            assert f"SEARCH {searched.table} USING" in shown, shown
+            assert f"SCAN {searched.table}\n" not in shown + "\n", shown
+
+
+def test_a_short_search_most_rows_match_reads_a_page_in_order(client, admin, crowd):
+    """Every user's email starts with "u": the list reads its order until a page is found
+    (PostgreSQL knows it from its statistics, SQLite from counting the index up to DENSE)."""
+    with captured() as seen:
+        html = client.get("/admin/users/?q=U", headers=HTMX).text
+    assert f"Showing 1{DASH}50 of 51+ users whose email or name starts with" in html
+    searches = [(s, p) for s, p in seen if "'u'" in s]
+    assert searches
+    for statement, parameters in searches:
+        shown = plan(statement, parameters)
+        # the page's 50 rows joined by id may be read with the table at this size (3,000)
+        assert "Seq Scan on users users_1" not in shown, shown
+        assert "SCAN users\n" not in shown + "\n", shown
+
+
+DEEP = [  # a deep page (past the middle: read from the end) and the index PostgreSQL reads
+    ("/admin/users/?page=50", "ix_users_email_id"),
+    ("/admin/users/?page=50&sort=thinkific_id&dir=desc", "ix_users_thinkific_id_desc_nulls_last"),
+    ("/admin/users/?page=50&sort=name", "ix_users_last_name_first_name"),
+]
+
+
+@pytest.mark.parametrize(("url", "index"), DEEP)
+def test_a_deep_page_of_users_reads_the_index_alone(client, admin, crowd, url, index):
+    with captured() as seen:
+        html = client.get(url, headers=HTMX).text
+    assert f"Showing 2,451{DASH}2,500 of 3,000 users" in html
+    pages = [(s, p) for s, p in seen if "OFFSET" in s.upper()]
+    assert pages, "the page sent no offset"
+    for statement, parameters in pages:
+        shown = plan(statement, parameters)
+        if db.engine.dialect.name == "postgresql":
+            assert f"Index Only Scan Backward using {index} on users users_1" in shown, shown
+            assert "Seq Scan on users users_1" not in shown, shown
+        else:
+            assert "USING COVERING INDEX" in shown, shown
+            assert "SCAN users\n" not in shown + "\n", shown

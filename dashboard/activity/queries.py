@@ -1,7 +1,8 @@
 """Reading the audit trail: the filtered list (newest first), its CSV, an object's recent lines.
 
-A page costs a capped count and one query; the CSV reads the records in batches by id (keyset),
-newest first, so an export of years of activity never holds it in memory.
+A page costs a capped count and one query, a search's page one query for both; the CSV reads
+the records in batches by id (keyset), newest first, so an export of years of activity never
+holds it in memory.
 """
 
 from __future__ import annotations
@@ -13,9 +14,18 @@ from typing import Any
 from sqlalchemy import Select, and_, or_, select
 
 from ..extensions import db
-from ..listing import ListArgs, Page, paginate, parse_page, parse_search
+from ..listing import (
+    ListArgs,
+    Page,
+    count_limit,
+    id_page,
+    paginate,
+    parse_page,
+    parse_search,
+    shown_page,
+)
 from ..models import Account, Activity
-from ..search import ACTIVITIES, count_cap, matches
+from ..search import ACTIVITIES, count_cap, finds
 from .kinds import KIND_WORDS, OBJECT_TYPES
 
 PER_PAGE = 50
@@ -94,9 +104,24 @@ def parse_object(raw: str, notices: list[str]) -> ObjectRef | None:
 
 
 def activity_page(filters: ActivityFilters) -> Page:
-    query = _matching(filters).order_by(Activity.id.desc())
-    cap = count_cap(filters.q)
-    return paginate(query, filters.page, capped=True, cap=cap, per_page=PER_PAGE)
+    """A page of the matching records, newest first, counted up to a thousand (or past the
+    page asked for). A search is run once for both (`listing.id_page`); without one, the
+    count reads an index and the page its first rows (numbering a thousand ids costs more)."""
+    if not filters.q:
+        query = _matching(filters).order_by(Activity.id.desc())
+        return paginate(query, filters.page, capped=True, per_page=PER_PAGE)
+    limit = count_limit(filters.page, PER_PAGE, count_cap(filters.q))
+    ids = _matching(filters, select(Activity.id))
+    shown = id_page(ids, filters.page, limit, per_page=PER_PAGE, newest_first=True)
+    rows = db.session.execute(
+        select(Activity, shown.c.counted)
+        .join(shown, shown.c.id == Activity.id)
+        .order_by(Activity.id.desc())
+    ).all()
+    total = rows[0][1] if rows else 0
+    number = shown_page(filters.page, total, PER_PAGE)
+    items = [activity for activity, _ in rows]
+    return Page(items, total, number, PER_PAGE, total < limit, asked=filters.page)
 
 
 def iter_activities(filters: ActivityFilters) -> Iterator[Activity]:
@@ -134,8 +159,9 @@ def people() -> list[str]:
     return list(db.session.scalars(select(Account.email).order_by(Account.email)))
 
 
-def _matching(filters: ActivityFilters) -> Select:
-    query = select(Activity)
+def _matching(filters: ActivityFilters, query: Select | None = None) -> Select:
+    """`query` (the records) with the conditions of `filters`."""
+    query = select(Activity) if query is None else query
     if filters.person:
         query = query.where(Activity.actor_email == filters.person)
     if filters.kind:
@@ -147,7 +173,7 @@ def _matching(filters: ActivityFilters) -> Select:
     if filters.object:
         query = query.where(_about(filters.object))
     if filters.q:
-        query = query.where(matches(ACTIVITIES, filters.q))
+        query = query.where(finds(ACTIVITIES, filters.q))
     return query
 
 

@@ -16,13 +16,17 @@ class User(db.Model):
 
     Search runs on `email first_name last_name` through indexes the models cannot declare
     (migration 0002): an FTS5 trigram table kept by triggers on SQLite, a trigram index on
-    PostgreSQL. See `dashboard/users/search.py`.
+    PostgreSQL. See `dashboard/users/search.py`. So do the indexes on the start of the email
+    and names (a short search) and PostgreSQL's order by Thinkific ID with NULLs last (0015).
     """
 
     __tablename__ = "users"
     __table_args__ = (
         Index("ix_users_last_name_first_name", "last_name", "first_name", "id"),
         Index("ix_users_groups_count_id", "groups_count", "id"),
+        # a page of users sorted by email or Thinkific ID read from the index alone (0015)
+        Index("ix_users_email_id", "email", "id"),
+        Index("ix_users_thinkific_id_id", "thinkific_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

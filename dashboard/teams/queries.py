@@ -18,7 +18,7 @@ from ..extensions import db
 from ..groups.queries import TEAM_CHOICES
 from ..listing import PER_PAGE, ListArgs, Page, Sort, capped_count, count_limit, paginate
 from ..models import Assignment, Course, Direction, Group, Membership, Team, User, name_key
-from ..search import TEAMS, count_cap, matches
+from ..search import TEAMS, count_cap, finds
 from ..users.search import user_matches
 
 TEAM_SORTS = {
@@ -42,7 +42,7 @@ def team_user_ids(team_id) -> Select:
 def team_page(args: ListArgs) -> Page:
     query = select(Team).options(lazyload(Team.courses)).order_by(*_team_order(args))
     if args.q:
-        query = query.where(matches(TEAMS, name_key(args.q)))
+        query = query.where(finds(TEAMS, name_key(args.q)))
     return paginate(query, args.page)
 
 

@@ -11,11 +11,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
-from ..listing import ListArgs, Page, Sort, paginate
+from ..listing import (
+    PER_PAGE,
+    Key,
+    ListArgs,
+    Page,
+    Sort,
+    count_limit,
+    keyed_page,
+    offset_ids,
+    ordered,
+    shown_page,
+)
 from ..models import (
     AccessEnrollment,
     Account,
@@ -30,7 +41,7 @@ from ..models import (
     team_courses,
 )
 from ..search import count_cap
-from .search import user_matches
+from .search import user_finds
 
 USER_SORTS = {
     "email": Sort("Email"),
@@ -41,25 +52,43 @@ USER_SORTS = {
 
 
 def user_page(args: ListArgs) -> Page:
-    users = select(User)
-    if args.q:
-        users = users.where(user_matches(args.q))
-    sorted_users = sort_users(users, args)
-    cap = count_cap(args.q)
-    return paginate(sorted_users, args.page, counted=users, capped=bool(args.q), cap=cap)
+    """A page of users: without a search, counted and the page's ids read from the sort's
+    index alone (`listing.offset_ids`); with one, searched once for a capped count and the
+    page (`listing.keyed_page`)."""
+    keys = sort_keys(args)
+    if not args.q:
+        total = db.session.scalar(select(func.count()).select_from(User)) or 0
+        shown = shown_page(args.page, total, PER_PAGE)
+        ids = offset_ids(select(User.id), keys, shown, total)
+        query = select(User).join(ids, ids.c.id == User.id).order_by(*ordered(keys))
+        return Page(list(db.session.scalars(query)), total, shown, asked=args.page)
+    limit = count_limit(args.page, PER_PAGE, count_cap(args.q))
+    found = keyed_page(
+        select(User.id).where(user_finds(args.q)), keys, args.page, limit, per_page=PER_PAGE
+    )
+    rows = db.session.execute(
+        select(User, found.c.counted).join(found, found.c.id == User.id).order_by(found.c.n)
+    ).all()
+    total = rows[0][1] if rows else 0
+    shown = shown_page(args.page, total, PER_PAGE)
+    items = [user for user, _ in rows]
+    return Page(items, total, shown, PER_PAGE, total < limit, asked=args.page)
 
 
-def sort_users(query: Select, args: ListArgs) -> Select:
-    keys = {
+def sort_keys(args: ListArgs) -> list[Key]:
+    """The list's order, every key in the sort's direction and the id last: one index holds
+    it, walked either way (migration 0015). Users without a Thinkific ID come last both ways."""
+    columns = {
         "email": [User.email],
         "name": [User.last_name, User.first_name],
         "thinkific_id": [User.thinkific_id],
         "groups": [User.groups_count],  # stored (dashboard/counts.py), indexed with the id
     }[args.sort]
-    order = [key.desc() if args.desc else key.asc() for key in keys]
-    if args.sort == "thinkific_id":
-        order = [key.nulls_last() for key in order]
-    return query.order_by(*order, User.id)
+    last = args.sort == "thinkific_id"
+    return [
+        *(Key(column, args.desc, nulls_last=last) for column in columns),
+        Key(User.id, args.desc),
+    ]
 
 
 def groups_counts(users: list[User]) -> dict[int, int]:
