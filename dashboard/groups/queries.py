@@ -10,11 +10,22 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Row, Select, func, null, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
 from ..listing import ListArgs, Page, Sort, paginate
-from ..models import Account, Assignment, Group, Membership, Team, User, name_key, versions
+from ..models import (
+    Account,
+    Assignment,
+    Course,
+    Group,
+    Membership,
+    Team,
+    User,
+    name_key,
+    team_courses,
+    versions,
+)
 from ..search import GROUPS, TEAMS, matches
 from ..users.search import user_matches
 from .status import status_rank
@@ -126,9 +137,25 @@ def load_group(group_id: int) -> Group | None:
 def load_group_with(group_id: int, *columns: ColumnElement[Any]) -> Row | None:
     """The group as `load_group` loads it, and `columns` read along in the same query (the
     page's other facts about it: no statement of their own); None when there is no such group."""
-    links = joinedload(Group.assignments).joinedload(Assignment.team).joinedload(Team.courses)
-    statement = select(Group, *columns).where(Group.id == group_id).options(links)
+    statement = (
+        select(Group, *columns)
+        .outerjoin(Assignment, Assignment.group_id == Group.id)
+        .outerjoin(Team, Team.id == Assignment.team_id)
+        .outerjoin(team_courses, team_courses.c.team_id == Team.id)
+        .outerjoin(Course, Course.id == team_courses.c.course_id)
+        .where(Group.id == group_id)
+        .order_by(Assignment.id, Course.name)
+        .options(_links())
+    )
     return db.session.execute(statement).unique().first()
+
+
+def _links():
+    """The links, their teams and courses, from the query's own flat outer joins: joinedload
+    nests `(team_courses JOIN courses)`, which SQLite reads by first copying every team's
+    courses (2 ms at 2,000 teams)."""
+    teams = contains_eager(Group.assignments).contains_eager(Assignment.team)
+    return teams.contains_eager(Team.courses)
 
 
 def team_choices(group_id: int, text: str = "", limit: int = TEAM_CHOICES) -> list[str]:

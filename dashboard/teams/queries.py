@@ -11,7 +11,7 @@ from math import ceil
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, null, select, union_all
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import contains_eager, lazyload
 
 from ..access.planner import Terms
 from ..extensions import db
@@ -26,6 +26,7 @@ from ..models import (
     Team,
     User,
     name_key,
+    team_courses,
     versions,
 )
 from ..search import TEAMS, count_cap, matches
@@ -89,14 +90,17 @@ def load_team(team_id: int, args: ListArgs | None = None) -> LoadedTeam | None:
     """A team with its courses, whether any course is known, (for a search of its users) how
     many match, and the groups' data version (the banner of plans waiting is kept by it), in
     one query; None when there is no such team."""
-    known = select(Course.id).exists().label("courses_known")
+    known = select(Course.id).correlate(None).exists().label("courses_known")  # any course
     matching = null()
     if args is not None and args.q:
         matching = capped_count(_team_users(team_id, args.q), search_limit(args))
     statement = (
         select(Team, known, matching, versions.version_column())
+        .outerjoin(team_courses, team_courses.c.team_id == Team.id)
+        .outerjoin(Course, Course.id == team_courses.c.course_id)
         .where(Team.id == team_id)
-        .options(joinedload(Team.courses))
+        .order_by(Course.name)
+        .options(contains_eager(Team.courses))  # flat joins: see groups.queries.load_group_with
     )
     row = db.session.execute(statement).unique().first()
     return None if row is None else LoadedTeam(row[0], bool(row[1]), row[2], row[3])
