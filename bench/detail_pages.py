@@ -74,7 +74,7 @@ def give_courses() -> None:
 def scenarios(at: dict[str, int]) -> dict[str, list[str]]:
     group, team, user = f"/admin/groups/{at['group']}", f"/admin/teams/{at['team']}", at["user"]
     return {
-        "group page": [group],
+        "group page": [group, f"{group}?page=2", *(f"{group}?q={q}" for q in SEARCHES)],
         "team page": [
             team,
             *both_ways(team, ("email", "name")),

@@ -191,21 +191,19 @@ def load_scope_members(user_ids: Iterable[int]) -> dict[int, list[Member]]:
     """The teams of `user_ids`, each with those of its users, and with all of them where seats
     count (a seat limit and a course given): in one query per `CHUNK` users, a team read in
     full once."""
-    found: dict[int, dict[int, Member]] = defaultdict(dict)
+    members: dict[int, list[Member]] = defaultdict(list)
     in_full: set[int] = set()
     for chunk in _chunks(sorted(user_ids)):
-        for team_id, user_id, joined_at, whole in db.session.execute(
-            _scope_members(chunk, in_full)
-        ):
-            found[team_id][user_id] = Member(user_id, _aware(joined_at))
-            if whole:
-                in_full.add(team_id)
-    return {team_id: list(rows.values()) for team_id, rows in found.items()}
+        rows = db.session.execute(_scope_members(chunk, in_full)).all()
+        in_full.update(team_id for team_id, _, _, whole in rows if whole)
+        for team_id, user_id, joined_at, _ in rows:
+            members[team_id].append(Member(user_id, _aware(joined_at)))
+    return dict(members)
 
 
 def _scope_members(chunk: list[int], in_full: set[int]):
-    """These users in their teams (whole = 0), and every user of their teams where seats
-    count, those read in full already left out (whole = 1)."""
+    """Every user of these users' teams where seats count, but teams read in full already
+    (whole = 1), and these users in their other teams (whole = 0): no row twice."""
     members = (
         select(Assignment.team_id, Membership.user_id, func.min(Membership.added_at))
         .join(Membership, Membership.group_id == Assignment.group_id)
@@ -225,9 +223,10 @@ def _scope_members(chunk: list[int], in_full: set[int]):
     whole = Assignment.team_id.in_(seats_count)
     if in_full:
         whole = and_(whole, Assignment.team_id.not_in(sorted(in_full)))
+    theirs = and_(Membership.user_id.in_(chunk), Assignment.team_id.not_in(seats_count))
     return union_all(
-        members.add_columns(literal(0)).where(Membership.user_id.in_(chunk)),
         members.add_columns(literal(1)).where(whole),
+        members.add_columns(literal(0)).where(theirs),
     )
 
 
