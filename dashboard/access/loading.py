@@ -207,6 +207,7 @@ def _scope_members(chunk: list[int], in_full: set[int]):
     members = (
         select(Assignment.team_id, Membership.user_id, func.min(Membership.added_at))
         .join(Membership, Membership.group_id == Assignment.group_id)
+        .join(Team, Team.id == Assignment.team_id)
         .group_by(Assignment.team_id, Membership.user_id)
     )
     gives = exists().where(
@@ -214,19 +215,18 @@ def _scope_members(chunk: list[int], in_full: set[int]):
         Course.id == team_courses.c.course_id,
         Course.deleted_in_thinkific_at.is_(None),
     )
-    seats_count = (
+    seats_count = and_(Team.seat_limit.is_not(None), gives)
+    their_teams = (
         select(Assignment.team_id)
         .join(Membership, Membership.group_id == Assignment.group_id)
-        .join(Team, Team.id == Assignment.team_id)
-        .where(Membership.user_id.in_(chunk), Team.seat_limit.is_not(None), gives)
+        .where(Membership.user_id.in_(chunk))
     )
-    whole = Assignment.team_id.in_(seats_count)
+    whole = and_(Assignment.team_id.in_(their_teams), seats_count)
     if in_full:
         whole = and_(whole, Assignment.team_id.not_in(sorted(in_full)))
-    theirs = and_(Membership.user_id.in_(chunk), Assignment.team_id.not_in(seats_count))
     return union_all(
         members.add_columns(literal(1)).where(whole),
-        members.add_columns(literal(0)).where(theirs),
+        members.add_columns(literal(0)).where(Membership.user_id.in_(chunk), ~seats_count),
     )
 
 
