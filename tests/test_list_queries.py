@@ -1,13 +1,24 @@
 """Every list and detail screen sends the same few SQL statements whatever its number of rows:
 each sort, filter and search of Users, Teams, a group's, a team's and a user's page, Sync history,
-a run's events and Activity."""
+a run's events and Activity, as htmx fragments and as whole pages."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from dashboard.extensions import db
-from dashboard.models import Course, EventOutcome, RunState, RunTrigger, SyncEvent, SyncRun
+from dashboard.models import (
+    Course,
+    EventOutcome,
+    ManualAction,
+    RunState,
+    RunTrigger,
+    SyncEvent,
+    SyncRun,
+    SyncState,
+    User,
+)
 from tests.fixtures.app import HTMX
 from tests.querycount import count_queries
 
@@ -105,19 +116,12 @@ def test_every_screen_costs_the_same_few_queries_whatever_its_rows(client, admin
         assert count <= 5, (url, count)
 
 
-# When a team gives a course, its users' seats and a user's course access are computed by the
-# planner the sync uses (teams, their courses, the users and their enrollments): a few more.
-GIVING_TEAM_PAGE, GIVING_USER_PAGE = 7, 7
-
-
 def test_pages_with_access_cost_the_same_few_queries_whatever_their_rows(
     client, admin, make, state
 ):
-    course = Course(name="Safety", thinkific_id=77)
-    db.session.add(course)
-    state["team"].courses = [course]
-    state["team"].seat_limit = 5
-    db.session.commit()
+    """A team that gives a course shows each user's seat and access, and so does a user's
+    page: computed by the planner the sync uses, in the same few queries."""
+    give_course(state["team"])
     team, user = f"/admin/teams/{state['team'].id}", f"/admin/users/{state['user'].id}"
     pages = [team, f"{team}?sort=name&dir=desc", f"{team}?q=example", user]
     grow(make, state, 2)
@@ -125,5 +129,94 @@ def test_pages_with_access_cost_the_same_few_queries_whatever_their_rows(
     grow(make, state, 30)
     many = {url: queries(client, url) for url in pages}
     assert many == few
-    assert many[user] <= GIVING_USER_PAGE
-    assert all(many[url] <= GIVING_TEAM_PAGE for url in pages if url != user), many
+    assert all(count <= 5 for count in many.values()), many
+
+
+def give_course(team, seat_limit: int = 5) -> None:
+    course = Course(name="Safety", thinkific_id=77)
+    db.session.add(course)
+    team.courses = [course]
+    team.seat_limit = seat_limit
+    db.session.commit()
+
+
+def whole_page_queries(client, url: str) -> int:
+    """A page loaded the way a browser loads it (not htmx): with the banner of plans waiting."""
+    client.get(url)  # anything loaded once per process is loaded
+    with count_queries() as statements:
+        response = client.get(url)
+        assert response.status_code == 200
+    assert "for your approval" in response.text  # the banner shows, at no statement of its own
+    return len(statements)
+
+
+def whole_pages(state: dict) -> list[str]:
+    group, team = f"/admin/groups/{state['group'].id}", f"/admin/teams/{state['team'].id}"
+    return [
+        group,
+        f"{group}?page=2",
+        f"{group}?q=example",
+        team,
+        f"/admin/users/{state['user'].id}",
+    ]
+
+
+def pause(make) -> None:
+    """A group waits for approval: every whole page shows the banner."""
+    paused = make.group("Waiting")
+    paused.sync_state = SyncState.PAUSED
+    db.session.commit()
+
+
+def test_whole_pages_cost_the_same_few_queries_whatever_their_rows(client, admin, make, state):
+    pause(make)
+    grow(make, state, 2)
+    few = {url: whole_page_queries(client, url) for url in whole_pages(state)}
+    grow(make, state, 30)
+    many = {url: whole_page_queries(client, url) for url in whole_pages(state)}
+    assert many == few
+    assert all(count <= 5 for count in many.values()), many
+
+
+# A group with open manual actions reads them (one more query); a team's whole page, when it
+# gives a course, adds its group links, its activity and the users left without a seat to the
+# access its users' rows show.
+GROUP_WITH_MANUAL_ACTIONS, GIVING_TEAM_WHOLE_PAGE = 6, 8
+
+
+def test_whole_pages_with_more_to_show_cost_a_constant_few_queries(client, admin, make, state):
+    pause(make)
+    give_course(state["team"], seat_limit=1)  # users are left without a seat
+    group, team = f"/admin/groups/{state['group'].id}", f"/admin/teams/{state['team'].id}"
+    grow(make, state, 2)
+    open_removals(state["group"], 2)
+    few = {url: whole_page_queries(client, url) for url in (group, team)}
+    grow(make, state, 30)
+    open_removals(state["group"], 30)
+    many = {url: whole_page_queries(client, url) for url in (group, team)}
+    assert many == few
+    assert many[group] <= GROUP_WITH_MANUAL_ACTIONS
+    assert many[team] <= GIVING_TEAM_WHOLE_PAGE
+    assert "Manual actions (32 open)" in client.get(group).text
+
+
+def open_removals(group, count: int) -> None:
+    users = db.session.scalars(select(User).order_by(User.id.desc()).limit(count)).all()
+    for user in users:
+        db.session.add(ManualAction(group_id=group.id, user_id=user.id, reason="removed"))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("page", ["group", "team", "user"])
+def test_the_banner_a_whole_page_keeps_follows_the_groups(client, admin, make, state, page):
+    """The banner of plans waiting is kept by the groups' data version the page read: a group
+    that pauses or goes on shows on (or leaves) the next page at once."""
+    url = f"/admin/{page}s/{state[page].id}"
+    other = make.group("Other")
+    assert "for your approval" not in client.get(url).text
+    other.sync_state = SyncState.PAUSED
+    db.session.commit()
+    assert "for your approval" in client.get(url).text
+    other.sync_state = SyncState.IDLE
+    db.session.commit()
+    assert "for your approval" not in client.get(url).text

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, literal, select, union_all
 
 from ..extensions import db
 from ..models import AccessEnrollment, Assignment, Course, Membership, Team, User, team_courses
@@ -103,22 +103,20 @@ class AccessView:
 
 
 def load_view(scope: Scope) -> AccessView:
+    """Teams, memberships, users and their records in a few set queries (three for named users,
+    up to `CHUNK` of them); the courses are those the teams give and those on record, read
+    along with them (no query of their own)."""
+    courses: dict[int, CourseRef] = {}
     if scope.is_everyone:
-        terms = load_terms()
+        terms = load_terms(courses=courses)
         members = load_members(terms)
         user_ids = everyone(terms, members)
     else:  # the scope's own teams and memberships, and every user of those where seats count
         user_ids = scope_user_ids(scope)
-        members = load_members(None, user_ids)
-        terms = load_terms(list(members))
-        limited = [t for t, rows in members.items() if rows and _seats_count(terms[t])]
-        members |= load_members(limited)
-    users, records = load_users_and_records(user_ids)
-    return AccessView(scope, terms, members, users, load_courses(), records)
-
-
-def _seats_count(terms: Terms) -> bool:
-    return bool(terms.course_ids) and terms.seat_limit is not None
+        members = load_scope_members(user_ids)
+        terms = load_terms(list(members), courses)
+    users, records = load_users_and_records(user_ids, courses)
+    return AccessView(scope, terms, members, users, courses, records)
 
 
 def describe_users(user_ids: Iterable[int]) -> str:
@@ -130,12 +128,14 @@ def describe_users(user_ids: Iterable[int]) -> str:
     return count(len(ids), "user")
 
 
-def load_terms(team_ids: list[int] | None = None) -> dict[int, Terms]:
+def load_terms(
+    team_ids: list[int] | None = None, courses: dict[int, CourseRef] | None = None
+) -> dict[int, Terms]:
     """Every team's configuration (or these teams'), in one query; courses deleted in Thinkific
-    give nothing."""
+    give nothing. The courses given are added to `courses`."""
     given = and_(Course.id == team_courses.c.course_id, Course.deleted_in_thinkific_at.is_(None))
     query = (
-        select(Team.id, Team.name, Team.access_ends_on, Team.seat_limit, Course.id)
+        select(Team.id, Team.name, Team.access_ends_on, Team.seat_limit, *COURSE_COLUMNS)
         .outerjoin(team_courses, team_courses.c.team_id == Team.id)
         .outerjoin(Course, given)
     )
@@ -144,15 +144,25 @@ def load_terms(team_ids: list[int] | None = None) -> dict[int, Terms]:
             return {}
         query = query.where(Team.id.in_(team_ids))
     teams: dict[int, tuple] = {}
-    courses: dict[int, set[int]] = defaultdict(set)
-    for team_id, name, ends_on, limit, course_id in db.session.execute(query):
+    given_by: dict[int, set[int]] = defaultdict(set)
+    for team_id, name, ends_on, limit, *course in db.session.execute(query):
         teams[team_id] = (name, ends_on, limit)
-        if course_id is not None:
-            courses[team_id].add(course_id)
+        if course[0] is not None:
+            given_by[team_id].add(course[0])
+            _note_course(courses, course)
     return {
-        team_id: Terms(team_id, name, frozenset(courses[team_id]), ends_on, limit)
+        team_id: Terms(team_id, name, frozenset(given_by[team_id]), ends_on, limit)
         for team_id, (name, ends_on, limit) in teams.items()
     }
+
+
+COURSE_COLUMNS = (Course.id, Course.thinkific_id, Course.name, Course.deleted_in_thinkific_at)
+
+
+def _note_course(courses: dict[int, CourseRef] | None, row) -> None:
+    """A course read along with another row (its `COURSE_COLUMNS`), added to `courses`."""
+    if courses is not None and row[0] not in courses:
+        courses[row[0]] = CourseRef(*row[:3], row[3] is not None)
 
 
 def load_members(team_ids: Iterable[int] | None, user_ids: Iterable[int] | None = None):
@@ -175,6 +185,49 @@ def load_members(team_ids: Iterable[int] | None, user_ids: Iterable[int] | None 
         for team_id, user_id, joined_at in db.session.execute(rows):
             members[team_id].append(Member(user_id, _aware(joined_at)))
     return dict(members)
+
+
+def load_scope_members(user_ids: Iterable[int]) -> dict[int, list[Member]]:
+    """The teams of `user_ids`, each with those of its users, and with all of them where seats
+    count (a seat limit and a course given): in one query per `CHUNK` users, a team read in
+    full once."""
+    members: dict[int, list[Member]] = defaultdict(list)
+    in_full: set[int] = set()
+    for chunk in _chunks(sorted(user_ids)):
+        rows = db.session.execute(_scope_members(chunk, in_full)).all()
+        in_full.update(team_id for team_id, _, _, whole in rows if whole)
+        for team_id, user_id, joined_at, _ in rows:
+            members[team_id].append(Member(user_id, _aware(joined_at)))
+    return dict(members)
+
+
+def _scope_members(chunk: list[int], in_full: set[int]):
+    """Every user of these users' teams where seats count, but teams read in full already
+    (whole = 1), and these users in their other teams (whole = 0): no row twice."""
+    members = (
+        select(Assignment.team_id, Membership.user_id, func.min(Membership.added_at))
+        .join(Membership, Membership.group_id == Assignment.group_id)
+        .join(Team, Team.id == Assignment.team_id)
+        .group_by(Assignment.team_id, Membership.user_id)
+    )
+    gives = exists().where(
+        team_courses.c.team_id == Team.id,
+        Course.id == team_courses.c.course_id,
+        Course.deleted_in_thinkific_at.is_(None),
+    )
+    seats_count = and_(Team.seat_limit.is_not(None), gives)
+    their_teams = (
+        select(Assignment.team_id)
+        .join(Membership, Membership.group_id == Assignment.group_id)
+        .where(Membership.user_id.in_(chunk))
+    )
+    whole = and_(Assignment.team_id.in_(their_teams), seats_count)
+    if in_full:
+        whole = and_(whole, Assignment.team_id.not_in(sorted(in_full)))
+    return union_all(
+        members.add_columns(literal(1)).where(whole),
+        members.add_columns(literal(0)).where(Membership.user_id.in_(chunk), ~seats_count),
+    )
 
 
 def scope_user_ids(scope: Scope) -> frozenset[int]:
@@ -214,9 +267,10 @@ def lost_through_membership() -> frozenset[int]:
 
 
 def load_users_and_records(
-    user_ids: Iterable[int],
+    user_ids: Iterable[int], courses: dict[int, CourseRef] | None = None
 ) -> tuple[dict[int, UserRef], dict[tuple[int, int], RecordRef]]:
-    """The users, and their enrollments on record, in one query (per CHUNK users)."""
+    """The users, and their enrollments on record, in one query (per CHUNK users); the
+    courses of those enrollments are added to `courses`."""
     users, records = {}, {}
     e = AccessEnrollment
     columns = (
@@ -232,21 +286,27 @@ def load_users_and_records(
         e.ended_at,
         e.kept_at,
         e.created_at,
+        *COURSE_COLUMNS,
     )
     for chunk in _chunks(sorted(user_ids)):
-        query = select(*columns).outerjoin(e, e.user_id == User.id).where(User.id.in_(chunk))
+        query = (
+            select(*columns)
+            .outerjoin(e, e.user_id == User.id)
+            .outerjoin(Course, Course.id == e.course_id)
+            .where(User.id.in_(chunk))
+        )
         for row in db.session.execute(query):
             users[row[0]] = UserRef(*row[:3])
             if row[3] is not None:
-                record = RecordRef(*row[3:8], *map(_aware, row[8:]))
+                record = RecordRef(*row[3:8], *map(_aware, row[8:12]))
                 records[(record.user_id, record.course_id)] = record
+                _note_course(courses, row[12:])
     return users, records
 
 
 def load_courses() -> dict[int, CourseRef]:
-    rows = db.session.execute(
-        select(Course.id, Course.thinkific_id, Course.name, Course.deleted_in_thinkific_at)
-    )
+    """Every course the dashboard knows."""
+    rows = db.session.execute(select(*COURSE_COLUMNS))
     return {row[0]: CourseRef(*row[:3], row[3] is not None) for row in rows}
 
 

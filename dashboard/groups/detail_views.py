@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, render_template, request, url_for
@@ -11,13 +12,14 @@ from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
 from ..editing import save
 from ..extensions import db
+from ..fragment_cache import note_version
 from ..listing import ListArgs, list_args
-from ..models import Group
+from ..models import Group, versions
 from . import bp, service
 from .assign_views import blank_assign_form
 from .forms import DirectionForm, GroupForm, MemberForm
-from .group_sync_info import group_sync_info
-from .queries import load_group, member_page, team_choices
+from .group_sync_info import group_sync_info, has_open_removals
+from .queries import load_group, load_group_with, matching_members, member_page, team_choices
 from .views import NAME_TAKEN
 
 PAGE = "groups/detail.html"
@@ -37,29 +39,35 @@ def member_args(group: Group, query=None) -> ListArgs:
 
 
 def detail_context(group: Group, args: ListArgs | None = None, **extra: Any) -> dict:
-    """Everything detail.html renders; `extra` overrides (a form with errors, say; the teams to
-    offer, read only when not given)."""
+    """Everything detail.html renders; `extra` overrides (a form with errors, say; the members,
+    the teams to offer and the sync section, read only when not given)."""
     args = args or member_args(group)
+    partial = htmx.is_partial()
     context = {
         "group": group,
         "args": args,
-        "page": member_page(group, args),
+        "page": given_or(extra, "page", lambda: member_page(group, args)),
         "editing_blocker": service.member_editing_blocker(group),
         "deletion_blocker": service.deletion_blocker(group),
         "can_rename": service.can_rename(group),
         "rename_refusal": service.RENAME_REFUSAL,
         "mode_in_words": service.describe_mode(group),
         "assign_form": blank_assign_form(group),
-        "team_names": extra["team_names"] if "team_names" in extra else team_choices(group.id),
+        "team_names": given_or(extra, "team_names", lambda: team_choices(group.id)),
         "direction_form": DirectionForm(formdata=None),
         "member_form": MemberForm(formdata=None),
         "edit_form": None,
         "focus_member": False,
-        "activity": None if htmx.is_partial() else recent_for_page("group", group.id),
-        "sync": None if htmx.is_partial() else group_sync_info(group),  # the sync section
+        "activity": None if partial else recent_for_page("group", group.id),
+        "sync": given_or(extra, "sync", lambda: None if partial else group_sync_info(group)),
         "link_change": None,  # a team link change waiting for Confirm (groups.link_confirm)
     }
     return context | extra
+
+
+def given_or(extra: dict, key: str, read: Callable[[], Any]) -> Any:
+    """`extra[key]` when the caller gave it, else what `read()` reads (not called then)."""
+    return extra[key] if key in extra else read()
 
 
 def render_detail_block(block: str, context: dict) -> str:
@@ -72,11 +80,31 @@ def detail_url(group: Group, **params: Any) -> str:
 
 @bp.get("/<id:group_id>")
 def detail(group_id: int):
-    group = group_or_404(group_id)
-    args = member_args(group, request.args)
-    offered = {"team_names": []} if htmx.is_partial() else {}  # the member list offers none
-    context = detail_context(group, args, **offered)
+    args = list_args(request.args, "groups.detail", group_id=group_id)
+    group, read_along = page_group(group_id, args)
+    context = detail_context(group, args, **read_along)
     return htmx.render_page(PAGE, "member_list", **context)
+
+
+def page_group(group_id: int, args: ListArgs) -> tuple[Group, dict]:
+    """The group, and what its page reads along with it in the same query: how many members
+    the search finds; on a whole page, whether it has open manual actions (none: its sync
+    section reads none) and the groups' data version (the banner of plans waiting is kept by
+    it: no statement of its own). An htmx request is for the member list: it offers no team."""
+    whole = not htmx.is_partial()
+    columns = [matching_members(group_id, args.q)]
+    if whole:
+        columns += [has_open_removals(), versions.version_column()]
+    row = load_group_with(group_id, *columns)
+    if row is None:
+        abort(404)
+    group, matching, *more = row
+    read_along = {"page": member_page(group, args, matching)}
+    if not whole:
+        return group, read_along | {"team_names": []}
+    removals_open, version = more
+    note_version(version)
+    return group, read_along | {"sync": group_sync_info(group, removals_open=bool(removals_open))}
 
 
 @bp.get("/<id:group_id>/summary")

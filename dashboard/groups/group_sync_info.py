@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 
 from ..extensions import db
 from ..models import (
@@ -41,11 +41,13 @@ class GroupSyncInfo:
         return removals_in(self.paused[1])
 
 
-def group_sync_info(group: Group) -> GroupSyncInfo:
-    """What the group page's sync section shows, read now (the view passes it in as `sync`)."""
+def group_sync_info(group: Group, removals_open: bool = True) -> GroupSyncInfo:
+    """What the group page's sync section shows, read now (the view passes it in as `sync`).
+    `removals_open` False: the group is known to have no open manual action (read along with
+    it, `has_open_removals`), so none is read."""
     return GroupSyncInfo(
         recent_runs=recent_runs(group),
-        manual_actions=open_manual_actions(group),
+        manual_actions=open_manual_actions(group) if removals_open else [],
         paused=paused_of(group),
         admin_link=admin_groups_link(current_app.config, group.name),
     )
@@ -67,14 +69,24 @@ def open_manual_actions(group: Group) -> list[tuple[ManualAction, str]]:
     rows = db.session.execute(
         select(ManualAction, User.email)
         .join(User, User.id == ManualAction.user_id)
-        .where(
-            ManualAction.group_id == group.id,
-            ManualAction.resolved_at.is_(None),
-            ManualAction.action == MANUAL_REMOVAL,
-        )
+        .where(*_open_removals(group.id))
         .order_by(ManualAction.opened_at, ManualAction.id)
     )
     return [(action, email) for action, email in rows]
+
+
+def has_open_removals() -> ColumnElement[bool]:
+    """Whether the group (of the query this is read in) has an open manual action: a column
+    read along with the group, by the index of open actions per group."""
+    return exists().where(*_open_removals(Group.id)).label("removals_open")
+
+
+def _open_removals(group_id) -> tuple[ColumnElement[bool], ...]:
+    return (
+        ManualAction.group_id == group_id,
+        ManualAction.resolved_at.is_(None),
+        ManualAction.action == MANUAL_REMOVAL,
+    )
 
 
 def paused_of(group: Group) -> tuple[SyncRun | None, list[SyncEvent]]:

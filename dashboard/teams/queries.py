@@ -11,13 +11,24 @@ from math import ceil
 from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, null, select, union_all
-from sqlalchemy.orm import joinedload, lazyload
+from sqlalchemy.orm import contains_eager, lazyload
 
 from ..access.planner import Terms
 from ..extensions import db
 from ..groups.queries import TEAM_CHOICES
 from ..listing import PER_PAGE, ListArgs, Page, Sort, capped_count, count_limit, paginate
-from ..models import Assignment, Course, Direction, Group, Membership, Team, User, name_key
+from ..models import (
+    Assignment,
+    Course,
+    Direction,
+    Group,
+    Membership,
+    Team,
+    User,
+    name_key,
+    team_courses,
+    versions,
+)
 from ..search import TEAMS, count_cap, finds
 from ..users.search import user_matches
 
@@ -72,20 +83,27 @@ class LoadedTeam(NamedTuple):
     team: Team
     courses_known: bool  # whether the dashboard knows any course at all
     matching: int | None  # the users matching the search, counted up to `count_limit`
+    data_version: int | None  # the groups' data version (models/versions.py)
 
 
 def load_team(team_id: int, args: ListArgs | None = None) -> LoadedTeam | None:
-    """A team with its courses, whether any course is known, and (for a search of its users)
-    how many match, in one query; None when there is no such team."""
-    known = select(Course.id).exists().label("courses_known")
+    """A team with its courses, whether any course is known, (for a search of its users) how
+    many match, and the groups' data version (the banner of plans waiting is kept by it), in
+    one query; None when there is no such team."""
+    known = select(Course.id).correlate(None).exists().label("courses_known")  # any course
     matching = null()
     if args is not None and args.q:
         matching = capped_count(_team_users(team_id, args.q), search_limit(args))
     statement = (
-        select(Team, known, matching).where(Team.id == team_id).options(joinedload(Team.courses))
+        select(Team, known, matching, versions.version_column())
+        .outerjoin(team_courses, team_courses.c.team_id == Team.id)
+        .outerjoin(Course, Course.id == team_courses.c.course_id)
+        .where(Team.id == team_id)
+        .order_by(Course.name)
+        .options(contains_eager(Team.courses))  # flat joins: see groups.queries.load_group_with
     )
     row = db.session.execute(statement).unique().first()
-    return None if row is None else LoadedTeam(row[0], bool(row[1]), row[2])
+    return None if row is None else LoadedTeam(row[0], bool(row[1]), row[2], row[3])
 
 
 def search_limit(args: ListArgs) -> int:

@@ -18,6 +18,7 @@ from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
 from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
+from ..fragment_cache import note_version
 from ..groups.forms import TeamGroupForm
 from ..listing import ListArgs, list_args
 from ..models import Course, Direction, Team, utcnow
@@ -77,6 +78,7 @@ def detail(team_id: int):
     team = loaded.team
     context = users_context(loaded, args)
     if not htmx.is_partial():
+        note_version(loaded.data_version)
         context |= page_context(team, loaded.courses_known)
     return htmx.render_page("teams/detail.html", "users", team=team, **context)
 

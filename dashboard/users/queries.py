@@ -39,6 +39,7 @@ from ..models import (
     Team,
     User,
     team_courses,
+    versions,
 )
 from ..search import count_cap
 from .search import user_finds
@@ -138,6 +139,7 @@ class UserPage:
     links: list[TeamLink]
     courses: list[tuple[CourseRef, list[TeamRef]]]  # the courses their teams give, by name
     has_records: bool  # enrollments on record: Thinkific may hold access for them
+    data_version: int | None  # the groups' data version, read along (models/versions.py)
 
     @property
     def may_have_access(self) -> bool:
@@ -147,7 +149,8 @@ class UserPage:
 
 def user_page_rows(user_id: int) -> UserPage | None:
     """The user, their memberships (with who added each), their teams (with the groups and
-    directions that make them members) and the courses those teams give: one query."""
+    directions that make them members) and the courses those teams give: one query, which
+    reads the groups' data version too (the banner of plans waiting is kept by it)."""
     adder = aliased(Account)
     recorded = select(AccessEnrollment.id).where(AccessEnrollment.user_id == User.id).exists()
     rows = db.session.execute(
@@ -168,6 +171,7 @@ def user_page_rows(user_id: int) -> UserPage | None:
             Course.id,
             Course.name,
             Course.deleted_in_thinkific_at.is_(None),
+            versions.version_column(),
         )
         .outerjoin(Membership, Membership.user_id == User.id)
         .outerjoin(Group, Group.id == Membership.group_id)
@@ -180,7 +184,9 @@ def user_page_rows(user_id: int) -> UserPage | None:
     ).all()
     if not rows:
         return None
-    return UserPage(rows[0][0], _memberships(rows), _links(rows), _courses(rows), bool(rows[0][1]))
+    first = rows[0]
+    memberships, links, courses = _memberships(rows), _links(rows), _courses(rows)
+    return UserPage(first[0], memberships, links, courses, bool(first[1]), first[16])
 
 
 def _memberships(rows) -> list[MembershipRow]:

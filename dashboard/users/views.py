@@ -14,6 +14,7 @@ from ..access.status import access_report
 from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
 from ..editing import NewRecords, Part, Parts, save
+from ..fragment_cache import note_version
 from ..listing import ListArgs, list_args
 from ..models import User
 from . import bp, queries
@@ -68,6 +69,7 @@ def detail(user_id: int):
     if page is None:
         abort(404)
     user = page.user
+    note_version(page.data_version)
     access = access_report([user.id]).user_courses(user.id) if page.may_have_access else []
     return render_template(
         "users/detail.html",

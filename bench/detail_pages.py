@@ -1,0 +1,124 @@
+"""A group's, a team's and a user's page at scale when teams give courses: numbers, not pass/fail.
+
+    python bench/detail_pages.py                      # SQLite in a temporary directory
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres python bench/detail_pages.py
+    python bench/detail_pages.py --requests 10        # fewer requests per row
+
+The data set of `bench/lists.py` (100,000 users, 10,000 groups, 200,000 memberships, 2,000
+teams), and then what `lists.py` leaves out: every team gives two of five courses (its seat
+limit, none, 50, 100 or 500, as seeded), and the dashboard holds an enrollment of every tenth
+user in a course. The pages then compute each user's seat and access with the access planner.
+Requests go the way a browser sends them (a full page first, then htmx fragments) through the
+Flask test client, signed in as an admin; printed as in `lists.py`: median and 95th-percentile
+server time, median CPU time of this process, and SQL statements per request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from flask_migrate import upgrade  # noqa: E402
+from groups_page import app_config, bench_database, bench_redis, bulk, signed_in_client  # noqa: E402
+from lists import SEARCHES, TEAMS, USERS, both_ways, measure, seed, settle  # noqa: E402
+
+from dashboard import create_app  # noqa: E402
+from dashboard.extensions import db  # noqa: E402
+from dashboard.models import AccessEnrollment, Course, team_courses  # noqa: E402
+
+COURSES = 5
+
+
+def give_courses() -> None:
+    """Every team gives two courses; every tenth user holds an enrollment the dashboard made."""
+    now = datetime.now(UTC)
+    bulk(
+        Course,
+        [{"id": n, "thinkific_id": 900 + n, "name": f"Course {n}"} for n in range(1, COURSES + 1)],
+    )
+    db.session.execute(
+        team_courses.insert(),
+        [
+            {"team_id": team, "course_id": course}
+            for team in range(1, TEAMS + 1)
+            for course in {team % COURSES + 1, (team + 1) % COURSES + 1}
+        ],
+    )
+    bulk(
+        AccessEnrollment,
+        [
+            {
+                "user_id": user,
+                "course_id": user % COURSES + 1,
+                "thinkific_id": 50_000 + user,
+                "created_by_dashboard": True,
+                "expires_at": now + timedelta(days=90),
+                "created_at": now,
+                "updated_at": now,
+            }
+            for user in range(10, USERS + 1, 10)
+        ],
+    )
+    db.session.commit()
+    settle()
+
+
+def scenarios(at: dict[str, int]) -> dict[str, list[str]]:
+    group, team, user = f"/admin/groups/{at['group']}", f"/admin/teams/{at['team']}", at["user"]
+    return {
+        "group page": [group, f"{group}?page=2", *(f"{group}?q={q}" for q in SEARCHES)],
+        "team page": [
+            team,
+            *both_ways(team, ("email", "name")),
+            *(f"{team}?q={q}" for q in SEARCHES),
+        ],
+        "user page": [f"/admin/users/{user}", f"/admin/users/{user}"],
+    }
+
+
+def report(client, engine, at: dict[str, int], requests: int) -> None:
+    print(
+        f"{'screen':13} {'request':46} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>7} {'queries':>7}"
+    )
+    for screen, paths in scenarios(at).items():
+        for index, path in enumerate(paths):
+            median, p95, cpu, queries = measure(client, engine, path, index > 0, requests)
+            shown = path if index else f"{path} (full page)"
+            print(
+                f"{screen:13} {shown:46} {median:9.1f} {p95:8.1f} {cpu:7.1f} {queries:7.1f}",
+                flush=True,
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--requests", type=int, default=20, help="timed requests per row")
+    options = parser.parse_args()
+    with (
+        bench_database(os.environ.get("DATABASE_URL"), keep=False) as (url, label),
+        bench_redis() as redis_url,
+    ):
+        app = create_app(app_config(url, redis_url))
+        with app.app_context():
+            upgrade()
+            started = time.perf_counter()
+            at = seed()
+            give_courses()
+            print(f"{label}: seeded in {time.perf_counter() - started:.1f} s", flush=True)
+            engine = db.engine
+        client = signed_in_client(app)
+        with app.app_context():
+            report(client, engine, at, options.requests)
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
