@@ -24,7 +24,8 @@ from ..models import AccessEnrollment, EventOutcome, SyncEvent, User
 from ..runs.context import Tally
 from ..thinkific.errors import NotFoundError, ThinkificError, Transient, ValidationError
 from ..thinkific.resources import PLACEHOLDER_LAST_NAME
-from .loading import CHUNK, AccessView
+from .loading import AccessView
+from .members import CHUNK
 from .planner import NO_END, AccessAction, AccessChange, AccessPlan
 from .records import forget_record, remember_thinkific_ids, write_record
 

@@ -10,17 +10,23 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, select, union_all
+from sqlalchemy import and_, func, select
 
 from ..extensions import db
-from ..models import AccessEnrollment, Assignment, Course, Membership, Team, User, team_courses
+from ..models import AccessEnrollment, Course, Membership, Team, User, team_courses
 from ..plurals import count
 from ..runs.context import UserRef
+from .members import (
+    aware,
+    chunks,
+    everyone,
+    load_members,
+    load_scope_members,
+    lost_through_membership,
+)
 from .planner import AccessSnapshot, Held, Member, Terms
-
-CHUNK = 500  # ids per IN (...) query
 
 
 @dataclass(frozen=True)
@@ -165,105 +171,12 @@ def _note_course(courses: dict[int, CourseRef] | None, row) -> None:
         courses[row[0]] = CourseRef(*row[:3], row[3] is not None)
 
 
-def load_members(team_ids: Iterable[int] | None, user_ids: Iterable[int] | None = None):
-    """team id → its users, each with the moment they joined it (their earliest membership).
-
-    With `team_ids` None: the teams of `user_ids` (only those users)."""
-    members: dict[int, list[Member]] = defaultdict(list)
-    query = (
-        select(Assignment.team_id, Membership.user_id, func.min(Membership.added_at))
-        .join(Membership, Membership.group_id == Assignment.group_id)
-        .group_by(Assignment.team_id, Membership.user_id)
-    )
-    if team_ids is not None:
-        members |= {team_id: [] for team_id in team_ids}
-        if not members:
-            return dict(members)
-        query = query.where(Assignment.team_id.in_(list(members)))
-    for chunk in _chunks(user_ids):
-        rows = query if chunk is None else query.where(Membership.user_id.in_(chunk))
-        for team_id, user_id, joined_at in db.session.execute(rows):
-            members[team_id].append(Member(user_id, _aware(joined_at)))
-    return dict(members)
-
-
-def load_scope_members(user_ids: Iterable[int]) -> dict[int, list[Member]]:
-    """The teams of `user_ids`, each with those of its users, and with all of them where seats
-    count (a seat limit and a course given): in one query per `CHUNK` users, a team read in
-    full once."""
-    members: dict[int, list[Member]] = defaultdict(list)
-    in_full: set[int] = set()
-    for chunk in _chunks(sorted(user_ids)):
-        rows = db.session.execute(_scope_members(chunk, in_full)).all()
-        in_full.update(team_id for team_id, _, _, whole in rows if whole)
-        for team_id, user_id, joined_at, _ in rows:
-            members[team_id].append(Member(user_id, _aware(joined_at)))
-    return dict(members)
-
-
-def _scope_members(chunk: list[int], in_full: set[int]):
-    """Every user of these users' teams where seats count, but teams read in full already
-    (whole = 1), and these users in their other teams (whole = 0): no row twice."""
-    members = (
-        select(Assignment.team_id, Membership.user_id, func.min(Membership.added_at))
-        .join(Membership, Membership.group_id == Assignment.group_id)
-        .join(Team, Team.id == Assignment.team_id)
-        .group_by(Assignment.team_id, Membership.user_id)
-    )
-    gives = exists().where(
-        team_courses.c.team_id == Team.id,
-        Course.id == team_courses.c.course_id,
-        Course.deleted_in_thinkific_at.is_(None),
-    )
-    seats_count = and_(Team.seat_limit.is_not(None), gives)
-    their_teams = (
-        select(Assignment.team_id)
-        .join(Membership, Membership.group_id == Assignment.group_id)
-        .where(Membership.user_id.in_(chunk))
-    )
-    whole = and_(Assignment.team_id.in_(their_teams), seats_count)
-    if in_full:
-        whole = and_(whole, Assignment.team_id.not_in(sorted(in_full)))
-    return union_all(
-        members.add_columns(literal(1)).where(whole),
-        members.add_columns(literal(0)).where(Membership.user_id.in_(chunk), ~seats_count),
-    )
-
-
 def scope_user_ids(scope: Scope) -> frozenset[int]:
     """The users of a group's or a named scope."""
     if scope.user_ids is not None:
         return scope.user_ids
     in_group = select(Membership.user_id).where(Membership.group_id == scope.group_id)
     return frozenset(db.session.scalars(in_group)) | lost_through_membership()
-
-
-def everyone(terms: dict[int, Terms], members: dict[int, list[Member]]) -> frozenset[int]:
-    """The users of teams that give courses, and the users holding enrollments on record."""
-    giving = [rows for team_id, rows in members.items() if terms[team_id].course_ids]
-    team_users = {member.user_id for rows in giving for member in rows}
-    recorded = db.session.scalars(select(AccessEnrollment.user_id).distinct())
-    return frozenset(team_users) | frozenset(recorded)
-
-
-def lost_through_membership() -> frozenset[int]:
-    """Users holding access the dashboard gave for a course none of their teams gives now
-    (they left the group or the team): a targeted sync ends it too."""
-    gives = exists().where(
-        Membership.user_id == AccessEnrollment.user_id,
-        Assignment.group_id == Membership.group_id,
-        team_courses.c.team_id == Assignment.team_id,
-        team_courses.c.course_id == AccessEnrollment.course_id,
-    )
-    rows = db.session.scalars(
-        select(AccessEnrollment.user_id).where(
-            AccessEnrollment.created_by_dashboard.is_(True),
-            AccessEnrollment.ended_at.is_(None),
-            AccessEnrollment.kept_at.is_(None),
-            ~gives,
-        )
-    )
-    return frozenset(rows)
 
 
 def load_users_and_records(
@@ -288,7 +201,7 @@ def load_users_and_records(
         e.created_at,
         *COURSE_COLUMNS,
     )
-    for chunk in _chunks(sorted(user_ids)):
+    for chunk in chunks(sorted(user_ids)):
         query = (
             select(*columns)
             .outerjoin(e, e.user_id == User.id)
@@ -298,7 +211,7 @@ def load_users_and_records(
         for row in db.session.execute(query):
             users[row[0]] = UserRef(*row[:3])
             if row[3] is not None:
-                record = RecordRef(*row[3:8], *map(_aware, row[8:12]))
+                record = RecordRef(*row[3:8], *map(aware, row[8:12]))
                 records[(record.user_id, record.course_id)] = record
                 _note_course(courses, row[12:])
     return users, records
@@ -324,10 +237,10 @@ def load_records(user_ids: Iterable[int]) -> dict[tuple[int, int], RecordRef]:
         e.kept_at,
         e.created_at,
     )
-    for chunk in _chunks(sorted(user_ids)):
+    for chunk in chunks(sorted(user_ids)):
         rows = db.session.execute(select(*columns).where(AccessEnrollment.user_id.in_(chunk)))
         for row in rows:
-            record = RecordRef(*row[:5], *map(_aware, row[5:]))
+            record = RecordRef(*row[:5], *map(aware, row[5:]))
             records[(record.user_id, record.course_id)] = record
     return records
 
@@ -338,19 +251,3 @@ def records_per_course() -> dict[int, int]:
         select(AccessEnrollment.course_id, func.count()).group_by(AccessEnrollment.course_id)
     )
     return dict(rows.all())
-
-
-def _chunks(ids: Iterable[int] | None):
-    if ids is None:
-        yield None
-        return
-    ids = list(ids)
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """Aware UTC, whatever the driver handed back."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)

@@ -24,7 +24,8 @@ from ..runs.context import RunContext
 from ..thinkific.errors import ThinkificError
 from .apply import AccessApply
 from .courses import refresh_courses
-from .loading import CHUNK, Scope, load_records, load_view, records_per_course
+from .loading import Scope, load_records, load_view, records_per_course
+from .members import CHUNK
 from .planner import AccessAction, AccessPlan, plan_access
 from .reading import AccessReadFailed, choose_reads, read_remote, reconcile
 from .records import note_plan, settle_records

@@ -18,13 +18,12 @@ from ..listing import (
     ListArgs,
     Page,
     count_limit,
-    id_page,
     paginate,
     parse_page,
     parse_search,
-    shown_page,
 )
 from ..models import Account, Activity
+from ..page_ids import id_page, shown_page
 from ..search import ACTIVITIES, count_cap, finds
 from .kinds import KIND_WORDS, OBJECT_TYPES
 
@@ -105,7 +104,7 @@ def parse_object(raw: str, notices: list[str]) -> ObjectRef | None:
 
 def activity_page(filters: ActivityFilters) -> Page:
     """A page of the matching records, newest first, counted up to a thousand (or past the
-    page asked for). A search is run once for both (`listing.id_page`); without one, the
+    page asked for). A search is run once for both (`page_ids.id_page`); without one, the
     count reads an index and the page its first rows (numbering a thousand ids costs more)."""
     if not filters.q:
         query = _matching(filters).order_by(Activity.id.desc())

@@ -18,13 +18,12 @@ from ..listing import (
     ListArgs,
     Page,
     count_limit,
-    id_page,
     paginate,
     parse_page,
     parse_search,
-    shown_page,
 )
 from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun, name_key
+from ..page_ids import id_page, shown_page
 from ..search import EVENTS, GROUPS, count_cap, indexed, matches
 from ..sync.group_sync import AWAITING_APPROVAL
 from .words import ACTIONS
@@ -115,7 +114,7 @@ def _group_id(raw: str, notices: list[str]) -> int | None:
 
 def event_page(run: SyncRun, filters: EventFilters) -> Page:
     """A page of the run's events matching `filters`, oldest first, with each group's name,
-    counted in the same statement (`listing.id_page`).
+    counted in the same statement (`page_ids.id_page`).
 
     Counting stops past a thousand (or the page asked for): a run of 100,000 events need not
     be counted in full to show its first page."""

@@ -17,15 +17,10 @@ from sqlalchemy.orm import aliased
 from ..extensions import db
 from ..listing import (
     PER_PAGE,
-    Key,
     ListArgs,
     Page,
     Sort,
     count_limit,
-    keyed_page,
-    offset_ids,
-    ordered,
-    shown_page,
 )
 from ..models import (
     AccessEnrollment,
@@ -41,6 +36,7 @@ from ..models import (
     team_courses,
     versions,
 )
+from ..page_ids import Key, keyed_page, offset_ids, ordered, shown_page
 from ..search import count_cap
 from .search import user_finds
 
@@ -54,8 +50,8 @@ USER_SORTS = {
 
 def user_page(args: ListArgs) -> Page:
     """A page of users: without a search, counted and the page's ids read from the sort's
-    index alone (`listing.offset_ids`); with one, searched once for a capped count and the
-    page (`listing.keyed_page`)."""
+    index alone (`page_ids.offset_ids`); with one, searched once for a capped count and the
+    page (`page_ids.keyed_page`)."""
     keys = sort_keys(args)
     if not args.q:
         total = db.session.scalar(select(func.count()).select_from(User)) or 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.access import loading
+from dashboard.access import members
 from dashboard.access.loading import Scope, load_view
 from dashboard.extensions import db
 from dashboard.models import AccessEnrollment, Course, utcnow
@@ -46,9 +46,9 @@ def members_by_name(view, school) -> dict[str, set[str]]:
     }
 
 
-@pytest.mark.parametrize("chunk", [1, 2, loading.CHUNK])
+@pytest.mark.parametrize("chunk", [1, 2, members.CHUNK])
 def test_some_users_are_read_with_every_user_where_seats_count(school, monkeypatch, chunk):
-    monkeypatch.setattr(loading, "CHUNK", chunk)
+    monkeypatch.setattr(members, "CHUNK", chunk)
     ann, bob = school["users"]["ann"], school["users"]["bob"]
     view = load_view(Scope.users([ann.id, bob.id]))
     assert members_by_name(view, school) == {
@@ -66,7 +66,7 @@ def test_some_users_are_read_with_every_user_where_seats_count(school, monkeypat
 
 
 def test_a_team_read_for_some_users_is_the_team_everyone_sees(school, monkeypatch):
-    monkeypatch.setattr(loading, "CHUNK", 1)
+    monkeypatch.setattr(members, "CHUNK", 1)
     seats = school["teams"]["seats"].id
     some = load_view(Scope.users([school["users"]["eve"].id]))
     everyone = load_view(Scope.everyone())
