@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from flask_migrate import upgrade  # noqa: E402
 from groups_page import app_config, bench_database, bench_redis, bulk, signed_in_client  # noqa: E402
-from lists import SEARCHES, TEAMS, USERS, both_ways, measure, seed, settle  # noqa: E402
+from lists import SEARCHES, TEAMS, USERS, both_ways, report, seed, settle  # noqa: E402
 
 from dashboard import create_app  # noqa: E402
 from dashboard.extensions import db  # noqa: E402
@@ -84,20 +84,6 @@ def scenarios(at: dict[str, int]) -> dict[str, list[str]]:
     }
 
 
-def report(client, engine, at: dict[str, int], requests: int) -> None:
-    print(
-        f"{'screen':13} {'request':46} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>7} {'queries':>7}"
-    )
-    for screen, paths in scenarios(at).items():
-        for index, path in enumerate(paths):
-            median, p95, cpu, queries = measure(client, engine, path, index > 0, requests)
-            shown = path if index else f"{path} (full page)"
-            print(
-                f"{screen:13} {shown:46} {median:9.1f} {p95:8.1f} {cpu:7.1f} {queries:7.1f}",
-                flush=True,
-            )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--requests", type=int, default=20, help="timed requests per row")
@@ -116,7 +102,7 @@ def main() -> None:
             engine = db.engine
         client = signed_in_client(app)
         with app.app_context():
-            report(client, engine, at, options.requests)
+            report(client, engine, scenarios(at), options.requests)
         engine.dispose()
 
 

@@ -322,11 +322,14 @@ def measure(client, engine, path: str, htmx: bool, requests: int) -> tuple:
     return statistics.median(times), p95, statistics.median(cpu), len(seen) / requests
 
 
-def report(client, engine, at: dict[str, int], requests: int, only: str | None) -> None:
+def report(
+    client, engine, screens: dict[str, list[str]], requests: int, only: str | None = None
+) -> None:
+    """Each screen's requests (the first a full page, the rest htmx fragments), timed."""
     print(
         f"{'screen':13} {'request':46} {'median ms':>9} {'p95 ms':>8} {'cpu ms':>7} {'queries':>7}"
     )
-    for screen, paths in scenarios(at).items():
+    for screen, paths in screens.items():
         if only and screen != only:
             continue
         for index, path in enumerate(paths):
@@ -356,7 +359,7 @@ def main() -> None:
             engine = db.engine
         client = signed_in_client(app)
         with app.app_context():
-            report(client, engine, at, options.requests, options.only)
+            report(client, engine, scenarios(at), options.requests, options.only)
         engine.dispose()
 
 

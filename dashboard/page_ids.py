@@ -11,7 +11,7 @@ from math import ceil
 
 from sqlalchemy import ColumnElement, Integer, Select, Subquery, case, func, literal_column, select
 
-from .listing import PER_PAGE
+from .listing import PER_PAGE, Page
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,13 @@ def inline(number: int) -> ColumnElement[int]:
 def shown_page(number: int, total: int, per_page: int) -> int:
     """The page `id_page` shows when page `number` is asked of `total` rows."""
     return min(number, max(1, ceil(total / per_page)))
+
+
+def counted_page(rows: Sequence[Sequence], number: int, limit: int, per_page: int) -> Page:
+    """Page `number` of rows read joined to `keyed_page`/`id_page` with its `counted` as their
+    last column: the items (the rest of each row, one value when one), how many there are (up
+    to `limit`: exact below it) and the page shown (the last one when past the end)."""
+    total = rows[0][-1] if rows else 0
+    items = [row[0] if len(row) == 2 else tuple(row[:-1]) for row in rows]
+    shown = shown_page(number, total, per_page)
+    return Page(items, total, shown, per_page, total < limit, asked=number)

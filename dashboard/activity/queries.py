@@ -23,7 +23,7 @@ from ..listing import (
     parse_search,
 )
 from ..models import Account, Activity
-from ..page_ids import id_page, shown_page
+from ..page_ids import counted_page, id_page
 from ..search import ACTIVITIES, count_cap, finds
 from .kinds import KIND_WORDS, OBJECT_TYPES
 
@@ -117,10 +117,7 @@ def activity_page(filters: ActivityFilters) -> Page:
         .join(shown, shown.c.id == Activity.id)
         .order_by(Activity.id.desc())
     ).all()
-    total = rows[0][1] if rows else 0
-    number = shown_page(filters.page, total, PER_PAGE)
-    items = [activity for activity, _ in rows]
-    return Page(items, total, number, PER_PAGE, total < limit, asked=filters.page)
+    return counted_page(rows, filters.page, limit, PER_PAGE)
 
 
 def iter_activities(filters: ActivityFilters) -> Iterator[Activity]:

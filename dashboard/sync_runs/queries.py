@@ -23,7 +23,7 @@ from ..listing import (
     parse_search,
 )
 from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun, name_key
-from ..page_ids import id_page, shown_page
+from ..page_ids import counted_page, id_page
 from ..search import EVENTS, GROUPS, count_cap, indexed, matches
 from ..sync.group_sync import AWAITING_APPROVAL
 from .words import ACTIONS
@@ -126,10 +126,7 @@ def event_page(run: SyncRun, filters: EventFilters) -> Page:
         .outerjoin(Group, Group.id == SyncEvent.group_id)
         .order_by(SyncEvent.id)
     ).all()
-    total = rows[0][2] if rows else 0
-    items = [(event, name) for event, name, _ in rows]
-    number = shown_page(filters.page, total, EVENTS_PER_PAGE)
-    return Page(items, total, number, EVENTS_PER_PAGE, total < limit, asked=filters.page)
+    return counted_page(rows, filters.page, limit, EVENTS_PER_PAGE)
 
 
 def _count_limit(filters: EventFilters) -> int:

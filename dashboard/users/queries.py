@@ -36,7 +36,7 @@ from ..models import (
     team_courses,
     versions,
 )
-from ..page_ids import Key, keyed_page, offset_ids, ordered, shown_page
+from ..page_ids import Key, counted_page, keyed_page, offset_ids, ordered, shown_page
 from ..search import count_cap
 from .search import user_finds
 
@@ -66,10 +66,7 @@ def user_page(args: ListArgs) -> Page:
     rows = db.session.execute(
         select(User, found.c.counted).join(found, found.c.id == User.id).order_by(found.c.n)
     ).all()
-    total = rows[0][1] if rows else 0
-    shown = shown_page(args.page, total, PER_PAGE)
-    items = [user for user, _ in rows]
-    return Page(items, total, shown, PER_PAGE, total < limit, asked=args.page)
+    return counted_page(rows, args.page, limit, PER_PAGE)
 
 
 def sort_keys(args: ListArgs) -> list[Key]:
