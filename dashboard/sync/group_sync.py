@@ -5,7 +5,9 @@ too: no transaction is open while the run waits on Thinkific (see apply.py for t
 
 The group's status fields are kept true at every step: `syncing` while it runs (committed, so
 the UI sees it), then `idle`, `error` (with the reason) or `paused` (with the plan stored as
-pending events for an admin to approve or reject).
+pending events for an admin to approve or reject). Its count of open manual actions is
+recounted however the sync ends (finished, failed or stopped): a committed batch may have
+opened or closed some.
 """
 
 from __future__ import annotations
@@ -66,9 +68,7 @@ def sync_group(ctx: RunContext, group: Group, decision: Decision = Decision()) -
         ctx.tally = saved
         fail_group(ctx, group, str(error))
     except BaseException:
-        db.session.rollback()
-        interrupted(group)
-        db.session.commit()
+        stop_interrupted(group)
         raise
     finally:
         ctx.beat.unlock_group(group.id)
@@ -110,7 +110,7 @@ def begin(group: Group) -> None:
 
 
 def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
-    group.open_manual_actions = store.count_open_manual_actions(group)
+    recount_manual_actions(group)
     group.last_attempt_at = utcnow()  # a success is never shown later than the last attempt
     if applier.failed:
         ctx.groups_failed += 1
@@ -132,9 +132,26 @@ def fail_group(ctx: RunContext, group: Group, message: str) -> None:
     ctx.tally.failures += 1
     ctx.problems.append(f"{group.name}: {message}")
     group.sync_state, group.last_error, group.pending_changes = SyncState.ERROR, message, True
+    recount_manual_actions(group)
     record(ctx, group, "sync_group", EventOutcome.FAILED, "the sync of this group failed", message)
     ctx.save_counts()
     db.session.commit()
+
+
+def stop_interrupted(group: Group) -> None:
+    """The sync stopped part-way (a shutdown, a lost connection): what it had not committed
+    is undone, and the group says so, counting the manual actions its committed batches
+    opened or closed."""
+    db.session.rollback()
+    interrupted(group)
+    recount_manual_actions(group)
+    db.session.commit()
+
+
+def recount_manual_actions(group: Group) -> None:
+    """The group's shown count of open manual actions, from the actions as they now stand
+    (however the sync ended: its batches may have opened or closed some); the caller commits."""
+    group.open_manual_actions = store.count_open_manual_actions(group)
 
 
 def pause(ctx: RunContext, view: GroupView, plan: Plan) -> None:
