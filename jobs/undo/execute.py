@@ -31,7 +31,6 @@ from dashboard.models import (
 )
 from dashboard.plurals import count
 from dashboard.runs.context import RunContext
-from dashboard.runs.lifecycle import interrupted
 from dashboard.sync import store
 from dashboard.sync.apply import GroupApply
 from dashboard.sync.group_sync import (
@@ -42,6 +41,7 @@ from dashboard.sync.group_sync import (
     pause,
     read_both_sides,
     removals_mode,
+    stop_interrupted,
 )
 from dashboard.sync.group_sync import needs_approval as plan_needs_approval
 from dashboard.sync.group_sync import record as record_event
@@ -99,9 +99,7 @@ def _undo_group(ctx: RunContext, group_id: int, lines: list[Line], decision: Dec
         ctx.tally = saved
         fail_group(ctx, group, f"{error} Nothing of the undo was changed in this group.")
     except BaseException:
-        db.session.rollback()
-        interrupted(group)
-        db.session.commit()
+        stop_interrupted(group)
         raise
     finally:
         ctx.beat.unlock_group(group.id)

@@ -11,6 +11,7 @@ from sqlalchemy import event, select, update
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, ManualAction, RunState, SyncState
 from dashboard.sync.apply import BATCH
+from jobs.undo.service import undo_in_foreground
 
 from .helpers import sync
 
@@ -100,3 +101,21 @@ def test_a_failed_sync_shows_the_manual_actions_open_now(site, make, app, emulat
     assert group.sync_state == SyncState.ERROR
     assert "503" in group.last_error
     assert group.open_manual_actions == open_actions(group) == len(EMAILS)
+
+
+def test_an_undo_stopped_after_a_batch_counts_the_manual_actions_it_opened(
+    site, make, app, shut_down
+):
+    group = make.group("Sales")
+    make.assignment(group, direction=PUSH)
+    for email in EMAILS:
+        make.member(group, make.user(email=email))
+    pushed = sync(group)
+    assert pushed.added_remote == len(EMAILS), pushed.error
+    app.config.update(SYNC_REMOVAL_LIMIT=len(EMAILS))  # approved: no pause for the removals
+    shut_down.on_statement("INSERT INTO manual_actions", at=2)  # the undo's second batch
+    with pytest.raises(ShutDownImminentException):
+        undo_in_foreground(pushed)
+    assert open_actions(group) == BATCH
+    assert group.sync_state == SyncState.ERROR
+    assert group.open_manual_actions == BATCH
