@@ -287,7 +287,7 @@ def scenarios(at: dict[str, int]) -> dict[str, list[str]]:
             "/admin/sync-runs/1?group=42",
             *(
                 f"/admin/sync-runs/1?q={q}"
-                for q in ("u", "99", "user0999", "503", "Group 42", "zzzz")
+                for q in ("u", "99", "zq", "gr", "user0999", "503", "Group 42", "zzzz")
             ),
             "/admin/sync-runs/1?outcome=failed&q=user09",
         ],

@@ -12,7 +12,9 @@ Searches of three characters or more match anywhere in the text, ignoring case, 
 index. Trigrams cannot find a shorter search (one or two characters). A list whose `Searched`
 names `starts` (users, teams, activity records) finds it through B-tree indexes instead
 (`finds`): the names and emails that start with it, ignoring case (migration 0015; on SQLite
-only ASCII letters fold), as its search box says. Elsewhere (`matches`) a short search keeps the
+only ASCII letters fold), as its search box says. A run's events do the same with their
+member's email and their group's name (`EVENTS`, `GROUP_NAMES`, 0016), within the run
+(`dashboard/sync_runs/event_search.py`). Elsewhere (`matches`) a short search keeps the
 meaning of a long one (anywhere) but is answered by reading the rows in the list's order until
 a page is filled. Either is counted only past the page ("of 51+"): a letter matches most rows.
 """
@@ -70,7 +72,10 @@ USERS = Searched(
 EVENTS = Searched(
     "sync_events",
     "sync_events.email || ' ' || sync_events.reason || ' ' || coalesce(sync_events.error, '')",
+    starts=("sync_events.email",),  # within a run: indexed after `run_id` (migration 0016)
 )
+# the start of a group's name, for a run's events (the Groups list searches anywhere: GROUPS)
+GROUP_NAMES = Searched("groups", "groups.name_key", starts=("groups.name_key",), folded=True)
 ACTIVITIES = Searched(
     "activities",
     "activities.object_name || ' ' || activities.related_name || ' ' || activities.actor_email",

@@ -133,7 +133,9 @@ def test_a_runs_events_search_email_reason_error_and_group(client, admin, make):
     assert emails("thinkific") == ["bob@example.com"]  # the reason
     assert emails("503") == ["bob@example.com"]  # the error
     assert emails("hawk") == ["ann@example.com"]  # the group's name
-    assert emails("5") == ["bob@example.com"]  # one character: anywhere, as before
+    assert emails("B") == ["bob@example.com"]  # one or two characters: the email's start
+    assert emails("hA") == ["ann@example.com"]  # or the group name's
+    assert emails("5") == []  # not the error's "503"
     assert emails("zzzz") == []
     db.session.delete(db.session.get(SyncRun, run.id))  # its events go, and their index rows
     db.session.commit()
@@ -191,9 +193,11 @@ def crowd(app):
     run = SyncRun(trigger=RunTrigger.MANUAL, state=RunState.SUCCEEDED)
     db.session.add(run)
     db.session.flush()
+    group_ids = db.session.scalars(select(Group.id).order_by(Group.id)).all()
     events = [
         {
             "run_id": run.id,
+            "group_id": group_ids[n - 1],
             "email": f"u{n}@example.com",
             "action": "add_remote",
             "outcome": EventOutcome.APPLIED,
@@ -253,6 +257,42 @@ def test_a_runs_event_search_reads_its_indexes(client, admin, crowd):
             assert "sync_events_trgm" in shown, shown
             assert "groups_trgm" in shown, shown
             assert "SCAN sync_events\n" not in shown + "\n", shown
+
+
+def test_a_runs_short_event_search_reads_its_indexes(client, admin, crowd):
+    """A pair no email or group name starts with is found in the indexes of the run's emails
+    and of the groups' names, not by reading the run."""
+    with captured() as seen:
+        html = client.get(f"/admin/sync-runs/{crowd.id}?q=zz", headers=HTMX).text
+    assert "No event of this run matches the filters" in html
+    searches = [(s, p) for s, p in seen if "'zz'" in s and "sync_events" in s]
+    assert searches
+    for statement, parameters in searches:
+        shown = plan(statement, parameters)
+        if db.engine.dialect.name == "postgresql":
+            assert "ix_sync_events_run_id_email_start" in shown, shown
+            assert "ix_groups_name_key_start" in shown, shown
+            assert "Seq Scan on sync_events" not in shown, shown
+            assert "Seq Scan on groups" not in shown, shown
+        else:
+            assert "ix_sync_events_run_id_email_start" in shown, shown
+            assert "SCAN sync_events\n" not in shown + "\n", shown
+            assert "SCAN groups\n" not in shown + "\n", shown
+
+
+def test_a_runs_short_event_search_most_match_reads_a_page_in_order(client, admin, crowd):
+    """Every event's email starts with "u": the run's events are read in order until a page
+    is found (its ranges counted up to DENSE first), not every match gathered and sorted."""
+    with captured() as seen:
+        html = client.get(f"/admin/sync-runs/{crowd.id}?q=U", headers=HTMX).text
+    assert "51+ events match the filters" in html
+    pages = [(s, p) for s, p in seen if "'u'" in s and "row_number" in s.lower()]
+    assert pages
+    for statement, parameters in pages:
+        shown = plan(statement, parameters)
+        assert "ix_sync_events_run_id_email_start" not in shown, shown
+        if db.engine.dialect.name == "postgresql":
+            assert "Index Scan using pk_sync_events on sync_events sync_events_1" in shown, shown
 
 
 def test_group_rows_are_found_by_the_group_search_alone(make):

@@ -353,6 +353,22 @@ def test_export_applies_the_same_filters(client, auth, make):
     assert "outcome=failed" in page.split("events.csv?")[1].split('"')[0]
 
 
+def test_a_short_search_exports_the_events_it_shows(client, auth, make):
+    """One or two characters find the events whose email or group name starts with them: the
+    page and its CSV agree (an "o" inside an email or a reason is not a match)."""
+    auth.login()
+    osprey, other = make.group("Osprey"), make.group("Kestrel")
+    run = make_run()
+    make_event(run, other, email="olga@example.com", reason="added")
+    make_event(run, osprey, email="ann@example.com", reason="added")
+    make_event(run, other, email="bob@example.com", reason="on leave")
+    page = client.get(f"/admin/sync-runs/{run.id}", query_string={"q": "O"}, headers=HTMX).text
+    shown = [e for e in ("olga", "ann", "bob") if f"{e}@example.com" in page]
+    assert shown == ["olga", "ann"]
+    rows = read_csv(client.get(f"/admin/sync-runs/{run.id}/events.csv?q=O"))
+    assert [row[2] for row in rows[1:]] == ["olga@example.com", "ann@example.com"]
+
+
 def test_export_of_a_big_run_reads_in_batches(client, auth, monkeypatch):
     auth.login()
     run = make_run()

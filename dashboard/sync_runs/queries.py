@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, distinct, func, or_, select, union
+from sqlalchemy import Select, distinct, func, select, union
 
 from ..database import is_postgresql
 from ..extensions import db
@@ -26,6 +26,7 @@ from ..models import Account, EventOutcome, Group, SyncEvent, SyncRun, name_key
 from ..page_ids import counted_page, id_page
 from ..search import EVENTS, GROUPS, count_cap, indexed, matches
 from ..sync.group_sync import AWAITING_APPROVAL
+from .event_search import is_dense, range_counts, short_ids, short_matches
 from .words import ACTIONS
 
 RUNS_PER_PAGE = 25
@@ -39,6 +40,7 @@ class RunRow:
     run: SyncRun
     email: str | None  # who started it
     group_name: str | None  # the group of a one-group run
+    dense: bool | None = None  # whether a short search's ranges are dense (`event_search`)
 
 
 def run_page(args: ListArgs) -> Page:
@@ -53,14 +55,19 @@ def run_page(args: ListArgs) -> Page:
     return _with_items(page, [RunRow(*row) for row in page.items])
 
 
-def run_row(run_id: int) -> RunRow | None:
+def run_row(run_id: int, q: str = "") -> RunRow | None:
+    """The run, who started it and its group; with a short search `q` of its events, whether
+    that search's ranges are dense, read along (`event_search.range_counts`)."""
+    counts = range_counts(run_id, q) if q and not indexed(q) else []
     row = db.session.execute(
-        select(SyncRun, Account.email, Group.name)
+        select(SyncRun, Account.email, Group.name, *counts)
         .outerjoin(Account, Account.id == SyncRun.started_by_id)
         .outerjoin(Group, Group.id == SyncRun.group_id)
         .where(SyncRun.id == run_id)
     ).first()
-    return RunRow(*row) if row else None
+    if row is None:
+        return None
+    return RunRow(*row[:3], dense=is_dense(row[3:]) if counts else None)
 
 
 @dataclass(frozen=True)
@@ -112,13 +119,13 @@ def _group_id(raw: str, notices: list[str]) -> int | None:
     return None
 
 
-def event_page(run: SyncRun, filters: EventFilters) -> Page:
+def event_page(run: SyncRun, filters: EventFilters, dense: bool | None = None) -> Page:
     """A page of the run's events matching `filters`, oldest first, with each group's name,
-    counted in the same statement (`page_ids.id_page`).
+    counted in the same statement (`page_ids.id_page`); `dense`: `RunRow.dense`, if read.
 
     Counting stops past a thousand (or the page asked for): a run of 100,000 events need not
     be counted in full to show its first page."""
-    ids, limit = _event_ids(run.id, filters), _count_limit(filters)
+    ids, limit = _event_ids(run.id, filters, dense), _count_limit(filters)
     shown = id_page(ids, filters.page, limit, per_page=EVENTS_PER_PAGE, newest_first=False)
     rows = db.session.execute(
         select(SyncEvent, Group.name, shown.c.counted)
@@ -152,15 +159,17 @@ def _events(run_id: int, filters: EventFilters) -> Select:
     return query.where(_text_matches(filters.q)) if filters.q else query
 
 
-def _event_ids(run_id: int, filters: EventFilters) -> Select:
+def _event_ids(run_id: int, filters: EventFilters, dense: bool | None = None) -> Select:
     """The ids of the matching events (for a page and its count). A search through the indexes
     finds the events each index finds. On PostgreSQL each finds them with the other filters
     (joined to the events by id, it would read all the run's events to reach a few); SQLite
-    reads a group's events through their index only when asked for no more than that."""
+    reads a group's events through their index only when asked for no more than that. A
+    shorter search finds the start of emails and group names (`event_search`)."""
     chosen = _chosen(run_id, filters)
-    if not filters.q or not indexed(filters.q):
-        query = select(SyncEvent.id).where(*chosen)
-        return query.where(_text_matches(filters.q)) if filters.q else query
+    if not filters.q:
+        return select(SyncEvent.id).where(*chosen)
+    if not indexed(filters.q):
+        return short_ids(run_id, chosen, filters.q, dense)
     by_text = select(SyncEvent.id).where(*chosen, matches(EVENTS, filters.q))
     in_groups = SyncEvent.group_id.in_(_groups(filters.q))
     if not is_postgresql():
@@ -189,9 +198,9 @@ def _groups(text: str) -> Select:
 def _text_matches(text: str):
     """The event's email, reason or error, or its group's name, contains `text`: the events
     each index finds, together (an OR of the two would make PostgreSQL scan the events). A
-    search too short for the indexes reads the events in order instead (`dashboard.search`)."""
+    search too short for the indexes finds the start of emails and group names instead."""
     if not indexed(text):
-        return or_(matches(EVENTS, text), SyncEvent.group_id.in_(_groups(text)))
+        return short_matches(text)
     by_text = select(SyncEvent.id).where(matches(EVENTS, text))
     by_group = select(SyncEvent.id).where(SyncEvent.group_id.in_(_groups(text)))
     return SyncEvent.id.in_(union(by_text, by_group))

@@ -7,7 +7,6 @@ from redis.exceptions import RedisError
 
 from .. import htmx
 from ..listing import ListArgs, parse_page
-from ..models import SyncRun
 from ..runs.progress import live_progress
 from ..sync.undo import refusal, undo_runs
 from . import bp, export, queries
@@ -26,8 +25,8 @@ def index():
     return htmx.render_page("sync_runs/index.html", "results", args=args, page=page)
 
 
-def run_or_404(run_id: int) -> RunRow:
-    row = queries.run_row(run_id)
+def run_or_404(run_id: int, q: str = "") -> RunRow:
+    row = queries.run_row(run_id, q)
     if row is None:
         abort(404)
     return row
@@ -36,8 +35,8 @@ def run_or_404(run_id: int) -> RunRow:
 @bp.get("/<id:run_id>")
 def detail(run_id: int):
     filters = queries.parse_event_filters(request.args)
-    row = run_or_404(run_id)
-    context = progress_context(row) | events_context(row.run, filters)
+    row = run_or_404(run_id, filters.q)
+    context = progress_context(row) | events_context(row, filters)
     if htmx.is_partial():
         return htmx.render_fragment(PAGE, "events", **context)
     context |= summary_context(row)
@@ -47,12 +46,12 @@ def detail(run_id: int):
 @bp.get("/<id:run_id>/live")
 def live(run_id: int):
     """The run's summary, polled while it runs; once it ends, its events too."""
-    row = run_or_404(run_id)
+    filters = queries.parse_event_filters(request.args)
+    row = run_or_404(run_id, filters.q)
     context = progress_context(row) | summary_context(row)
     body = htmx.render_fragment(PAGE, "summary", **context)
     if not context["progress"] or not context["progress"].active:
-        filters = queries.parse_event_filters(request.args)
-        context |= events_context(row.run, filters)
+        context |= events_context(row, filters)
         events = htmx.render_fragment(PAGE, "events", **context)
         body += htmx.partial(events)
     return htmx.fragment_or_redirect(body, url_for("sync_runs.detail", run_id=run_id))
@@ -88,10 +87,10 @@ def summary_context(row: RunRow) -> dict:
     }
 
 
-def events_context(run: SyncRun, filters: EventFilters) -> dict:
+def events_context(row: RunRow, filters: EventFilters) -> dict:
     return {
-        "run": run,
+        "run": row.run,
         "filters": filters,
-        "events": queries.event_page(run, filters),
-        "args": filters.list_args(run.id),
+        "events": queries.event_page(row.run, filters, row.dense),
+        "args": filters.list_args(row.run.id),
     }
