@@ -9,6 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .. import htmx
+from ..database import reads_only
 from ..editing import NewRecords, save
 from ..fragment_cache import (
     cached_by_version,
@@ -29,6 +30,7 @@ NAME_TAKEN = "A group with that name was just created; choose another name."
 
 
 @bp.get("/")
+@reads_only
 def index():
     args = list_args(request.args, "groups.index", GROUP_SORTS)
     return results(args) if htmx.is_partial() else whole_page(args)
