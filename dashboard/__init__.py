@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import compression, database, htmx, redis_client, security_headers
+from . import compression, csrf_tokens, database, htmx, redis_client, security_headers
 from .config import PROJECT_ROOT, settings_from_env
 from .extensions import csrf, db, login_manager, migrate
 
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    csrf_tokens.init_app(app)
     redis_client.init_app(app)
     htmx.init_app(app)
     security_headers.init_app(app)

@@ -30,7 +30,21 @@ class FragmentCache:
     def __init__(self, size: int = ENTRIES) -> None:
         self.size = size
         self.entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self.latest: OrderedDict[Hashable, Any] = OrderedDict()  # rest of a key: its last version
         self.lock = Lock()
+
+    def kept_version(self, rest: tuple) -> Any:
+        """The latest version kept for the key `(version, *rest)`; None: none kept."""
+        with self.lock:
+            version = self.latest.get(rest)
+            return version if (version, *rest) in self.entries else None
+
+    def note_latest(self, rest: tuple, version: Any) -> None:
+        with self.lock:
+            self.latest[rest] = version
+            self.latest.move_to_end(rest)
+            while len(self.latest) > self.size:
+                self.latest.popitem(last=False)
 
     def get(self, key: Hashable, draw: Callable[[], Any]) -> Any:
         with self.lock:
@@ -46,11 +60,22 @@ class FragmentCache:
         return value
 
 
-def cached(name: str, key: Hashable | None, draw: Callable[[], str]) -> Markup:
-    """`draw()` or what it drew before for `key` (under the app's cache `name`); None: draw."""
-    if key is None:
+def kept_version(name: str, rest: tuple) -> Any:
+    """The data version that what `cached_by_version(name, …, rest, …)` keeps was drawn for:
+    asked before reading the version, so that what is only needed to draw (a count) is read
+    with it only if the version is a new one. None: nothing kept."""
+    return _cache(name).kept_version(rest)
+
+
+def cached_by_version(name: str, version: Any, rest: tuple, draw: Callable[[], str]) -> Markup:
+    """`draw()` or what it drew before for `(version, *rest)` (under the app's cache `name`),
+    noting `version` as the latest for `rest`; no version (unknown): drawn afresh."""
+    if version is None:
         return Markup(draw())
-    return _cache(name).get(key, lambda: Markup(draw()))
+    cache = _cache(name)
+    drawn = cache.get((version, *rest), lambda: Markup(draw()))
+    cache.note_latest(rest, version)
+    return drawn
 
 
 def cached_page(name: str, key: Hashable | None, draw: Callable[[], str]) -> str:

@@ -45,7 +45,7 @@ def test_an_unchanged_page_is_drawn_once_and_read_from_the_cache(client, auth, g
     with count_queries() as statements:
         again = client.get(URL, headers=HTMX)
     assert "Kestrel Sales" in again.text
-    assert len(statements) == 1  # the count and the data version; no page of rows
+    assert len(statements) == 1  # the data version alone: no count, no page of rows
     assert "data_versions" in statements[0]
 
 

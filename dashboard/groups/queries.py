@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, func, null, select
+from sqlalchemy import ColumnElement, Row, Select, bindparam, case, func, null, select
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
@@ -60,30 +60,41 @@ LIST_COLUMNS = (
 )
 
 
-def group_count(args: ListArgs) -> tuple[int, int | None]:
-    """How many groups `args` finds, and the groups' data version (models/versions.py), read
-    in one statement: the version keys the drawn rows, and costs no statement of its own.
-    On the session's connection, past the ORM (a plain row: half the cost of the call)."""
-    total, version = db.session.connection().execute(_count_statement(args.q)).one()
-    return total, version
+def version_and_total(args: ListArgs, known: int | None) -> tuple[int | None, int | None]:
+    """The groups' data version (models/versions.py; None: unknown) and how many groups `args`
+    finds, in one statement (one snapshot), on the session's connection, past the ORM. The
+    groups are counted only when the version is not `known` (the one the rows at hand were
+    drawn for): a kept table is sent without counting anything (total None)."""
+    version, total = db.session.connection().execute(_statement(args.q), {"known": known}).one()
+    return version, total
 
 
-_COUNTS: dict[tuple[str, str], Select] = {}  # by dialect and search: the last few built
-COUNTS_KEPT = 64
+def group_total(args: ListArgs) -> int:
+    """How many groups `args` finds, alone: for rows that are drawn after all (no longer kept)."""
+    return version_and_total(args, known=None)[1]
 
 
-def _count_statement(q: str) -> Select:
-    """The count of what a search finds with the version, built once per search text (every
-    unsearched page asks the same): building it costs more than running it."""
+_STATEMENTS: dict[tuple[str, str], Select] = {}  # by dialect and search: the last few built
+STATEMENTS_KEPT = 64
+
+
+def _statement(q: str) -> Select:
+    """The version, and a count only if it is not `:known`; built once per search text (every
+    unsearched page asks the same): building it costs more than running it. Both databases
+    run a subquery in a CASE branch only when that branch is taken."""
     key = (db.engine.dialect.name, q)
-    statement = _COUNTS.get(key)
+    statement = _STATEMENTS.get(key)
     if statement is None:
         where = [matches(GROUPS, name_key(q))] if q else []
-        counted = select(Group.id).where(*where).subquery()
-        statement = select(func.count(), versions.version_column()).select_from(counted)
-        if len(_COUNTS) >= COUNTS_KEPT:
-            _COUNTS.clear()
-        _COUNTS[key] = statement
+        counted = select(func.count()).select_from(select(Group.id).where(*where).subquery())
+        version = versions.version_column()
+        unknown = case(
+            (version.element == bindparam("known"), null()), else_=counted.scalar_subquery()
+        )
+        statement = select(version, unknown)
+        if len(_STATEMENTS) >= STATEMENTS_KEPT:
+            _STATEMENTS.clear()
+        _STATEMENTS[key] = statement
     return statement
 
 

@@ -9,19 +9,28 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from .. import htmx
+from ..database import reads_only
 from ..editing import NewRecords, save
-from ..fragment_cache import cached, cached_page, note_version, with_csrf, without_csrf
+from ..fragment_cache import (
+    cached_by_version,
+    cached_page,
+    kept_version,
+    note_version,
+    with_csrf,
+    without_csrf,
+)
 from ..listing import ListArgs, list_args
 from ..models import Group
 from . import bp, service
 from .forms import GroupForm
-from .queries import GROUP_SORTS, group_count, group_page
+from .queries import GROUP_SORTS, group_page, group_total, version_and_total
 from .sync_bar import now_stamp
 
 NAME_TAKEN = "A group with that name was just created; choose another name."
 
 
 @bp.get("/")
+@reads_only
 def index():
     args = list_args(request.args, "groups.index", GROUP_SORTS)
     return results(args) if htmx.is_partial() else whole_page(args)
@@ -31,11 +40,11 @@ def whole_page(args: ListArgs) -> str:
     """The Groups page: drawn once per data version, list arguments and signed-in account, then
     kept, like its table (`results`). Its Sync bar asks for the rows changed since it was
     drawn: any change to what the table lists since then is a new version, so a new page."""
-    admin, (total, version) = bool(current_user.is_admin), group_count(args)
-    note_version(version)
+    admin = bool(current_user.is_admin)
+    version, total = read_version(args, admin)
     who = (current_user.id, current_user.email, admin)
     key = None if version is None else (version, *args.key, *who, request.script_root)
-    listed = lambda: kept_results(args, total, version, admin)  # noqa: E731
+    listed = lambda: kept_results(args, version, total, admin)  # noqa: E731
     return cached_page("groups.page", key, lambda: draw_page(args, listed(), admin))
 
 
@@ -47,21 +56,35 @@ def draw_page(args: ListArgs, results: Markup, admin: bool) -> str:
 def results(args: ListArgs) -> Markup:
     """The table, its summary and page links."""
     admin = bool(current_user.is_admin)
-    total, version = group_count(args)
+    version, total = read_version(args, admin)
+    return kept_results(args, version, total, admin)
+
+
+def read_version(args: ListArgs, admin: bool) -> tuple[int | None, int | None]:
+    """The groups' data version, read after anything this request changed, and the count of
+    what `args` finds when the rows kept are not of that version (None: not counted)."""
+    known = kept_version("groups.results", rows_key(args, admin))
+    version, total = version_and_total(args, known)
     note_version(version)
-    return kept_results(args, total, version, admin)
+    return version, total
 
 
-def kept_results(args: ListArgs, total: int, version: int | None, admin: bool) -> Markup:
+def rows_key(args: ListArgs, admin: bool) -> tuple:
+    return (*args.key, admin, request.script_root)
+
+
+def kept_results(args: ListArgs, version: int | None, total: int | None, admin: bool) -> Markup:
     """Drawn once per data version and list arguments (and admin or viewer), then kept
-    (dashboard/fragment_cache.py). The version is read with the count, after anything this
-    request changed; no version read (no row): drawn afresh."""
-    key = None if version is None else (version, *args.key, admin, request.script_root)
-    return cached("groups.results", key, lambda: draw_results(args, total, admin))
+    (dashboard/fragment_cache.py): a kept table costs one statement, its version. No version
+    read (no row): drawn afresh."""
+    draw = lambda: draw_results(args, total, admin)  # noqa: E731
+    return cached_by_version("groups.results", version, rows_key(args, admin), draw)
 
 
-def draw_results(args: ListArgs, total: int, admin: bool) -> str:
-    return draw("groups/_results.html", args=args, page=group_page(args, total), admin=admin)
+def draw_results(args: ListArgs, total: int | None, admin: bool) -> str:
+    total = group_total(args) if total is None else total  # counted apart: no longer kept
+    page = group_page(args, total)
+    return draw("groups/_results.html", args=args, page=page, admin=admin)
 
 
 def draw(template: str, **context: Any) -> str:
