@@ -1,4 +1,5 @@
-"""The stored counts that follow memberships and team links: groups per user, users per team.
+"""The stored counts that follow memberships and team links: groups per user, users per team;
+and a group's open manual removals (`groups.open_manual_actions`).
 
 `users.groups_count` and `teams.users_count` (the distinct members of a team's groups) let the
 Users and Teams lists sort by them through an index. Every write of memberships or links calls
@@ -13,9 +14,10 @@ from collections.abc import Iterable
 from sqlalchemy import distinct, func, select, update
 
 from .extensions import db
-from .models import Assignment, Membership, Team, User
+from .models import Assignment, Group, ManualAction, Membership, Team, User
 
 BATCH = 500  # ids per UPDATE … WHERE id IN (…)
+MANUAL_REMOVAL = "remove_remote"  # a person must remove the member in Thinkific's admin
 
 
 def members_changed(group_id: int, user_ids: Iterable[int]) -> None:
@@ -50,6 +52,22 @@ def recount_teams(team_ids: Iterable[int]) -> None:
             .where(Team.id.in_(batch))
             .values(users_count=counted, updated_at=Team.updated_at)
         )
+
+
+def recount_manual_removals(group: Group) -> None:
+    """The group's shown count of removals a person must still make in Thinkific (GraphQL
+    confirmations excluded), from the actions as they now stand: however its sync ended
+    (finished, failed, stopped, or its worker gone), a committed batch may have opened or
+    closed some. The caller commits."""
+    group.open_manual_actions = db.session.scalar(
+        select(func.count())
+        .select_from(ManualAction)
+        .where(
+            ManualAction.group_id == group.id,
+            ManualAction.resolved_at.is_(None),
+            ManualAction.action == MANUAL_REMOVAL,
+        )
+    )
 
 
 def teams_of(group_ids: list[int]) -> list[int]:

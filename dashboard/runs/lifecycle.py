@@ -18,6 +18,7 @@ from rq.job import Job, JobStatus
 from rq.worker import Worker
 from sqlalchemy import select, update
 
+from .. import counts
 from ..extensions import db
 from ..models import Account, Group, RunState, RunTrigger, SyncRun, SyncState, utcnow
 from ..redis_client import get_redis
@@ -189,11 +190,14 @@ def _free_groups(live: list[SyncRun]) -> None:
 
 
 def interrupted(group: Group) -> None:
+    """The group's sync stopped part-way (a shutdown, a lost connection, its worker gone): it
+    says so, and counts the manual removals its committed batches opened or closed."""
     group.sync_state, group.last_error, group.pending_changes = (
         SyncState.ERROR,
         GROUP_INTERRUPTED,
         True,
     )
+    counts.recount_manual_removals(group)
 
 
 def queue_groups(group_ids: list[int]) -> None:

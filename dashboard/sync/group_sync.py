@@ -19,6 +19,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import update
 
+from .. import counts
 from ..database import end_transaction
 from ..extensions import db
 from ..models import EventOutcome, Group, SyncEvent, SyncState, utcnow
@@ -110,7 +111,7 @@ def begin(group: Group) -> None:
 
 
 def finish(ctx: RunContext, group: Group, applier: GroupApply) -> None:
-    recount_manual_actions(group)
+    counts.recount_manual_removals(group)
     group.last_attempt_at = utcnow()  # a success is never shown later than the last attempt
     if applier.failed:
         ctx.groups_failed += 1
@@ -132,7 +133,7 @@ def fail_group(ctx: RunContext, group: Group, message: str) -> None:
     ctx.tally.failures += 1
     ctx.problems.append(f"{group.name}: {message}")
     group.sync_state, group.last_error, group.pending_changes = SyncState.ERROR, message, True
-    recount_manual_actions(group)
+    counts.recount_manual_removals(group)
     record(ctx, group, "sync_group", EventOutcome.FAILED, "the sync of this group failed", message)
     ctx.save_counts()
     db.session.commit()
@@ -140,18 +141,10 @@ def fail_group(ctx: RunContext, group: Group, message: str) -> None:
 
 def stop_interrupted(group: Group) -> None:
     """The sync stopped part-way (a shutdown, a lost connection): what it had not committed
-    is undone, and the group says so, counting the manual actions its committed batches
-    opened or closed."""
+    is undone, and the group says so (`interrupted` recounts its manual removals)."""
     db.session.rollback()
     interrupted(group)
-    recount_manual_actions(group)
     db.session.commit()
-
-
-def recount_manual_actions(group: Group) -> None:
-    """The group's shown count of open manual actions, from the actions as they now stand
-    (however the sync ended: its batches may have opened or closed some); the caller commits."""
-    group.open_manual_actions = store.count_open_manual_actions(group)
 
 
 def pause(ctx: RunContext, view: GroupView, plan: Plan) -> None:

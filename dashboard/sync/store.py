@@ -143,20 +143,7 @@ def write_base(group: Group, keep: Iterable[int], drop: Iterable[int]) -> None:
     )
 
 
-def count_open_manual_actions(group: Group) -> int:
-    """Removals a person must still make in Thinkific (GraphQL confirmations excluded)."""
-    return db.session.scalar(
-        select(db.func.count())
-        .select_from(ManualAction)
-        .where(
-            ManualAction.group_id == group.id,
-            ManualAction.resolved_at.is_(None),
-            ManualAction.action == MANUAL_REMOVAL,
-        )
-    )
-
-
-MANUAL_REMOVAL = "remove_remote"  # a person must remove the member in Thinkific's admin
+MANUAL_REMOVAL = counts.MANUAL_REMOVAL  # a person must remove the member in Thinkific's admin
 AWAITING_REMOVAL = "graphql_removal"  # removed by GraphQL; waiting for Thinkific to stop listing
 
 

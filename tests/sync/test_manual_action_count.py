@@ -10,8 +10,10 @@ from sqlalchemy import event, select, update
 
 from dashboard.extensions import db
 from dashboard.models import Direction, Group, ManualAction, RunState, SyncState
+from dashboard.runs.lifecycle import reap
 from dashboard.sync.apply import BATCH
 from jobs.undo.service import undo_in_foreground
+from tests.starting import start_sync_all
 
 from .helpers import sync
 
@@ -119,3 +121,19 @@ def test_an_undo_stopped_after_a_batch_counts_the_manual_actions_it_opened(
     assert open_actions(group) == BATCH
     assert group.sync_state == SyncState.ERROR
     assert group.open_manual_actions == BATCH
+
+
+def test_a_sync_whose_worker_was_killed_counts_the_manual_actions_once_found_dead(site, make, app):
+    """SIGKILL: no branch of the sync runs, and the group is left syncing with the count of
+    before; the run found dead (by the next poll or run) ends the group with the true count."""
+    group, _ = mirrored(site, make, app)
+    assert sync(group).state == RunState.SUCCEEDED
+    run = start_sync_all()
+    run.state = RunState.RUNNING  # no heartbeat: its worker was killed mid-group
+    group.sync_state, group.open_manual_actions = SyncState.SYNCING, 0
+    db.session.commit()
+    assert [dead.id for dead in reap()] == [run.id]
+    db.session.commit()
+    db.session.expire_all()
+    assert group.sync_state == SyncState.ERROR
+    assert group.open_manual_actions == open_actions(group) == len(EMAILS)
