@@ -5,7 +5,8 @@ groups, 2,000 teams, 100,000 users, ~200,000 memberships; "Kestrel" matches 100 
 it with gunicorn (2 sync workers), signs in, and runs the peer's `run.sh` with PRODUCT_* so that
 wrk measures the product and the floor one after the other, round by round. Then prints, per
 request: req/s, p95, page bytes, SQL statements, the cost of an htmx fragment against the whole
-page (server time in process), and the product ÷ raw-stored ratio of requests per second.
+page (server time in process: as sent again, kept, and as drawn, the first request after a
+change), and the product ÷ raw-stored ratio of requests per second.
 
     python bench/groups_peer.py                            # SQLite and PostgreSQL, 3 rounds
     REPEATS=1 DURATION=5 python bench/groups_peer.py       # a quick look (~3 min)
@@ -47,7 +48,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from flask_migrate import upgrade  # noqa: E402
 from groups_page import analyze, bench_database, bench_redis  # noqa: E402
 
-from dashboard import create_app  # noqa: E402
+from dashboard import compression, create_app  # noqa: E402
 from dashboard.accounts import upsert_account  # noqa: E402
 from dashboard.devserver.ports import free_port, wait_until  # noqa: E402
 from dashboard.extensions import db  # noqa: E402
@@ -284,13 +285,27 @@ def measure_in_process(app) -> dict:
             result[key] = timed(client, path, seen)
         for key, path in FRAGMENTS.items():  # interleaved: a shared machine's load hits both
             result["fragment " + key], result["page " + key] = timed_pair(client, path, seen)
+            drawn = timed_pair(client, path, seen, forget=lambda: forget_drawn(app))
+            result["drawn fragment " + key], result["drawn page " + key] = drawn
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     return result
 
 
+def forget_drawn(app) -> None:
+    """Every page, table and deflated piece kept (the first request after a change)."""
+    app.extensions.get("fragment_caches", {}).clear()
+    compression._kept.clear()
+
+
 def timed(
-    client, path: str, seen: list[str], fragment: bool = False, requests=IN_PROCESS_REQUESTS, warm=5
+    client,
+    path: str,
+    seen: list[str],
+    fragment: bool = False,
+    requests=IN_PROCESS_REQUESTS,
+    warm=5,
+    forget=lambda: None,
 ) -> dict:
     headers = {"Accept-Encoding": "gzip"}  # as a browser: bytes are what is sent
     headers |= {"HX-Request": "true"} if fragment else {}
@@ -298,6 +313,7 @@ def timed(
         client.get(path, headers=headers)
     times, sizes, counts = [], set(), set()
     for _ in range(requests):
+        forget()
         seen.clear()
         started = time.perf_counter()
         response = client.get(path, headers=headers)
@@ -308,12 +324,15 @@ def timed(
     return {"ms": statistics.median(times), "bytes": max(sizes), "sql": sorted(counts)}
 
 
-def timed_pair(client, path: str, seen: list[str]) -> tuple[dict, dict]:
-    """The htmx fragment and the whole page of `path`, one request of each in turn."""
+def timed_pair(client, path: str, seen: list[str], forget=lambda: None) -> tuple[dict, dict]:
+    """The htmx fragment and the whole page of `path`, one request of each in turn; `forget`
+    runs before each request (what is kept forgotten: each is drawn)."""
     runs: dict[bool, list[dict]] = {True: [], False: []}
     for _ in range(IN_PROCESS_REQUESTS // 5):
         for fragment in (True, False):
-            runs[fragment].append(timed(client, path, seen, fragment, requests=5, warm=0))
+            runs[fragment].append(
+                timed(client, path, seen, fragment, requests=5, warm=0, forget=forget)
+            )
     return tuple(
         {
             "ms": statistics.median(r["ms"] for r in runs[fragment]),
@@ -464,13 +483,14 @@ def report(label: str, results: Path, in_process: dict) -> str:
             f"{request:8} {rps:8.1f} {floor_rps:8.1f} {ratio:7.2f} {p95:7.1f} "
             f"{stats['bytes']:7d} {sql:>5} {errors:6d}"
         )
-    for key in FRAGMENTS:
-        fragment, page = in_process["fragment " + key], in_process["page " + key]
-        lines.append(
-            f"fragment {key}: {fragment['ms']:.2f} ms / page {page['ms']:.2f} ms = "
-            f"{fragment['ms'] / page['ms']:.0%} of the full page; {fragment['bytes']} bytes, "
-            f"SQL {'/'.join(str(n) for n in fragment['sql'])}"
-        )
+    for kept in ("", "drawn "):  # as sent again (kept), and drawn (the first after a change)
+        for key in FRAGMENTS:
+            fragment, page = in_process[f"{kept}fragment {key}"], in_process[f"{kept}page {key}"]
+            lines.append(
+                f"{kept or 'kept '}fragment {key}: {fragment['ms']:.2f} ms / page "
+                f"{page['ms']:.2f} ms = {fragment['ms'] / page['ms']:.0%} of the full page; "
+                f"{fragment['bytes']} bytes, SQL {'/'.join(str(n) for n in fragment['sql'])}"
+            )
     return "\n".join(lines)
 
 
