@@ -3,9 +3,9 @@ without a seat, in one statement for just the page shown.
 
 Seats are numbered in SQL by the planner's rule (`seats.py`: the order users joined, ties by
 user id) over the whole of each team where they decide what the page shows — the team itself,
-and another team of a shown user only where it gives one of the team's courses for longer —
-and only where users (`users_count`, stored) outnumber seats; they are read for the page's
-users only. The planner then decides those users' access to the team's courses from them
+and another team of a shown user only where it gives one of the team's courses for longer
+(`_counted`) — and only where users (`users_count`, stored) outnumber seats; they are read for
+the page's users only. The planner then decides those users' access to the team's courses from them
 (`status.report_of`), as a sync would: the same words, read from a few hundred rows instead of
 every user of every team the page's users are in.
 """
@@ -19,7 +19,9 @@ from typing import NamedTuple
 
 from sqlalchemy import (
     CTE,
+    ColumnElement,
     Select,
+    Subquery,
     and_,
     bindparam,
     exists,
@@ -28,6 +30,8 @@ from sqlalchemy import (
     null,
     or_,
     select,
+    true,
+    union,
     union_all,
 )
 
@@ -100,49 +104,67 @@ def _statement(over: bool, others: bool) -> Select:
     for each shape."""
     counted = _counted(others)
     numbered = _numbered(counted)
-    parts = [
+    shown = union_all(
         select(*numbered.c, literal(1).label("shown")).where(numbered.c.user_id.in_(USER_IDS)),
         _uncounted(counted),
-    ]
+    ).subquery("shown")
+    parts = [_with_user(shown, User.id.in_(USER_IDS))]  # the page's users, by their index
     if over:
-        parts.append(select(_left_out(numbered).subquery()))
+        parts.append(_with_user(_left_out(numbered).subquery(), true()))
     rows = union_all(*parts).subquery("rows")
     ours = and_(team_courses.c.team_id == Team.id, team_courses.c.course_id.in_(COURSE_IDS))
     given = and_(Course.id == team_courses.c.course_id, Course.deleted_in_thinkific_at.is_(None))
-    record = and_(AccessEnrollment.user_id == User.id, AccessEnrollment.course_id == Course.id)
+    record = and_(
+        AccessEnrollment.user_id == rows.c.user_id,
+        AccessEnrollment.user_id.in_(USER_IDS),
+        AccessEnrollment.course_id == Course.id,
+    )
     return (
-        select(*rows.c, Team.name, Team.access_ends_on, Team.seat_limit, User.email)
-        .add_columns(User.thinkific_id, Course.id, Course.thinkific_id, Course.name)
-        .add_columns(*RECORD_COLUMNS)
+        select(*rows.c, Team.name, Team.access_ends_on, Team.seat_limit)
+        .add_columns(Course.id, Course.thinkific_id, Course.name, *RECORD_COLUMNS)
         .join(Team, Team.id == rows.c.team_id)
-        .join(User, User.id == rows.c.user_id)
         .outerjoin(team_courses, and_(ours, rows.c.shown == 1))
         .outerjoin(Course, given)
         .outerjoin(AccessEnrollment, record)
     )
 
 
+def _with_user(rows: Subquery, which: ColumnElement[bool]) -> Select:
+    """Rows of users in teams, with each user's email and Thinkific id."""
+    user = select(*rows.c, User.email, User.thinkific_id)
+    return user.join(User, User.id == rows.c.user_id).where(which)
+
+
 def _counted(others: bool) -> CTE:
     """The teams whose seats decide what the page shows, where users outnumber seats: this
-    team; with `others` (this team's access ends on a date), the page's users' teams that give
-    one of its courses for longer (a user they seat keeps it that long)."""
-    which = Team.id == TEAM_ID
-    if others:
-        their = (
-            select(Assignment.team_id)
-            .join(Membership, Membership.group_id == Assignment.group_id)
-            .where(Membership.user_id.in_(USER_IDS))
-        )
-        gives = exists().where(
-            team_courses.c.team_id == Team.id,
-            team_courses.c.course_id.in_(COURSE_IDS),
-            Course.id == team_courses.c.course_id,
-            Course.deleted_in_thinkific_at.is_(None),
-        )
-        longer = or_(Team.access_ends_on.is_(None), Team.access_ends_on > ENDS_ON)
-        which = or_(which, and_(Team.id.in_(their), longer, gives))
+    team; with `others` (this team's access ends on a date), the teams that give one of its
+    courses for longer to a shown user holding an enrollment the dashboard made in it (what
+    they give decides whether that enrollment's end is right; the others' seats change
+    nothing the page shows)."""
     outnumbered = and_(Team.seat_limit.is_not(None), Team.users_count > Team.seat_limit)
-    return select(Team.id).where(which, outnumbered).cte("counted")
+    this = select(Team.id).where(Team.id == TEAM_ID, outnumbered)
+    if not others:
+        return this.cte("counted")
+    holding = and_(
+        AccessEnrollment.user_id == Membership.user_id,
+        AccessEnrollment.course_id.in_(COURSE_IDS),
+        AccessEnrollment.created_by_dashboard.is_(True),
+    )
+    their = (
+        select(Assignment.team_id)
+        .join(Membership, Membership.group_id == Assignment.group_id)
+        .join(AccessEnrollment, holding)
+        .where(Membership.user_id.in_(USER_IDS))
+    )
+    gives = exists().where(
+        team_courses.c.team_id == Team.id,
+        team_courses.c.course_id.in_(COURSE_IDS),
+        Course.id == team_courses.c.course_id,
+        Course.deleted_in_thinkific_at.is_(None),
+    )
+    longer = or_(Team.access_ends_on.is_(None), Team.access_ends_on > ENDS_ON)
+    longer_to_them = select(Team.id).where(Team.id.in_(their), longer, gives, outnumbered)
+    return union(this, longer_to_them).cte("counted")  # apart: each read by an index
 
 
 def _members() -> Select:
@@ -214,13 +236,13 @@ class _Read:
         self.records: dict[tuple[int, int], RecordRef] = {}
         left_out: list[tuple[int, Person, datetime]] = []
         for row in rows:
-            team_id, user_id, joined_at, seat, shown, *terms = row[:8]
+            team_id, user_id, joined_at, seat, shown, email, thinkific_id = row[:7]
             if not shown:
-                left_out.append((seat, Person(user_id, row[8]), joined_at))
+                left_out.append((seat, Person(user_id, email), joined_at))
                 continue
-            self.terms[team_id] = tuple(terms)
+            self.terms[team_id] = tuple(row[7:10])
             self.members[team_id][user_id] = (Member(user_id, aware(joined_at)), seat)
-            self.users[user_id] = UserRef(user_id, *row[8:10])
+            self.users[user_id] = UserRef(user_id, email, thinkific_id)
             self._course(team_id, row[10:13], row[13:])
         self.left_out = [(person, joined_at) for _, person, joined_at in sorted(left_out)]
 
