@@ -7,7 +7,9 @@
 The data set of `bench/lists.py` (100,000 users, 10,000 groups, 200,000 memberships, 2,000
 teams), and then what `lists.py` leaves out: every team gives two of five courses (its seat
 limit, none, 50, 100 or 500, as seeded), and the dashboard holds an enrollment of every tenth
-user in a course. The pages then compute each user's seat and access with the access planner.
+user in a course; the team with the most users over its seats gives access until a date (so the
+seats of its users' other teams that give its courses for longer count too). The pages then
+show each user's seat and access as the access planner decides them.
 Requests go the way a browser sends them (a full page first, then htmx fragments) through the
 Flask test client, signed in as an admin; printed as in `lists.py`: median and 95th-percentile
 server time, median CPU time of this process, and SQL statements per request.
@@ -29,10 +31,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from flask_migrate import upgrade  # noqa: E402
 from groups_page import app_config, bench_database, bench_redis, bulk, signed_in_client  # noqa: E402
 from lists import SEARCHES, TEAMS, USERS, both_ways, report, seed, settle  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
 from dashboard import create_app  # noqa: E402
 from dashboard.extensions import db  # noqa: E402
-from dashboard.models import AccessEnrollment, Course, team_courses  # noqa: E402
+from dashboard.models import AccessEnrollment, Course, Team, team_courses  # noqa: E402
 
 COURSES = 5
 
@@ -71,8 +74,22 @@ def give_courses() -> None:
     settle()
 
 
+def limited_team() -> int:
+    """The team with the most users over its seat limit, now giving access until a date."""
+    team = db.session.scalars(
+        select(Team)
+        .where(Team.seat_limit.is_not(None), Team.users_count > Team.seat_limit)
+        .order_by(Team.users_count.desc(), Team.id)
+        .limit(1)
+    ).one()
+    team.access_ends_on = (datetime.now(UTC) + timedelta(days=180)).date()
+    db.session.commit()
+    return team.id
+
+
 def scenarios(at: dict[str, int]) -> dict[str, list[str]]:
     group, team, user = f"/admin/groups/{at['group']}", f"/admin/teams/{at['team']}", at["user"]
+    limited = f"/admin/teams/{at['limited']}"
     return {
         "group page": [group, f"{group}?page=2", *(f"{group}?q={q}" for q in SEARCHES)],
         "team page": [
@@ -80,6 +97,7 @@ def scenarios(at: dict[str, int]) -> dict[str, list[str]]:
             *both_ways(team, ("email", "name")),
             *(f"{team}?q={q}" for q in SEARCHES),
         ],
+        "team seats": [limited, *both_ways(limited, ("email",)), f"{limited}?q=a"],
         "user page": [f"/admin/users/{user}", f"/admin/users/{user}"],
     }
 
@@ -98,6 +116,7 @@ def main() -> None:
             started = time.perf_counter()
             at = seed()
             give_courses()
+            at["limited"] = limited_team()
             print(f"{label}: seeded in {time.perf_counter() - started:.1f} s", flush=True)
             engine = db.engine
         client = signed_in_client(app)

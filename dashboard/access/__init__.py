@@ -8,6 +8,8 @@ group's teams, and the sync keeps Thinkific's enrollments matching.
   enrollments; records of what the dashboard created), `step` (inside a sync run),
   `courses` (the school's courses, pulled by the sync), `preview` (a dry run).
 - For pages: `status.access_report(user_ids)` (each user's access and what the next sync will
-  do), `seats` (the seat rule in SQL), `service.paused_access()` (endings waiting for an
-  admin); approve/reject and access-only runs start through `jobs.enqueue`.
+  do), `standing.team_seats` (a team's page of users: their seats counted in SQL, then the
+  planner's decisions for them), `seats` (the seat rule in SQL), `service.paused_access()`
+  (endings waiting for an admin); approve/reject and access-only runs start through
+  `jobs.enqueue`.
 """

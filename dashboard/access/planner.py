@@ -183,9 +183,13 @@ class AccessPlan:
         return ", ".join(parts) if parts else "no access to change"
 
 
-def plan_access(snapshot: AccessSnapshot, *, now: datetime) -> AccessPlan:
-    """Every change that makes Thinkific give the scope's users what their teams give."""
-    seats = seats_of(snapshot)
+def plan_access(
+    snapshot: AccessSnapshot, *, now: datetime, seats: Mapping[int, Seats] | None = None
+) -> AccessPlan:
+    """Every change that makes Thinkific give the scope's users what their teams give; `seats`,
+    when given, are the scope's users' seats as `allocate` numbers them, counted elsewhere (in
+    SQL, for a page of users)."""
+    seats = seats_of(snapshot) if seats is None else seats
     wanted = wanted_access(snapshot, seats, now.date())
     reasons = explainer(snapshot, seats, now)
     changes: list[AccessChange] = []

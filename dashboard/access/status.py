@@ -138,7 +138,12 @@ def seat_of_every_user(terms: Terms, today: date) -> TeamSeat | None:
 
 def access_report(user_ids) -> AccessReport:
     """The access of these users, from the database only (no Thinkific call)."""
-    view = load_view(Scope.users(user_ids))
+    return report_of(load_view(Scope.users(user_ids)))
+
+
+def report_of(view: AccessView, seats: dict[int, Seats] | None = None) -> AccessReport:
+    """The access of a view's users as the planner decides it; `seats`, when given, are theirs
+    as counted in SQL (`standing.py`), else the planner allocates them from the view."""
     held = {
         pair: Held(record.thinkific_id or 0, record.expires_at, record.ours, record.kept_at)
         for pair, record in view.records.items()
@@ -146,10 +151,9 @@ def access_report(user_ids) -> AccessReport:
     }
     now = utcnow()
     snapshot = view.snapshot(held)
-    seats = seats_of(snapshot)
-    return AccessReport(
-        view, plan_access(snapshot, now=now), held, seats, explainer(snapshot, seats, now), now
-    )
+    seats = seats_of(snapshot) if seats is None else seats
+    plan = plan_access(snapshot, now=now, seats=seats)
+    return AccessReport(view, plan, held, seats, explainer(snapshot, seats, now), now)
 
 
 def _until(held: Held) -> str:

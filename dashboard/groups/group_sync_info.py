@@ -6,9 +6,12 @@ render the section read `group_sync_info` and pass it in as `sync`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, Select, exists, null, or_, select, type_coerce, union_all
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
@@ -32,7 +35,7 @@ class GroupSyncInfo:
     """The group page's sync section: recent runs, manual actions, a plan waiting for approval."""
 
     recent_runs: list[SyncRun]
-    manual_actions: list[tuple[ManualAction, str]]  # the action and the member's email
+    manual_actions: list[tuple[OpenAction, str]]  # the action and the member's email
     paused: tuple[SyncRun | None, list[SyncEvent]]  # the paused run and its plan
     admin_link: AdminLink
 
@@ -45,34 +48,69 @@ def group_sync_info(group: Group, removals_open: bool = True) -> GroupSyncInfo:
     """What the group page's sync section shows, read now (the view passes it in as `sync`).
     `removals_open` False: the group is known to have no open manual action (read along with
     it, `has_open_removals`), so none is read."""
+    runs, actions = runs_and_actions(group, removals_open)
     return GroupSyncInfo(
-        recent_runs=recent_runs(group),
-        manual_actions=open_manual_actions(group) if removals_open else [],
+        recent_runs=runs,
+        manual_actions=actions,
         paused=paused_of(group),
         admin_link=admin_groups_link(current_app.config, group.name),
     )
 
 
-def recent_runs(group: Group) -> list[SyncRun]:
+class OpenAction(NamedTuple):
+    """An open removal a person must make in Thinkific, as the section lists it."""
+
+    id: int
+    opened_at: datetime
+    reason: str
+
+
+ACTION_COLUMNS = {
+    "action_id": ManualAction.id,
+    "action_opened_at": ManualAction.opened_at,
+    "action_reason": ManualAction.reason,
+    "action_email": User.email,
+}
+
+
+def runs_and_actions(
+    group: Group, removals_open: bool = True
+) -> tuple[list[SyncRun], list[tuple[OpenAction, str]]]:
+    """The group's recent runs (`recent_runs`) and, when it may have any, its open manual
+    actions with each member's email, oldest first: in one statement, a union whose runs'
+    rows carry no action and whose actions' rows no run."""
+    if not removals_open:
+        return list(db.session.scalars(recent_runs(group))), []
+    runs = recent_runs(group).subquery()
+    no_action = [type_coerce(null(), c.type).label(key) for key, c in ACTION_COLUMNS.items()]
+    no_run = [type_coerce(null(), c.type) for c in SyncRun.__table__.columns]
+    actions = (
+        select(*no_run, *ACTION_COLUMNS.values())
+        .join(User, User.id == ManualAction.user_id)
+        .where(*_open_removals(group.id))
+    )
+    both = union_all(select(*runs.c, *no_action), actions).subquery()
+    rows = db.session.execute(select(aliased(SyncRun, both), *both.c[-len(ACTION_COLUMNS) :]))
+    found, open_actions = [], []
+    for run, action_id, opened_at, reason, email in rows:
+        if run is not None:
+            found.append(run)
+        else:
+            open_actions.append((OpenAction(action_id, opened_at, reason), email))
+    found.sort(key=lambda run: run.id, reverse=True)
+    open_actions.sort(key=lambda row: (row[0].opened_at, row[0].id))
+    return found, open_actions
+
+
+def recent_runs(group: Group) -> Select:
     """Runs of this group alone, and runs of all groups that synced it or recorded changes to
-    it (a group they could not sync leaves an event)."""
+    it (a group they could not sync leaves an event): the latest `RECENT_RUNS`."""
     touched = select(SyncEvent.run_id).where(SyncEvent.group_id == group.id)
     synced = select(SyncRunGroup.run_id).where(SyncRunGroup.group_id == group.id)
     query = select(SyncRun).where(
         or_(SyncRun.group_id == group.id, SyncRun.id.in_(touched), SyncRun.id.in_(synced))
     )
-    return list(db.session.scalars(query.order_by(SyncRun.id.desc()).limit(RECENT_RUNS)))
-
-
-def open_manual_actions(group: Group) -> list[tuple[ManualAction, str]]:
-    """Open removals a person must make in Thinkific: the action and the member's email."""
-    rows = db.session.execute(
-        select(ManualAction, User.email)
-        .join(User, User.id == ManualAction.user_id)
-        .where(*_open_removals(group.id))
-        .order_by(ManualAction.opened_at, ManualAction.id)
-    )
-    return [(action, email) for action, email in rows]
+    return query.order_by(SyncRun.id.desc()).limit(RECENT_RUNS)
 
 
 def has_open_removals() -> ColumnElement[bool]:

@@ -13,7 +13,7 @@ from flask import abort, flash, request, url_for
 from .. import htmx
 from ..access import seats
 from ..access.service import waiting_count
-from ..access.status import TeamSeat, access_report, seat_of_every_user
+from ..access.standing import team_seats
 from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
 from ..editing import NewRecords, Part, Parts, save
@@ -21,7 +21,7 @@ from ..extensions import db
 from ..fragment_cache import note_version
 from ..groups.forms import TeamGroupForm
 from ..listing import ListArgs, list_args
-from ..models import Course, Direction, Team, utcnow
+from ..models import Course, Direction, Team
 from . import bp, queries
 from .forms import ConfigurationForm, DetailsForm, TeamForm
 from .queries import TEAM_SORTS, TEAM_USER_SORTS
@@ -75,28 +75,22 @@ def detail(team_id: int):
     loaded = queries.load_team(team_id, args)
     if loaded is None:
         abort(404)
-    team = loaded.team
-    context = users_context(loaded, args)
-    if not htmx.is_partial():
+    team, whole = loaded.team, not htmx.is_partial()
+    context = users_context(loaded, args, whole)
+    if whole:
         note_version(loaded.data_version)
-        context |= page_context(team, loaded.courses_known)
+        context |= page_context(team, loaded.courses_known, context["left_out"])
     return htmx.render_page("teams/detail.html", "users", team=team, **context)
 
 
-def users_context(loaded: queries.LoadedTeam, args: ListArgs) -> dict[str, Any]:
+def users_context(loaded: queries.LoadedTeam, args: ListArgs, whole=False) -> dict[str, Any]:
+    """A page of the team's users with each one's seat and access; for the `whole` page, the
+    users left without a seat too (read with them)."""
+    team = loaded.team
     page, via = queries.team_user_page(loaded, args)
-    standing = standings(loaded.team, [user.id for user in page.items])
-    return {"args": args, "page": page, "via": via, "standing": standing}
-
-
-def standings(team: Team, user_ids: list[int]) -> dict[int, TeamSeat]:
-    """Each user's seat and access in the team: the same for all when the team gives no
-    course or its access ended, else what the access planner says."""
-    every = seat_of_every_user(queries.team_terms(team), utcnow().date())
-    if every is not None:
-        return dict.fromkeys(user_ids, every)
-    report = access_report(user_ids)
-    return {user_id: report.team_seat(team, user_id) for user_id in user_ids}
+    shown = team_seats(team, queries.team_terms(team), [user.id for user in page.items], whole)
+    context = {"args": args, "page": page, "via": via, "standing": shown.standing}
+    return context | ({"left_out": shown.left_out} if whole else {})
 
 
 def blank_group_form() -> TeamGroupForm:
@@ -108,10 +102,12 @@ def groups_context(team: Team, form: TeamGroupForm | None = None) -> dict[str, A
     return {"assignments": links, "group_form": form or blank_group_form(), "group_names": names}
 
 
-def page_context(team: Team, courses_known: bool | None = None) -> dict[str, Any]:
+def page_context(
+    team: Team, courses_known: bool | None = None, left_out: list | None = None
+) -> dict[str, Any]:
     return (
         groups_context(team)
-        | configuration_context(team, courses_known)
+        | configuration_context(team, courses_known, left_out)
         | {"activity": recent_for_page("team", team.id)}
     )
 
@@ -119,15 +115,18 @@ def page_context(team: Team, courses_known: bool | None = None) -> dict[str, Any
 # --- parts edited in place ---------------------------------------------------------------------
 
 
-def configuration_context(team: Team, courses_known: bool | None = None) -> dict[str, Any]:
-    """Seats follow the rule of `dashboard.access.seats`: the first to join hold them."""
+def configuration_context(
+    team: Team, courses_known: bool | None = None, left_out: list | None = None
+) -> dict[str, Any]:
+    """Seats follow the rule of `dashboard.access.seats`: the first to join hold them (the
+    users left out read along with the page's users, `team_seats`, or here)."""
     if courses_known is None:
         courses_known = db.session.scalar(db.select(Course.id).limit(1)) is not None
     users = queries.seats_used(team)
     return {
         "users_count": users,
         "seats_used": seats.seated_count(users, team),
-        "left_out": seats.left_out(team, users),
+        "left_out": seats.left_out(team, users) if left_out is None else left_out,
         "seat_rule": seats.SEAT_RULE,
         "courses_known": courses_known,
     }
