@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import gzip
 import re
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from dashboard.database import is_postgresql
 from dashboard.extensions import db
 from dashboard.models import Direction, SyncState
 from tests.fixtures.app import HTMX
-from tests.querycount import count_queries
+from tests.querycount import count_queries, transactions_seen
 
 URL = "/admin/groups/"
 REQUESTS = [URL, URL + "?q=Kestrel", URL + "?sort=users&dir=desc", URL + "?sort=status"]
@@ -152,24 +148,6 @@ def test_the_banner_kept_by_the_data_version_follows_each_change(client, auth, m
     group.sync_state = SyncState.IDLE
     db.session.commit()
     assert "for your approval" not in client.get(URL).text
-
-
-@contextmanager
-def transactions_seen() -> Iterator[set[bool]]:
-    """Whether each statement sent ran inside a transaction of its own request (False: in
-    autocommit, as PostgreSQL's reads of the Groups page do)."""
-    seen: set[bool] = set()
-
-    def note(connection, *_args) -> None:
-        dbapi = connection.connection.dbapi_connection
-        plain = isinstance(dbapi, sqlite3.Connection)
-        seen.add(dbapi.isolation_level is not None if plain else not dbapi.autocommit)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
 
 
 def test_on_postgresql_the_page_is_read_without_begin_and_rollback(client, auth, make):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from dashboard.database import is_postgresql
 from dashboard.extensions import db
 from dashboard.models import (
     Course,
@@ -20,7 +21,7 @@ from dashboard.models import (
     User,
 )
 from tests.fixtures.app import HTMX
-from tests.querycount import count_queries
+from tests.querycount import count_queries, transactions_seen
 
 SEARCHES = ("a", "ex", "example", "zzzz")
 
@@ -215,3 +216,18 @@ def test_the_banner_a_whole_page_keeps_follows_the_groups(client, admin, make, s
     other.sync_state = SyncState.IDLE
     db.session.commit()
     assert "for your approval" not in client.get(url).text
+
+
+LISTS_THAT_ONLY_READ = ("/admin/groups/", "/admin/users/", "/admin/teams/")
+
+
+@pytest.mark.parametrize("url", LISTS_THAT_ONLY_READ)
+def test_on_postgresql_a_list_is_read_without_begin_and_rollback(client, auth, state, url):
+    """Two round trips of five spared per request (database.reads_only); SQLite unchanged."""
+    auth.login()
+    db.session.commit()  # as each request of a server begins with no transaction of its own
+    with transactions_seen() as reads:
+        for query in ("", "?q=home", "?sort=name&dir=desc", "?page=2"):
+            assert client.get(url + query).status_code == 200
+            assert client.get(url + query, headers=HTMX).status_code == 200
+    assert reads == {not is_postgresql()}

@@ -16,6 +16,7 @@ from ..access.service import waiting_count
 from ..access.standing import team_seats
 from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
+from ..database import reads_only
 from ..editing import NewRecords, Part, Parts, save
 from ..extensions import db
 from ..fragment_cache import note_version
@@ -29,6 +30,7 @@ from .service import configure_team, create_team, edit_team, rename_team
 
 
 @bp.get("/")
+@reads_only
 def index():
     args = list_args(request.args, "teams.index", TEAM_SORTS)
     return htmx.render_page("teams/index.html", "results", **index_context(args), form=new_form())

@@ -13,6 +13,7 @@ from .. import htmx
 from ..access.status import access_report
 from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
+from ..database import reads_only
 from ..editing import NewRecords, Part, Parts, save
 from ..fragment_cache import note_version
 from ..listing import ListArgs, list_args
@@ -24,6 +25,7 @@ from .service import create_user, update_user
 
 
 @bp.get("/")
+@reads_only
 def index():
     args = list_args(request.args, "users.index", USER_SORTS)
     return htmx.render_page("users/index.html", "results", **list_context(args), form=new_form())
