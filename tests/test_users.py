@@ -2,7 +2,7 @@ import html
 import re
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from dashboard import listing
 from dashboard.extensions import db
@@ -406,3 +406,30 @@ def test_viewer_cannot_change_users(client, make, auth, part):
     assert response.status_code == 403
     db.session.refresh(user)
     assert (user_count(), user.email) == (1, "ann@example.com")
+
+
+def summary(client) -> str:
+    html = client.get("/admin/users/").text
+    return re.search(r'class="list-summary muted">([^<]*)<', html)[1].strip()
+
+
+def test_the_total_follows_every_way_users_are_added_or_removed(client, auth, make):
+    """The total is counted again only when users were added or removed (models/versions.py):
+    by the ORM, by an INSERT or a DELETE statement (as a sync's import does), never stale."""
+    auth.login()
+    for n in range(3):
+        make.user(f"u{n}@example.com")
+    assert summary(client) == "3 users."
+    db.session.execute(insert(User).values(email="bulk@example.com"))
+    db.session.commit()
+    assert summary(client) == "4 users."
+    assert summary(client) == "4 users."  # kept
+    make.user("orm@example.com")
+    assert summary(client) == "5 users."
+    db.session.execute(delete(User).where(User.email.in_(["u0@example.com", "u1@example.com"])))
+    db.session.commit()
+    assert summary(client) == "3 users."
+    user = db.session.scalar(select(User).filter_by(email="orm@example.com"))
+    user.first_name = "Renamed"  # not added or removed: the total kept holds
+    db.session.commit()
+    assert summary(client) == "3 users."

