@@ -10,7 +10,15 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import compression, csrf_tokens, database, htmx, redis_client, security_headers
+from . import (
+    compression,
+    csrf_tokens,
+    database,
+    htmx,
+    redis_client,
+    security_headers,
+    session_cookies,
+)
 from .config import PROJECT_ROOT, settings_from_env
 from .extensions import csrf, db, login_manager, migrate
 
@@ -51,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # valid as long as the session
     compression.init_app(app)  # first: its after_request runs last
+    session_cookies.init_app(app)
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

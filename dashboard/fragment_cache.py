@@ -24,6 +24,7 @@ ENTRIES = 128  # a page of the Groups table is ~15 KB: at most ~2 MB per process
 MISSING = object()
 VERSION = "groups_data_version"  # in flask.g: the groups' data version this request read
 CSRF_SLOT = "\x00csrf-token\x00"  # where a kept drawing takes the request's own CSRF token
+CSRF_SLOT_BYTES = CSRF_SLOT.encode()
 
 
 class FragmentCache:
@@ -78,15 +79,17 @@ def cached_by_version(name: str, version: Any, rest: tuple, draw: Callable[[], s
     return drawn
 
 
-def cached_page(name: str, key: Hashable | None, draw: Callable[[], str]) -> str:
+def cached_page(name: str, key: Hashable | None, draw: Callable[[], str]) -> str | bytes:
     """A whole page: `draw()` or what it drew before for `key`, with this request's CSRF token
     in it. The token is the one thing a page says that differs from one visitor's request to
     the next, so the key must name everything else the page shows (the data version, what the
-    list shows, who is signed in). Messages to flash are shown once: a page that has some is
-    drawn afresh, and not kept."""
+    list shows, who is signed in). Kept as the UTF-8 it is sent in: a page sent again is not
+    encoded again (~20 µs for a page of 50 groups). Messages to flash are shown once: a page
+    that has some is drawn afresh, and not kept."""
     if key is None or session.get("_flashes"):
         return draw()
-    return with_csrf(_cache(name).get(key, lambda: without_csrf(draw())))
+    kept = _cache(name).get(key, lambda: without_csrf(draw()).encode())
+    return kept.replace(CSRF_SLOT_BYTES, generate_csrf().encode())
 
 
 def without_csrf(html: str) -> str:
