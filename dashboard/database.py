@@ -7,8 +7,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask, current_app, request
-from sqlalchemy import event
+from sqlalchemy import Boolean, ColumnElement, any_, bindparam, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from .extensions import db
 
@@ -63,3 +66,30 @@ def end_transaction() -> None:
     PostgreSQL even a read left open shows as idle in transaction. Anything the session holds
     is committed; loaded objects reload on their next use."""
     db.session.commit()
+
+
+class Among(ColumnElement[bool]):
+    """`column IN (ids)` with the ids one parameter, a list: an array on PostgreSQL (`= ANY`),
+    so that the statement's text is the same whatever the number of ids (parsed once by the
+    driver, prepared once by the server), and SQLAlchemy's expanding `IN` elsewhere."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("name", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, column: ColumnElement, name: str) -> None:
+        self.column, self.name = column, name
+
+
+@compiles(Among)
+def _among_listed(element: Among, compiler, **kw) -> str:
+    return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+
+
+@compiles(Among, "postgresql")
+def _among_array(element: Among, compiler, **kw) -> str:
+    ids = bindparam(element.name, type_=ARRAY(element.column.type))
+    return compiler.process(element.column == any_(ids), **kw)

@@ -231,3 +231,17 @@ def test_on_postgresql_a_list_is_read_without_begin_and_rollback(client, auth, s
             assert client.get(url + query).status_code == 200
             assert client.get(url + query, headers=HTMX).status_code == 200
     assert reads == {not is_postgresql()}
+
+
+@pytest.mark.parametrize("page", ["group", "team", "user"])
+def test_on_postgresql_a_records_page_is_read_without_begin_and_rollback(client, auth, state, page):
+    """A group's, a team's and a user's page only read too: whole, and their htmx lists."""
+    url = f"/admin/{page}s/{state[page].id}"
+    auth.login()
+    db.session.commit()
+    with transactions_seen() as reads:
+        for query in ("", "?q=me", "?sort=email&dir=desc", "?page=2"):
+            assert client.get(url + query).status_code == 200
+            if page != "user":  # a user's page lists no members
+                assert client.get(url + query, headers=HTMX).status_code == 200
+    assert reads == {not is_postgresql()}

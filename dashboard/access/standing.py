@@ -35,6 +35,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from ..database import Among
 from ..extensions import db
 from ..models import (
     AccessEnrollment,
@@ -92,8 +93,6 @@ def team_seats(team: Team, terms: Terms, user_ids: list[int], left_out: bool) ->
 # The statement's parameters: the team, the page's users, the courses the team gives, its seats
 # and the day its access ends.
 TEAM_ID, SEAT_LIMIT, ENDS_ON = bindparam("team_id"), bindparam("seat_limit"), bindparam("ends_on")
-USER_IDS = bindparam("user_ids", expanding=True)
-COURSE_IDS = bindparam("course_ids", expanding=True)
 
 
 @cache
@@ -105,18 +104,18 @@ def _statement(over: bool, others: bool) -> Select:
     counted = _counted(others)
     numbered = _numbered(counted)
     shown = union_all(
-        select(*numbered.c, literal(1).label("shown")).where(numbered.c.user_id.in_(USER_IDS)),
+        select(*numbered.c, literal(1).label("shown")).where(Among(numbered.c.user_id, "user_ids")),
         _uncounted(counted),
     ).subquery("shown")
-    parts = [_with_user(shown, User.id.in_(USER_IDS))]  # the page's users, by their index
+    parts = [_with_user(shown, Among(User.id, "user_ids"))]  # the page's users, by their index
     if over:
         parts.append(_with_user(_left_out(numbered).subquery(), true()))
     rows = union_all(*parts).subquery("rows")
-    ours = and_(team_courses.c.team_id == Team.id, team_courses.c.course_id.in_(COURSE_IDS))
+    ours = and_(team_courses.c.team_id == Team.id, Among(team_courses.c.course_id, "course_ids"))
     given = and_(Course.id == team_courses.c.course_id, Course.deleted_in_thinkific_at.is_(None))
     record = and_(
         AccessEnrollment.user_id == rows.c.user_id,
-        AccessEnrollment.user_id.in_(USER_IDS),
+        Among(AccessEnrollment.user_id, "user_ids"),
         AccessEnrollment.course_id == Course.id,
     )
     return (
@@ -147,18 +146,18 @@ def _counted(others: bool) -> CTE:
         return this.cte("counted")
     holding = and_(
         AccessEnrollment.user_id == Membership.user_id,
-        AccessEnrollment.course_id.in_(COURSE_IDS),
+        Among(AccessEnrollment.course_id, "course_ids"),
         AccessEnrollment.created_by_dashboard.is_(True),
     )
     their = (
         select(Assignment.team_id)
         .join(Membership, Membership.group_id == Assignment.group_id)
         .join(AccessEnrollment, holding)
-        .where(Membership.user_id.in_(USER_IDS))
+        .where(Among(Membership.user_id, "user_ids"))
     )
     gives = exists().where(
         team_courses.c.team_id == Team.id,
-        team_courses.c.course_id.in_(COURSE_IDS),
+        Among(team_courses.c.course_id, "course_ids"),
         Course.id == team_courses.c.course_id,
         Course.deleted_in_thinkific_at.is_(None),
     )
@@ -192,7 +191,7 @@ def _uncounted(counted: CTE) -> Select:
     """The page's users in their other teams, where everyone holds a seat."""
     return (
         _members()
-        .where(Membership.user_id.in_(USER_IDS))
+        .where(Among(Membership.user_id, "user_ids"))
         .where(Assignment.team_id.not_in(select(counted.c.id)))
         .add_columns(null(), literal(1))
     )

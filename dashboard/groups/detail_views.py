@@ -10,6 +10,7 @@ from flask import abort, flash, render_template, request, url_for
 from .. import htmx
 from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
+from ..database import reads_only
 from ..editing import save
 from ..extensions import db
 from ..fragment_cache import note_version
@@ -79,6 +80,7 @@ def detail_url(group: Group, **params: Any) -> str:
 
 
 @bp.get("/<id:group_id>")
+@reads_only
 def detail(group_id: int):
     args = list_args(request.args, "groups.detail", group_id=group_id)
     group, read_along = page_group(group_id, args)

@@ -72,6 +72,7 @@ def create():
 
 
 @bp.get("/<id:team_id>")
+@reads_only
 def detail(team_id: int):
     args = list_args(request.args, "teams.detail", TEAM_USER_SORTS, team_id=team_id)
     loaded = queries.load_team(team_id, args)

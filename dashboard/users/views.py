@@ -66,6 +66,7 @@ def user_fields(form: UserForm) -> dict[str, str]:
 
 
 @bp.get("/<id:user_id>")
+@reads_only
 def detail(user_id: int):
     page = queries.user_page_rows(user_id)
     if page is None:
