@@ -245,3 +245,21 @@ def test_on_postgresql_a_records_page_is_read_without_begin_and_rollback(client,
             if page != "user":  # a user's page lists no members
                 assert client.get(url + query, headers=HTMX).status_code == 200
     assert reads == {not is_postgresql()}
+
+
+HISTORY_AND_ACTIVITY = ("/admin/sync-runs/", "/admin/sync-runs/{run}", "/admin/activity/")
+
+
+@pytest.mark.parametrize("path", [*HISTORY_AND_ACTIVITY, "/admin/sync-runs/{run}/live"])
+def test_on_postgresql_history_and_activity_read_without_begin_and_rollback(
+    client, auth, state, path
+):
+    """Sync history, a run (and its poll) and Activity only read too. (The Sync bar's poll and
+    a group's do not: they may find a dead run and end it, or start a sync pressed for.)"""
+    url = path.format(run=state["run"])
+    auth.login()
+    db.session.commit()
+    with transactions_seen() as reads:
+        assert client.get(url, headers=HTMX).status_code == 200
+        assert client.get(url + "?q=me", headers=HTMX).status_code == 200
+    assert reads == {not is_postgresql()}

@@ -6,6 +6,7 @@ from flask import Response, abort, render_template, request, stream_with_context
 from redis.exceptions import RedisError
 
 from .. import htmx
+from ..database import reads_only
 from ..listing import ListArgs, parse_page
 from ..runs.progress import live_progress
 from ..sync.undo import refusal, undo_runs
@@ -17,6 +18,7 @@ PAGE = "sync_runs/detail.html"
 
 
 @bp.get("/")
+@reads_only
 def index():
     notices: list[str] = []
     page_number = parse_page(request.args.get("page"), notices)
@@ -33,6 +35,7 @@ def run_or_404(run_id: int, q: str = "") -> RunRow:
 
 
 @bp.get("/<id:run_id>")
+@reads_only
 def detail(run_id: int):
     filters = queries.parse_event_filters(request.args)
     row = run_or_404(run_id, filters.q)
@@ -44,6 +47,7 @@ def detail(run_id: int):
 
 
 @bp.get("/<id:run_id>/live")
+@reads_only
 def live(run_id: int):
     """The run's summary, polled while it runs; once it ends, its events too."""
     filters = queries.parse_event_filters(request.args)

@@ -8,6 +8,7 @@ from .. import htmx
 from ..activity import kinds, queries
 from ..activity.queries import ActivityFilters
 from ..auth.permissions import require_admin
+from ..database import reads_only
 from . import activity_export as export
 
 bp = Blueprint("activity", __name__, url_prefix="/admin/activity")
@@ -23,6 +24,7 @@ bp.before_request(require_admin)
 
 
 @bp.get("/")
+@reads_only
 def index():
     filters = queries.parse_filters(request.args)
     context = list_context(filters)
