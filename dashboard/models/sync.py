@@ -96,10 +96,12 @@ class SyncEvent(db.Model):
         Index("ix_sync_events_run_id_outcome_id", "run_id", "outcome", "id"),
         Index("ix_sync_events_run_id_action_id", "run_id", "action", "id"),
         Index("ix_sync_events_outcome_action_run_id", "outcome", "action", "run_id"),
+        # a run's events by group: whether a short search's groups hold many (event_search)
+        Index("ix_sync_events_run_id_group_id", "run_id", "group_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("sync_runs.id", ondelete="CASCADE"))
     group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     course_id: Mapped[int | None] = mapped_column(ForeignKey("courses.id", ondelete="SET NULL"))
