@@ -18,6 +18,7 @@ from sqlalchemy.orm import make_transient_to_detached
 
 from .extensions import db
 from .models import Account, AccountSession, utcnow
+from .models.versions import GROUPS, version_of
 
 TOUCH_EVERY = timedelta(minutes=1)  # how stale last_seen_at may get before it is written
 # The account a token names, with what its session's lifetime reads: built once (every
@@ -31,6 +32,7 @@ RESUME = (
         AccountSession.id,
         AccountSession.created_at,
         AccountSession.last_seen_at,
+        version_of(GROUPS),  # read along: what pages keep is kept by it (`Account.groups_version`)
     )
     .join(AccountSession, Account.id == AccountSession.account_id)
     .where(AccountSession.token_hash == bindparam("token_hash"))
@@ -85,12 +87,13 @@ def resume(token: str, lifetime: Lifetime) -> Account | None:
     """The active account whose live session `token` names; an expired session is ended.
 
     One query reads both (every request asks), so an ended session or a deactivated account
-    signs nobody in from the very next request."""
+    signs nobody in from the very next request; the groups' data version comes with them
+    (`Account.groups_version`), so that a page kept by it costs no statement of its own."""
     found = db.session.connection().execute(RESUME, {"token_hash": token_hash(token)}).first()
     if found is None:
         return None
     columns = len(ACCOUNT_COLUMNS)
-    row = SessionSeen(*found[columns:])
+    row = SessionSeen(*found[columns : columns + 3])
     now = utcnow()
     if lifetime.expired(row, now):
         end(row)
@@ -103,6 +106,7 @@ def resume(token: str, lifetime: Lifetime) -> Account | None:
         db.session.execute(touched.values(last_seen_at=now))
         db.session.commit()
     account.session_token, account.current_session = token, row
+    account.groups_version = found[-1]
     return account
 
 

@@ -16,13 +16,15 @@ from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Any
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 ENTRIES = 128  # a page of the Groups table is ~15 KB: at most ~2 MB per process
 MISSING = object()
 VERSION = "groups_data_version"  # in flask.g: the groups' data version this request read
+SIGNED_IN = "dashboard.groups_version"  # in the request's environ: the one read with sign-in
+READS = frozenset({"GET", "HEAD"})
 CSRF_SLOT = "\x00csrf-token\x00"  # where a kept drawing takes the request's own CSRF token
 CSRF_SLOT_BYTES = CSRF_SLOT.encode()
 
@@ -106,10 +108,24 @@ def note_version(version: int | None) -> None:
     setattr(g, VERSION, version)
 
 
+def note_signed_in_version(version: int | None) -> None:
+    """The groups' data version read with this request's sign-in (the same statement)."""
+    request.environ[SIGNED_IN] = version
+
+
+def version_read_with_sign_in() -> int | None:
+    """The groups' data version read with this request's sign-in, when the request changes
+    nothing (GET, HEAD): what it shows is as of then. None: not read (a change since would not
+    be in it, or nobody signed in on this request)."""
+    return request.environ.get(SIGNED_IN) if request.method in READS else None
+
+
 def by_version(name: str, compute: Callable[[], Any]) -> Any:
-    """`compute()` once per groups' data version this request read (`note_version`), per
-    process; computed afresh when the request read none."""
+    """`compute()` once per groups' data version this request read (`note_version`, else with
+    its sign-in), per process; computed afresh when the request read none."""
     version = g.get(VERSION)
+    if version is None:
+        version = version_read_with_sign_in()
     if version is None:
         return compute()
     return _cache(name).get((version, current_app.name), compute)

@@ -6,11 +6,13 @@ import gzip
 import re
 
 import pytest
+from sqlalchemy import event, select
 
+from dashboard import create_app
 from dashboard.database import is_postgresql
 from dashboard.extensions import db
-from dashboard.models import Direction, SyncState
-from tests.fixtures.app import HTMX
+from dashboard.models import Direction, Group, SyncState
+from tests.fixtures.app import HTMX, PASSWORD
 from tests.querycount import count_queries, transactions_seen
 
 URL = "/admin/groups/"
@@ -164,3 +166,55 @@ def test_on_postgresql_the_page_is_read_without_begin_and_rollback(client, auth,
         assert client.post(URL, data={"name": "Kestrel New"}, headers=HTMX).status_code == 200
     assert change == {True}
     assert "Kestrel New" in client.get(URL + "?q=new").text
+
+
+@pytest.fixture
+def web(app, app_config, make):
+    """A signed-in client of the app as a web process runs it: each request in an app context
+    of its own, so its sign-in is read with it (`app`'s context, pushed for the whole test,
+    would keep the account of the first request)."""
+    make.account(email="ann@example.com")
+    client = create_app(app_config).test_client()
+    form = {"email": "ann@example.com", "password": PASSWORD}
+    assert client.post("/login", data=form).status_code == 302
+    return client
+
+
+def test_a_kept_page_costs_the_sign_in_alone(web, make):
+    """The groups' data version is read with the sign-in: a page kept for it costs that one
+    statement, and a change to the groups shows on the very next request."""
+    fill(make, 5)
+    db.session.commit()
+    assert "Kestrel Operations 00003" in web.get(URL).text
+    kept = web_statements(web, URL)
+    assert len(kept) == 1
+    assert "account_sessions" in kept[0]
+    renamed = db.session.scalars(select(Group).filter_by(name="Kestrel Operations 00003")).one()
+    renamed.name = "Kestrel Renamed"
+    db.session.commit()
+    assert "Kestrel Renamed" in web.get(URL).text
+    assert len(web_statements(web, URL)) == 1
+
+
+def web_statements(web, url: str) -> list[str]:
+    with web.application.app_context():
+        engine = db.engine
+    seen: list[str] = []
+    record = lambda *args: seen.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert web.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_the_banner_on_any_page_follows_the_version_read_with_the_sign_in(web, make):
+    """A page that reads no groups of its own keeps the banner of plans waiting by the version
+    read with its sign-in: a group that pauses shows on the very next page."""
+    group = make.group("Kestrel Paused")
+    db.session.commit()
+    assert "for your approval" not in web.get("/admin/users/").text
+    group.sync_state = SyncState.PAUSED
+    db.session.commit()
+    assert "for your approval" in web.get("/admin/users/").text

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from .. import account_sessions, htmx
 from ..extensions import login_manager
+from ..fragment_cache import note_signed_in_version
 from ..models import Account
 
 PUBLIC_ENDPOINTS = {"static", "auth.login", "health.healthz", "webhooks.thinkific"}
@@ -38,7 +39,10 @@ def send_to_sign_in() -> Response:
 def load_account(token: str) -> Account | None:
     """The account whose live server-side session the cookie's token names (None: sign in)."""
     lifetime = account_sessions.Lifetime.from_config(current_app.config)
-    return account_sessions.resume(token, lifetime)
+    account = account_sessions.resume(token, lifetime)
+    if account is not None:
+        note_signed_in_version(account.groups_version)
+    return account
 
 
 def require_access():

@@ -16,6 +16,7 @@ from ..fragment_cache import (
     cached_page,
     kept_version,
     note_version,
+    version_read_with_sign_in,
     with_csrf,
     without_csrf,
 )
@@ -64,7 +65,11 @@ def read_version(args: ListArgs, admin: bool) -> tuple[int | None, int | None]:
     """The groups' data version, read after anything this request changed, and the count of
     what `args` finds when the rows kept are not of that version (None: not counted)."""
     known = kept_version("groups.results", rows_key(args, admin))
-    version, total = version_and_total(args, known)
+    seen = version_read_with_sign_in()
+    if known is not None and seen == known:  # kept rows of the version just read: no statement
+        version, total = seen, None
+    else:
+        version, total = version_and_total(args, known)
     note_version(version)
     return version, total
 

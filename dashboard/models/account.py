@@ -30,6 +30,9 @@ class Account(UserMixin, db.Model):
     # `login_user` stores in the session cookie through `get_id` (set when signing in).
     current_session = None  # AccountSession | SessionSeen | None; not a column
     session_token = None  # str | None; not a column
+    groups_version = (
+        None  # int | None: the groups' data version read with the sign-in; not a column
+    )
 
     def get_id(self) -> str | None:
         """Flask-Login's alternative id: the session token, so that the cookie names a
