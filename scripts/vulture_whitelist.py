@@ -34,3 +34,9 @@ _.handle_DATA
 
 # RQ jobs enqueued by their dotted name.
 _.send_digest
+
+# SQLAlchemy reads a construct's caching flag, and calls its compilers by dialect.
+_.inherit_cache, _._among_listed, _._among_array
+
+# Flask opens and saves sessions through the app's session interface.
+_.session_interface
