@@ -10,6 +10,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from threading import Lock
 from typing import Any
 
 from flask import Flask, Response, request
@@ -19,6 +20,7 @@ from .runtime import Emulator, emulator
 from .state import Course, Enrollment, Group, Store, User
 
 DATES = ("created_at", "updated_at", "activated_at", "expiry_date", "completed_at")
+_saving = Lock()  # one save at a time (`save`)
 
 
 def _plain(record: Any) -> dict[str, Any]:
@@ -56,14 +58,18 @@ def load(data: dict[str, Any]) -> Store:
 
 
 def save(e: Emulator, path: str) -> None:
-    with e.lock:
-        text = json.dumps(dump(e.store), separators=(",", ":"))
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".emulator-state-")
-    with os.fdopen(handle, "w") as file:
-        file.write(text)
-    os.replace(temporary, target)
+    """Write the site as it is now. Saves run one at a time, each reading the site when its
+    turn comes: two requests saving at once (a push of the clock's sync and an admin's change)
+    could otherwise put the older reading in place last, and lose the newer change."""
+    with _saving:
+        with e.lock:
+            text = json.dumps(dump(e.store), separators=(",", ":"))
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".emulator-state-")
+        with os.fdopen(handle, "w") as file:
+            file.write(text)
+        os.replace(temporary, target)
 
 
 def restore(e: Emulator, path: str) -> bool:
