@@ -20,11 +20,12 @@ from flask import current_app, g, request, session
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from .database import READS
+
 ENTRIES = 128  # a page of the Groups table is ~15 KB: at most ~2 MB per process
 MISSING = object()
 VERSION = "groups_data_version"  # in flask.g: the groups' data version this request read
 SIGNED_IN = "dashboard.groups_version"  # in the request's environ: the one read with sign-in
-READS = frozenset({"GET", "HEAD"})
 CSRF_SLOT = "\x00csrf-token\x00"  # where a kept drawing takes the request's own CSRF token
 CSRF_SLOT_BYTES = CSRF_SLOT.encode()
 
