@@ -22,8 +22,9 @@ READS = frozenset({"GET", "HEAD"})
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name == "sqlite" and not event.contains(engine, "connect", _sqlite_pragmas):
-        event.listen(engine, "connect", _sqlite_pragmas)
+    setup = {"sqlite": _sqlite_pragmas, "postgresql": _postgresql_in_utc}.get(engine.dialect.name)
+    if setup is not None and not event.contains(engine, "connect", setup):
+        event.listen(engine, "connect", setup)
     app.before_request(_reads_without_transaction)  # before sign-in loads the account
 
 
@@ -54,6 +55,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _postgresql_in_utc(dbapi_connection, _record) -> None:
+    """Every session speaks UTC, as the data is stored: the driver then hands back times
+    already in `datetime.UTC`, which `UTCDateTime` passes through as they are."""
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True
+    dbapi_connection.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.autocommit = autocommit
 
 
 def is_postgresql(engine: Engine | None = None) -> bool:

@@ -84,7 +84,7 @@ def team_seats(team: Team, terms: Terms, user_ids: list[int], left_out: bool) ->
         "ends_on": terms.ends_on,
     }
     statement = _statement(over, others=terms.ends_on is not None)
-    read = _Read(db.session.connection().execute(statement, params))
+    read = _Read(db.session.connection().execute(statement, params).all())
     report = report_of(read.view(user_ids), read.seats())
     standing = {user_id: report.team_seat(team, user_id) for user_id in user_ids}
     return TeamSeats(standing, read.left_out)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from ..extensions import db
 from ..listing import (
@@ -136,8 +137,15 @@ def iter_activities(filters: ActivityFilters) -> Iterator[Activity]:
 
 def recent(type_: str, object_id: int, limit: int = RECENT) -> list[Activity]:
     """The newest records about one object (or naming it as the second object)."""
-    query = select(Activity).where(_about(ObjectRef(type_, object_id)))
-    return list(db.session.scalars(query.order_by(Activity.id.desc()).limit(limit)))
+    about = {"about_type": type_, "about_id": object_id}
+    return list(db.session.scalars(_recent_statement(limit), about))
+
+
+@cache
+def _recent_statement(limit: int) -> Select:
+    """`recent`'s statement, built once for each `limit`: the object is its parameters."""
+    about = _about(ObjectRef(bindparam("about_type"), bindparam("about_id")))  # type: ignore[arg-type]
+    return select(Activity).where(about).order_by(Activity.id.desc()).limit(limit)
 
 
 def object_name(ref: ObjectRef) -> str | None:

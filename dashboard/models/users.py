@@ -41,7 +41,12 @@ class User(db.Model):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return full_name(self.first_name, self.last_name)
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+def full_name(first_name: str, last_name: str) -> str:
+    """A user's name as pages show it: first and last, either possibly blank."""
+    return f"{first_name} {last_name}".strip()

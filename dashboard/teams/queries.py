@@ -7,10 +7,11 @@ with the team (`dashboard/counts.py`), never counted per row.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from math import ceil
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, null, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, null, select, union_all
 from sqlalchemy.orm import contains_eager, lazyload
 
 from ..access.planner import Terms
@@ -29,6 +30,7 @@ from ..models import (
     team_courses,
     versions,
 )
+from ..models.users import full_name
 from ..search import TEAMS, count_cap, finds
 from ..users.search import user_matches
 
@@ -132,9 +134,23 @@ class GroupLink(NamedTuple):
     direction: Direction | None  # None: not linked, offered in the assign form
 
 
-def team_groups(team_id: int, limit: int = TEAM_CHOICES) -> tuple[list[GroupLink], list[str]]:
-    """The team's group links by group name, and the names of the first `limit` groups not yet
-    linked (the assign form's choices), in one query."""
+def team_groups(team_id: int) -> tuple[list[GroupLink], list[str]]:
+    """The team's group links by group name, and the names of the first `TEAM_CHOICES` groups
+    not yet linked (the assign form's choices), in one query."""
+    rows = db.session.execute(_team_groups_statement(), {"team_id": team_id})
+    links, names = [], []
+    for group_id, name, users, direction, _key in rows:
+        if direction is None:
+            names.append(name)
+        else:
+            links.append(GroupLink(group_id, name, users, direction))
+    return links, names
+
+
+@cache
+def _team_groups_statement() -> Select:
+    """`team_groups`' statement, built once: the team is its one parameter."""
+    team_id = bindparam("team_id")
     linked = (
         select(Group.id, Group.name, Group.users_count, Assignment.direction, Group.name_key)
         .join(Assignment, Assignment.group_id == Group.id)
@@ -145,18 +161,24 @@ def team_groups(team_id: int, limit: int = TEAM_CHOICES) -> tuple[list[GroupLink
         select(Group.id, Group.name, Group.users_count, null(), Group.name_key)
         .where(Group.id.not_in(assigned))
         .order_by(Group.name_key)
-        .limit(limit)
+        .limit(TEAM_CHOICES)
         .subquery()
     )
     both = union_all(linked, select(offered)).subquery()
-    rows = db.session.execute(select(both).order_by(both.c.name_key, both.c.id))
-    links, names = [], []
-    for group_id, name, users, direction, _key in rows:
-        if direction is None:
-            names.append(name)
-        else:
-            links.append(GroupLink(group_id, name, users, direction))
-    return links, names
+    return select(both).order_by(both.c.name_key, both.c.id)
+
+
+class TeamUser(NamedTuple):
+    """A user as a team's list of users shows one."""
+
+    id: int
+    email: str
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return full_name(self.first_name, self.last_name)
 
 
 class GroupName(NamedTuple):
@@ -180,7 +202,7 @@ def team_user_page(loaded: LoadedTeam, args: ListArgs) -> tuple[Page, dict[int, 
     shown = min(args.page, max(1, ceil(total / PER_PAGE)))
     ids = query.order_by(*order).limit(PER_PAGE).offset((shown - 1) * PER_PAGE).subquery()
     rows = db.session.execute(
-        select(User, Group.id, Group.name)
+        select(User.id, User.email, User.first_name, User.last_name, Group.id, Group.name)
         .join(ids, ids.c.id == User.id)
         .join(Membership, Membership.user_id == User.id)
         .join(Assignment, Assignment.group_id == Membership.group_id)
@@ -188,10 +210,11 @@ def team_user_page(loaded: LoadedTeam, args: ListArgs) -> tuple[Page, dict[int, 
         .where(Assignment.team_id == team.id)
         .order_by(*order, Group.name_key, Group.id)
     )
-    users: dict[int, User] = {}
+    users: dict[int, TeamUser] = {}
     via: dict[int, list[GroupName]] = defaultdict(list)
-    for user, group_id, name in rows:
-        users.setdefault(user.id, user)
-        via[user.id].append(GroupName(group_id, name))
+    for user_id, email, first_name, last_name, group_id, name in rows:
+        if user_id not in users:
+            users[user_id] = TeamUser(user_id, email, first_name, last_name)
+        via[user_id].append(GroupName(group_id, name))
     page = Page(list(users.values()), total, shown, PER_PAGE, exact, asked=args.page)
     return page, via
