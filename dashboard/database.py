@@ -85,6 +85,9 @@ class Among(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # a condition as it stands, like `IN`: never compared with 1 on SQLite (`x IN (…) = 1`),
+    # which no index can answer
+    _is_implicitly_boolean = True
     _traverse_internals = [
         ("column", InternalTraversal.dp_clauseelement),
         ("name", InternalTraversal.dp_string),
