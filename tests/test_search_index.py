@@ -207,12 +207,17 @@ def crowd(app):
     ]
     db.session.execute(insert(SyncEvent), events)
     db.session.commit()
-    # as autovacuum keeps a live database: a GIN index's cost is only known once vacuumed
+    fresh_statistics()
+    return run
+
+
+def fresh_statistics() -> None:
+    """Statistics as autovacuum keeps a live database's: a GIN index's cost, or an index-only
+    scan's, is only known once vacuumed."""
     autocommit = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
     with autocommit as connection:
         postgresql = connection.dialect.name == "postgresql"
         connection.exec_driver_sql("VACUUM ANALYZE" if postgresql else "ANALYZE")
-    return run
 
 
 INDEXED = [  # a page's search, the table it searches, and the index PostgreSQL must use

@@ -28,7 +28,7 @@ from dashboard.models import (
     utcnow,
 )
 from tests.fixtures.app import HTMX
-from tests.test_search_index import captured, plan
+from tests.test_search_index import captured, fresh_statistics, plan
 
 SEAT = re.compile(
     r'id="team-user-(\d+)".*?class="access access--(\w+)" title="(.*?)">(.*?)</span>', re.S
@@ -167,10 +167,7 @@ def crowded_team(make) -> Team:
     db.session.commit()
     recount_teams([team.id])
     db.session.commit()
-    autocommit = db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-    with autocommit as connection:
-        postgresql = connection.dialect.name == "postgresql"
-        connection.exec_driver_sql("VACUUM ANALYZE" if postgresql else "ANALYZE")
+    fresh_statistics()
     return team
 
 
