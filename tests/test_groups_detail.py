@@ -6,11 +6,26 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from dashboard.extensions import db
-from dashboard.models import Assignment, Direction, Group, Membership, Role, SyncMode, Team
+from dashboard.models import (
+    Assignment,
+    Direction,
+    EventOutcome,
+    Group,
+    Membership,
+    Role,
+    RunState,
+    RunTrigger,
+    SyncEvent,
+    SyncMode,
+    SyncRun,
+    SyncRunGroup,
+    Team,
+)
 from tests.fixtures.app import HTMX
+from tests.test_search_index import captured, fresh_statistics, plan
 
 
 def url(group: Group, tail: str = "") -> str:
@@ -371,3 +386,71 @@ def test_undecodable_query_strings_are_harmless(client, auth, make):
     group = make.group("Acme")
     assert client.get("/admin/groups/?q=%ff%fe&page=%00&sort=%c3").status_code == 200
     assert client.get(f"/admin/groups/{group.id}?q=%ff&page=%ff").status_code == 200
+
+
+# --- recent runs ------------------------------------------------------------------------------
+
+
+def add_run(group: Group | None = None) -> SyncRun:
+    run = SyncRun(trigger=RunTrigger.MANUAL, state=RunState.SUCCEEDED, group=group)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def shown_runs(html: str) -> list[int]:
+    return [int(n) for n in re.findall(r"Run #(\d+)</a>", html)]
+
+
+def test_recent_runs_are_the_latest_five_of_its_own_that_synced_it_or_left_it_an_event(
+    client, auth, make
+):
+    """Its own runs, runs of all groups that synced it (changes or not), and runs that left
+    an event about it without syncing it (one that could not): newest first, five."""
+    auth.login()
+    group, other = make.group("Acme"), make.group("Globex")
+    touching = []
+    for _ in range(3):
+        touching.append(add_run(group).id)  # its own
+        add_run(other)  # another group's
+        run = add_run()  # all groups, synced it
+        db.session.add(SyncRunGroup(run_id=run.id, group_id=group.id))
+        touching.append(run.id)
+        run = add_run()  # all groups, left it an event alone
+        db.session.add(
+            SyncEvent(
+                run_id=run.id,
+                group_id=group.id,
+                action="sync_group",
+                outcome=EventOutcome.FAILED,
+                reason="Thinkific did not answer",
+            )
+        )
+        touching.append(run.id)
+        add_run()  # all groups, never touched it
+    db.session.commit()
+    assert shown_runs(client.get(url(group)).text) == sorted(touching, reverse=True)[:5]
+
+
+def test_recent_runs_read_a_few_rows_by_index_whatever_the_history(client, auth, make):
+    """The latest runs come from each source's index, newest first: the page never reads the
+    history back until five match (13 ms at a year of syncs every ten minutes)."""
+    auth.login()
+    group = make.group("Acme")
+    first = add_run(group)
+    db.session.execute(
+        insert(SyncRun),
+        [{"trigger": RunTrigger.SCHEDULE, "state": RunState.SUCCEEDED}] * 3000,
+    )
+    db.session.commit()
+    fresh_statistics()
+    with captured() as seen:
+        html = client.get(url(group)).text
+    assert shown_runs(html) == [first.id]
+    runs = [(s, p) for s, p in seen if re.search(r"FROM sync_runs\s+WHERE", s)]
+    assert runs, "the page read no runs"
+    for statement, parameters in runs:
+        shown = plan(statement, parameters)
+        assert "Scan Backward using pk_sync_runs" not in shown, shown
+        assert "Seq Scan on sync_runs" not in shown, shown
+        assert not re.search(r"\bSCAN sync_runs\b", shown), shown

@@ -10,7 +10,16 @@ from datetime import datetime
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, exists, null, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    exists,
+    null,
+    select,
+    type_coerce,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
@@ -104,12 +113,23 @@ def runs_and_actions(
 
 def recent_runs(group: Group) -> Select:
     """Runs of this group alone, and runs of all groups that synced it or recorded changes to
-    it (a group they could not sync leaves an event): the latest `RECENT_RUNS`."""
-    touched = select(SyncEvent.run_id).where(SyncEvent.group_id == group.id)
-    synced = select(SyncRunGroup.run_id).where(SyncRunGroup.group_id == group.id)
-    query = select(SyncRun).where(
-        or_(SyncRun.group_id == group.id, SyncRun.id.in_(touched), SyncRun.id.in_(synced))
+    it (a group they could not sync leaves an event): the latest `RECENT_RUNS`. Each source
+    gives its latest few through its own index (group first, then run), so the page reads
+    the same few rows however long the history."""
+    own = select(SyncRun.id).where(SyncRun.group_id == group.id).order_by(SyncRun.id.desc())
+    synced = (
+        select(SyncRunGroup.run_id)
+        .where(SyncRunGroup.group_id == group.id)
+        .order_by(SyncRunGroup.run_id.desc())
     )
+    touched = (
+        select(SyncEvent.run_id)
+        .where(SyncEvent.group_id == group.id)
+        .distinct()
+        .order_by(SyncEvent.run_id.desc())
+    )
+    latest = union(*(select(q.limit(RECENT_RUNS).subquery()) for q in (own, synced, touched)))
+    query = select(SyncRun).where(SyncRun.id.in_(latest))
     return query.order_by(SyncRun.id.desc()).limit(RECENT_RUNS)
 
 

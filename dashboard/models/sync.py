@@ -30,12 +30,12 @@ class SyncBaseMember(db.Model):
 
 class SyncRun(db.Model):
     __tablename__ = "sync_runs"
+    # a group's runs, newest first: its page reads its latest few whatever the history
+    __table_args__ = (Index("ix_sync_runs_group_id_id", "group_id", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trigger: Mapped[RunTrigger] = mapped_column(enum_type(RunTrigger))
-    group_id: Mapped[int | None] = mapped_column(
-        ForeignKey("groups.id", ondelete="SET NULL"), index=True
-    )
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id", ondelete="SET NULL"))
     dry_run: Mapped[bool] = mapped_column(Boolean, default=False)
     access_only: Mapped[bool] = mapped_column(Boolean, default=False)  # users' course access only
     state: Mapped[RunState] = mapped_column(enum_type(RunState), default=RunState.QUEUED)
@@ -77,12 +77,13 @@ class SyncRunGroup(db.Model):
     page lists every run that synced it."""
 
     __tablename__ = "sync_run_groups"
+    __table_args__ = (Index("ix_sync_run_groups_group_id_run_id", "group_id", "run_id"),)
 
     run_id: Mapped[int] = mapped_column(
         ForeignKey("sync_runs.id", ondelete="CASCADE"), primary_key=True
     )
     group_id: Mapped[int] = mapped_column(
-        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("groups.id", ondelete="CASCADE"), primary_key=True
     )
 
 
@@ -91,7 +92,8 @@ class SyncEvent(db.Model):
 
     __tablename__ = "sync_events"
     __table_args__ = (
-        Index("ix_sync_events_group_id_id", "group_id", "id"),
+        # a group's events, and the runs that left them newest first (its page's recent runs)
+        Index("ix_sync_events_group_id_run_id_id", "group_id", "run_id", "id"),
         # a run's events filtered by outcome or action, in order; what waits for an admin
         Index("ix_sync_events_run_id_outcome_id", "run_id", "outcome", "id"),
         Index("ix_sync_events_run_id_action_id", "run_id", "action", "id"),
