@@ -128,6 +128,32 @@ def test_each_page_of_users_and_each_search_shows_the_planners_seats(client, adm
             assert (key, label) == (seat.key, seat.label), (query, user)
 
 
+USER_COURSE = re.compile(
+    r'<tr id="user-course-(\d+)">.*?class="access access--(\w+)" title="(.*?)">(.*?)</span>', re.S
+)
+
+
+def test_each_users_page_shows_the_access_the_planner_decides(client, admin, over_its_limit):
+    """A user's page numbers their seat in SQL, for them alone (`standing.user_report`): the
+    same words as the planner's over everyone, for users with a seat and without one."""
+    _, users = over_its_limit
+    report = report_of(load_view(Scope.everyone()))
+    keys = set()
+    for user in users:
+        page = client.get(f"/admin/users/{user.id}").text
+        shown = {
+            int(course): (key, html.unescape(title), label)
+            for course, key, title, label in USER_COURSE.findall(page)
+        }
+        planned = {
+            course.id: (course.state.key, course.state.detail, course.state.label)
+            for course in report.user_courses(user.id)
+        }
+        assert shown == planned, user.email
+        keys |= {key for key, _, _ in shown.values()}
+    assert {"active", "waiting", "none"} <= keys
+
+
 CROWD = 2000  # users; a tenth as many groups and teams, two memberships each
 
 

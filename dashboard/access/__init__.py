@@ -7,9 +7,10 @@ group's teams, and the sync keeps Thinkific's enrollments matching.
   or by user, whichever takes fewer calls), `apply` (creating, extending and ending
   enrollments; records of what the dashboard created), `step` (inside a sync run),
   `courses` (the school's courses, pulled by the sync), `preview` (a dry run).
-- For pages: `status.access_report(user_ids)` (each user's access and what the next sync will
-  do), `standing.team_seats` (a team's page of users: their seats counted in SQL, then the
-  planner's decisions for them), `seats` (the seat rule in SQL), `service.paused_access()`
+- For pages: `standing.user_report(user_id)` (a user's access and what the next sync will do)
+  and `standing.team_seats` (a team's page of users), both with seats numbered in SQL for just
+  the users shown, then the planner's decisions for them; `status.report_of` (the report of any
+  loaded view), `seats` (the seat rule in SQL), `service.paused_access()`
   (endings waiting for an admin); approve/reject and access-only runs start through
   `jobs.enqueue`.
 """

@@ -49,10 +49,17 @@ from ..models import (
 )
 from ..runs.context import UserRef
 from . import seats
-from .loading import AccessView, CourseRef, RecordRef, Scope
+from .loading import (
+    AccessView,
+    CourseRef,
+    RecordRef,
+    Scope,
+    load_terms,
+    load_users_and_records,
+)
 from .members import aware
 from .planner import Member, Seats, Terms, seat_order
-from .status import TeamSeat, report_of, seat_of_every_user
+from .status import AccessReport, TeamSeat, report_of, seat_of_every_user
 
 
 class Person(NamedTuple):
@@ -88,6 +95,25 @@ def team_seats(team: Team, terms: Terms, user_ids: list[int], left_out: bool) ->
     report = report_of(read.view(user_ids), read.seats())
     standing = {user_id: report.team_seat(team, user_id) for user_id in user_ids}
     return TeamSeats(standing, read.left_out)
+
+
+def user_report(user_id: int) -> AccessReport:
+    """The access of one user, for their page, as the planner decides it: their teams, with
+    their seat in each team where users outnumber seats numbered in SQL (`_user_teams`), so
+    that the page loads a few rows however large those teams are (loading every member of such a
+    team and seating them in Python took 20 ms for one of 5,000)."""
+    rows = db.session.execute(_user_teams(), {"user_id": user_id}).all()
+    courses: dict[int, CourseRef] = {}
+    terms = load_terms([team_id for team_id, _, _ in rows], courses)
+    users, records = load_users_and_records([user_id], courses)
+    members, seats = {}, {}
+    for team_id, joined_at, seat in rows:
+        member = Member(user_id, aware(joined_at))
+        members[team_id] = [member]
+        holds = seat is None or seat <= terms[team_id].seat_limit
+        seats[team_id] = Seats((member,), ()) if holds else Seats((), (member,))
+    view = AccessView(Scope.users([user_id]), terms, members, users, courses, records)
+    return report_of(view, seats)
 
 
 # The statement's parameters: the team, the page's users, the courses the team gives, its seats
@@ -126,6 +152,18 @@ def _statement(over: bool, others: bool) -> Select:
         .outerjoin(Course, given)
         .outerjoin(AccessEnrollment, record)
     )
+
+
+@cache
+def _user_teams() -> Select:
+    """The user's teams, when they joined each, and their seat number in those where users
+    outnumber seats (numbered over all the team's users: `_numbered`), else none. Built once."""
+    mine = _members().where(Membership.user_id == bindparam("user_id")).subquery("mine")
+    outnumbered = and_(Team.seat_limit.is_not(None), Team.users_count > Team.seat_limit)
+    counted = select(Team.id).where(Team.id.in_(select(mine.c.team_id)), outnumbered)
+    numbered = _numbered(counted.cte("counted"))
+    theirs = and_(numbered.c.team_id == mine.c.team_id, numbered.c.user_id == mine.c.user_id)
+    return select(mine.c.team_id, mine.c.joined_at, numbered.c.seat).outerjoin(numbered, theirs)
 
 
 def _with_user(rows: Subquery, which: ColumnElement[bool]) -> Select:

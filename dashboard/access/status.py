@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from ..models import Team, utcnow
 from ..plurals import count
-from .loading import AccessView, Scope, load_view
+from .loading import AccessView
 from .planner import (
     AccessAction,
     AccessPlan,
@@ -134,11 +134,6 @@ def seat_of_every_user(terms: Terms, today: date) -> TeamSeat | None:
     if terms.ended(today):
         return TeamSeat("ended", "Ended", f"Access ended on {terms.ends_on.isoformat()}.")
     return None
-
-
-def access_report(user_ids) -> AccessReport:
-    """The access of these users, from the database only (no Thinkific call)."""
-    return report_of(load_view(Scope.users(user_ids)))
 
 
 def report_of(view: AccessView, seats: dict[int, Seats] | None = None) -> AccessReport:

@@ -10,7 +10,7 @@ from typing import Any
 from flask import abort, flash, render_template, request, url_for
 
 from .. import htmx
-from ..access.status import access_report
+from ..access.standing import user_report
 from ..activity.recent import recent_for_page
 from ..auth.permissions import require_admin
 from ..database import reads_only
@@ -73,7 +73,7 @@ def detail(user_id: int):
         abort(404)
     user = page.user
     note_version(page.data_version)
-    access = access_report([user.id]).user_courses(user.id) if page.may_have_access else []
+    access = user_report(user.id).user_courses(user.id) if page.may_have_access else []
     return render_template(
         "users/detail.html",
         user=user,
