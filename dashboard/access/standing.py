@@ -24,6 +24,7 @@ from sqlalchemy import (
     Subquery,
     and_,
     bindparam,
+    case,
     exists,
     func,
     literal,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
     union,
     union_all,
 )
@@ -156,14 +158,20 @@ def _statement(over: bool, others: bool) -> Select:
 
 @cache
 def _user_teams() -> Select:
-    """The user's teams, when they joined each, and their seat number in those where users
-    outnumber seats (numbered over all the team's users: `_numbered`), else none. Built once."""
+    """The user's teams, when they joined each, and in those where users outnumber seats their
+    seat number: one more than the team's users who joined before them (the planner's order,
+    ties by user id), counted rather than numbered (no sort of the team). Built once."""
     mine = _members().where(Membership.user_id == bindparam("user_id")).subquery("mine")
     outnumbered = and_(Team.seat_limit.is_not(None), Team.users_count > Team.seat_limit)
     counted = select(Team.id).where(Team.id.in_(select(mine.c.team_id)), outnumbered)
-    numbered = _numbered(counted.cte("counted"))
-    theirs = and_(numbered.c.team_id == mine.c.team_id, numbered.c.user_id == mine.c.user_id)
-    return select(mine.c.team_id, mine.c.joined_at, numbered.c.seat).outerjoin(numbered, theirs)
+    counted = counted.cte("counted")
+    everyone = _members().where(Assignment.team_id.in_(select(counted.c.id))).subquery()
+    before = tuple_(everyone.c.joined_at, everyone.c.user_id) < tuple_(
+        mine.c.joined_at, mine.c.user_id
+    )
+    ahead = select(func.count()).where(everyone.c.team_id == mine.c.team_id, before)
+    seat = case((mine.c.team_id.in_(select(counted.c.id)), ahead.scalar_subquery() + 1))
+    return select(mine.c.team_id, mine.c.joined_at, seat)
 
 
 def _with_user(rows: Subquery, which: ColumnElement[bool]) -> Select:
