@@ -101,8 +101,8 @@ def team_seats(team: Team, terms: Terms, user_ids: list[int], left_out: bool) ->
 
 def user_report(user_id: int) -> AccessReport:
     """The access of one user, for their page, as the planner decides it: their teams, with
-    their seat in each team where users outnumber seats numbered in SQL (`_user_teams`), so
-    that the page loads a few rows however large those teams are (loading every member of such a
+    their seat in each team where users outnumber seats counted in SQL (`_user_teams`), so that
+    the page loads a few rows however large those teams are (loading every member of such a
     team and seating them in Python took 20 ms for one of 5,000)."""
     rows = db.session.execute(_user_teams(), {"user_id": user_id}).all()
     courses: dict[int, CourseRef] = {}
@@ -163,8 +163,7 @@ def _user_teams() -> Select:
     ties by user id), counted rather than numbered (no sort of the team). Built once."""
     mine = _members().where(Membership.user_id == bindparam("user_id")).subquery("mine")
     outnumbered = and_(Team.seat_limit.is_not(None), Team.users_count > Team.seat_limit)
-    counted = select(Team.id).where(Team.id.in_(select(mine.c.team_id)), outnumbered)
-    counted = counted.cte("counted")
+    counted = select(Team.id).where(Team.id.in_(select(mine.c.team_id)), outnumbered).cte("counted")
     everyone = _members().where(Assignment.team_id.in_(select(counted.c.id))).subquery()
     before = tuple_(everyone.c.joined_at, everyone.c.user_id) < tuple_(
         mine.c.joined_at, mine.c.user_id
