@@ -94,7 +94,7 @@ def page_group(group_id: int, args: ListArgs) -> tuple[Group, dict]:
     section reads none) and the groups' data version (the banner of plans waiting is kept by
     it: no statement of its own). An htmx request is for the member list: it offers no team."""
     whole = not htmx.is_partial()
-    columns = [matching_members(group_id, args.q)]
+    columns = [matching_members(group_id, args)]
     if whole:
         columns += [has_open_removals(), versions.version_column()]
     row = load_group_with(group_id, *columns)

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Row, Select, bindparam, case, func, null, 
 from sqlalchemy.orm import contains_eager
 
 from ..extensions import db
-from ..listing import ListArgs, Page, Sort, paginate
+from ..listing import ListArgs, Page, Sort, capped_count, count_limit, page_at, paginate
 from ..models import (
     Account,
     Assignment,
@@ -26,7 +26,7 @@ from ..models import (
     team_courses,
     versions,
 )
-from ..search import GROUPS, TEAMS, matches
+from ..search import GROUPS, TEAMS, count_cap, matches
 from ..users.search import user_matches
 from .status import status_rank
 
@@ -207,24 +207,39 @@ class MemberRow:
 
 
 def member_page(group: Group, args: ListArgs, matching: int | None = None) -> Page:
-    """A page of the group's members, newest first, with who added each. Their number is
-    stored with the group; for a search, `matching` (read along with the group,
-    `matching_members`) or counted here."""
+    """A page of the group's members, newest first (by the index of that order), with who added
+    each. Their number is stored with the group; a search's is counted only so far
+    (`member_search_limit`: "1,000+"), read along with the group (`matching_members`) or here."""
     statement = _members(group.id, args.q)
-    counted = statement.with_only_columns(Membership.id)
-    known = matching if args.q else group.users_count
+    if args.q:
+        limit = member_search_limit(args)
+        if matching is None:
+            matching = db.session.scalar(select(_matching(group.id, args.q, limit)))
+        total, exact = matching or 0, (matching or 0) < limit
+    else:
+        total, exact = group.users_count, True
     statement = statement.order_by(Membership.added_at.desc(), Membership.id.desc())
-    page = paginate(statement, args.page, counted=counted, total=known, per_page=MEMBERS_PER_PAGE)
+    page = page_at(statement, args.page, total, exact=exact, per_page=MEMBERS_PER_PAGE)
     return replace(page, items=[MemberRow(*row) for row in page.items])
 
 
-def matching_members(group_id: int, q: str) -> ColumnElement[Any]:
-    """How many of the group's members a search finds, as a column to read along with the group
-    (`load_group_with`); NULL without a search (their number is stored)."""
-    if not q:
+def member_search_limit(args: ListArgs) -> int:
+    """How far a search of a group's members is counted: a search most of a large group's
+    members match stops counting at COUNT_CAP instead of reading them all."""
+    return count_limit(args.page, MEMBERS_PER_PAGE, count_cap(args.q))
+
+
+def matching_members(group_id: int, args: ListArgs) -> ColumnElement[Any]:
+    """How many of the group's members a search finds, counted up to `member_search_limit`, as
+    a column to read along with the group (`load_group_with`); NULL without a search (their
+    number is stored)."""
+    if not args.q:
         return null()
-    counted = _members(group_id, q).with_only_columns(Membership.id).subquery()
-    return select(func.count()).select_from(counted).scalar_subquery()
+    return _matching(group_id, args.q, member_search_limit(args))
+
+
+def _matching(group_id: int, q: str, limit: int) -> ColumnElement[Any]:
+    return capped_count(_members(group_id, q).with_only_columns(Membership.id), limit)
 
 
 def _members(group_id: int, q: str) -> Select:

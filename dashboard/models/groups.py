@@ -64,7 +64,11 @@ class Membership(db.Model):
     """A user in a group, with the answer to "why is this person in this group?"."""
 
     __tablename__ = "memberships"
-    __table_args__ = (Index("uq_memberships_group_user", "group_id", "user_id", unique=True),)
+    __table_args__ = (
+        Index("uq_memberships_group_user", "group_id", "user_id", unique=True),
+        # A group's members newest first (its page), and its first members (a team's seats).
+        Index("ix_memberships_group_id_added_at_id", "group_id", "added_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"))
