@@ -1,5 +1,6 @@
-"""A whole school in one group: its members list costs what a page of it costs, however many
-members it has (a group of 20,000 read and sorted every member for each page of 25)."""
+"""A whole school in one group, and a team of it: their pages cost what a page of them costs,
+however many members they have (a group of 20,000 read and sorted every member for each page of
+25; a team of 20,000 numbered every user's seat for each page)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from dashboard.counts import members_changed
+from dashboard.counts import members_changed, recount_teams
 from dashboard.extensions import db
-from dashboard.models import Group, Membership, MemberSource, User, utcnow
+from dashboard.models import (
+    Assignment,
+    Course,
+    Direction,
+    Group,
+    Membership,
+    MemberSource,
+    Team,
+    User,
+    utcnow,
+)
 from tests.fixtures.app import HTMX
 from tests.test_search_index import captured, fresh_statistics, plan
 
@@ -76,3 +87,57 @@ def test_a_search_most_members_match_is_counted_only_so_far(client, admin, schoo
     rare = client.get(f"/admin/groups/{school.id}?q=u0042", headers=HTMX).text
     assert emails(rare) == ["u0042@example.com"]
     assert "1 member" in rare
+
+
+SEATS = 10
+
+
+@pytest.fixture
+def school_team(school) -> Team:
+    """The school's group as a team of 1,500 with 10 seats, giving a course."""
+    team = Team(
+        name="Whole school",
+        name_key="whole school",
+        seat_limit=SEATS,
+        courses=[Course(name="Alpha", thinkific_id=1)],
+    )
+    db.session.add(team)
+    db.session.flush()
+    db.session.add(
+        Assignment(group_id=school.id, team_id=team.id, direction=Direction.BIDIRECTIONAL)
+    )
+    db.session.flush()
+    recount_teams([team.id])
+    db.session.commit()
+    fresh_statistics()
+    return team
+
+
+def no_seat(page: str) -> list[str]:
+    """The users a page of a team's users shows without a seat."""
+    rows = re.findall(r"<tr.*?</tr>", page, flags=re.S)
+    return [emails(row)[0] for row in rows if emails(row) and ">No seat<" in row]
+
+
+def test_a_large_teams_seats_go_to_its_first_users_read_from_the_start(client, admin, school_team):
+    """User n joined n seconds ago: u1499 first. Seats 1 to 10 are u1499 to u1490; the page
+    shows the next 50 as left out; each user's page agrees. The seats are read from the start
+    of the group by its index, not by numbering all 1,500."""
+    with captured() as seen:
+        page = client.get(f"/admin/teams/{school_team.id}").text
+    shown = page[page.index('id="team-left-out"') :].split("</div>")[0]
+    assert emails(shown) == [f"u{n:04}@example.com" for n in range(1489, 1439, -1)]
+    assert "…and 1,440 more." in shown
+    latest = client.get(f"/admin/teams/{school_team.id}?sort=email&dir=desc", headers=HTMX).text
+    assert emails(latest)[:11:10] == ["u1499@example.com", "u1489@example.com"]
+    assert no_seat(latest) == emails(latest)[SEATS:]  # the 10 who joined first hold the seats
+    read = [(s, p) for s, p in seen if s.lstrip().startswith("WITH counted")]
+    assert read, "the page read no seats"
+    for statement, parameters in read:
+        shown_plan = plan(statement, parameters)
+        assert ORDER_INDEX in shown_plan, shown_plan
+        assert not re.search(r"Seq Scan on memberships|\bSCAN memberships\b", shown_plan)
+    users = dict(db.session.execute(select(User.email, User.id)).all())
+    first, last = users["u1490@example.com"], users["u1489@example.com"]
+    assert "no seat in team Whole school" not in client.get(f"/admin/users/{first}").text
+    assert "no seat in team Whole school" in client.get(f"/admin/users/{last}").text

@@ -1,11 +1,12 @@
 """A team's page: each shown user's seat and access in the team, and the first users left
 without a seat, in one statement for just the page shown.
 
-Seats are numbered in SQL by the planner's rule (`seats.py`: the order users joined, ties by
-user id) over the whole of each team where they decide what the page shows — the team itself,
-and another team of a shown user only where it gives one of the team's courses for longer
-(`_counted`) — and only where users (`users_count`, stored) outnumber seats; they are read for
-the page's users only. The planner then decides those users' access to the team's courses from them
+Seats go by the planner's rule (`seats.py`: the order users joined, ties by user id) in each
+team where they decide what the page shows — the team itself, and another team of a shown user
+only where it gives one of the team's courses for longer (`_counted`) — and only where users
+(`users_count`, stored) outnumber seats. Only those teams' first users are numbered
+(`seats.head`, read by index however large the team): a shown user not among them holds no
+seat. The planner then decides the page's users' access to the team's courses from them
 (`status.report_of`), as a sync would: the same words, read from a few hundred rows instead of
 every user of every team the page's users are in.
 """
@@ -28,11 +29,9 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    null,
     or_,
     select,
     true,
-    tuple_,
     union,
     union_all,
 )
@@ -101,9 +100,9 @@ def team_seats(team: Team, terms: Terms, user_ids: list[int], left_out: bool) ->
 
 def user_report(user_id: int) -> AccessReport:
     """The access of one user, for their page, as the planner decides it: their teams, with
-    their seat in each team where users outnumber seats counted in SQL (`_user_teams`), so that
-    the page loads a few rows however large those teams are (loading every member of such a
-    team and seating them in Python took 20 ms for one of 5,000)."""
+    whether they hold a seat in each team where users outnumber seats, read in SQL from the
+    team's first users (`_user_teams`, `seats.head`), so that the page loads a few rows however
+    large those teams are (counting the users ahead of them took 20 ms in a team of 20,000)."""
     rows = db.session.execute(_user_teams(), {"user_id": user_id}).all()
     courses: dict[int, CourseRef] = {}
     terms = load_terms([team_id for team_id, _, _ in rows], courses)
@@ -130,14 +129,11 @@ def _statement(over: bool, others: bool) -> Select:
     team's terms, the team's courses it gives too, and the user's record of each. Built once
     for each shape."""
     counted = _counted(others)
-    numbered = _numbered(counted)
-    shown = union_all(
-        select(*numbered.c, literal(1).label("shown")).where(Among(numbered.c.user_id, "user_ids")),
-        _uncounted(counted),
-    ).subquery("shown")
+    first = seats.head(counted)
+    shown = _shown(counted, first).subquery("shown")
     parts = [_with_user(shown, Among(User.id, "user_ids"))]  # the page's users, by their index
     if over:
-        parts.append(_with_user(_left_out(numbered).subquery(), true()))
+        parts.append(_with_user(_left_out(first).subquery(), true()))
     rows = union_all(*parts).subquery("rows")
     ours = and_(team_courses.c.team_id == Team.id, Among(team_courses.c.course_id, "course_ids"))
     given = and_(Course.id == team_courses.c.course_id, Course.deleted_in_thinkific_at.is_(None))
@@ -159,18 +155,18 @@ def _statement(over: bool, others: bool) -> Select:
 @cache
 def _user_teams() -> Select:
     """The user's teams, when they joined each, and in those where users outnumber seats their
-    seat number: one more than the team's users who joined before them (the planner's order,
-    ties by user id), counted rather than numbered (no sort of the team). Built once."""
+    seat number (`seats.head`: past the team's first users, `PAST_HEAD`). Built once."""
     mine = _members().where(Membership.user_id == bindparam("user_id")).subquery("mine")
     outnumbered = and_(Team.seat_limit.is_not(None), Team.users_count > Team.seat_limit)
-    counted = select(Team.id).where(Team.id.in_(select(mine.c.team_id)), outnumbered).cte("counted")
-    everyone = _members().where(Assignment.team_id.in_(select(counted.c.id))).subquery()
-    before = tuple_(everyone.c.joined_at, everyone.c.user_id) < tuple_(
-        mine.c.joined_at, mine.c.user_id
+    counted = (
+        select(Team.id, Team.seat_limit)
+        .where(Team.id.in_(select(mine.c.team_id)), outnumbered)
+        .cte("counted")
     )
-    ahead = select(func.count()).where(everyone.c.team_id == mine.c.team_id, before)
-    seat = case((mine.c.team_id.in_(select(counted.c.id)), ahead.scalar_subquery() + 1))
-    return select(mine.c.team_id, mine.c.joined_at, seat)
+    first = seats.head(counted)
+    ours = and_(first.c.team_id == mine.c.team_id, first.c.user_id == mine.c.user_id)
+    seat = case((mine.c.team_id.in_(select(counted.c.id)), seats.seat_or_past(first.c.seat)))
+    return select(mine.c.team_id, mine.c.joined_at, seat).outerjoin(first, ours)
 
 
 def _with_user(rows: Subquery, which: ColumnElement[bool]) -> Select:
@@ -186,7 +182,7 @@ def _counted(others: bool) -> CTE:
     they give decides whether that enrollment's end is right; the others' seats change
     nothing the page shows)."""
     outnumbered = and_(Team.seat_limit.is_not(None), Team.users_count > Team.seat_limit)
-    this = select(Team.id).where(Team.id == TEAM_ID, outnumbered)
+    this = select(Team.id, Team.seat_limit).where(Team.id == TEAM_ID, outnumbered)
     if not others:
         return this.cte("counted")
     holding = and_(
@@ -207,7 +203,9 @@ def _counted(others: bool) -> CTE:
         Course.deleted_in_thinkific_at.is_(None),
     )
     longer = or_(Team.access_ends_on.is_(None), Team.access_ends_on > ENDS_ON)
-    longer_to_them = select(Team.id).where(Team.id.in_(their), longer, gives, outnumbered)
+    longer_to_them = select(Team.id, Team.seat_limit).where(
+        Team.id.in_(their), longer, gives, outnumbered
+    )
     return union(this, longer_to_them).cte("counted")  # apart: each read by an index
 
 
@@ -224,29 +222,23 @@ def _members() -> Select:
     )
 
 
-def _numbered(counted: CTE) -> CTE:
-    """Every user of the counted teams with their seat number: the planner's order."""
-    members = _members().where(Assignment.team_id.in_(select(counted.c.id))).subquery()
-    order = (members.c.joined_at, members.c.user_id)
-    seat = func.row_number().over(partition_by=members.c.team_id, order_by=order)
-    return select(*members.c, seat.label("seat")).cte("numbered")
+def _shown(counted: CTE, first: CTE) -> Select:
+    """The page's users in each of their teams, found from their own memberships, with their
+    seat numbers in the counted teams (`seats.head`); in the others everyone holds a seat."""
+    mine = _members().where(Among(Membership.user_id, "user_ids")).subquery("mine")
+    theirs = select(first).where(Among(first.c.user_id, "user_ids")).cte("their_seats")
+    theirs = theirs.prefix_with("MATERIALIZED", dialect="postgresql")  # a few rows, read once
+    ours = and_(theirs.c.team_id == mine.c.team_id, theirs.c.user_id == mine.c.user_id)
+    counts = mine.c.team_id.in_(select(counted.c.id))
+    seat = case((counts, seats.seat_or_past(theirs.c.seat)))
+    return select(*mine.c, seat.label("seat"), literal(1).label("shown")).outerjoin(theirs, ours)
 
 
-def _uncounted(counted: CTE) -> Select:
-    """The page's users in their other teams, where everyone holds a seat."""
+def _left_out(first: CTE) -> Select:
     return (
-        _members()
-        .where(Among(Membership.user_id, "user_ids"))
-        .where(Assignment.team_id.not_in(select(counted.c.id)))
-        .add_columns(null(), literal(1))
-    )
-
-
-def _left_out(numbered: CTE) -> Select:
-    return (
-        select(*numbered.c, literal(0))
-        .where(numbered.c.team_id == TEAM_ID, numbered.c.seat > SEAT_LIMIT)
-        .order_by(numbered.c.seat)
+        select(*first.c, literal(0))
+        .where(first.c.team_id == TEAM_ID, first.c.seat > SEAT_LIMIT)
+        .order_by(first.c.seat)
         .limit(seats.LEFT_OUT_SHOWN)
     )
 
