@@ -141,3 +141,27 @@ def test_a_large_teams_seats_go_to_its_first_users_read_from_the_start(client, a
     first, last = users["u1490@example.com"], users["u1489@example.com"]
     assert "no seat in team Whole school" not in client.get(f"/admin/users/{first}").text
     assert "no seat in team Whole school" in client.get(f"/admin/users/{last}").text
+
+
+def test_a_large_teams_users_page_walks_the_users_in_order(client, admin, school_team):
+    """A page near the start walks the users by the sort's index, checking each for the team;
+    further on, the team's users are gathered and sorted instead. Page after page, in either
+    direction, they list every user of the team once, in order, each with their groups."""
+    small = db.session.scalars(select(Group).where(Group.name == "G 0")).one()
+    db.session.add(
+        Assignment(group_id=small.id, team_id=school_team.id, direction=Direction.BIDIRECTIONAL)
+    )
+    db.session.commit()
+    url = f"/admin/teams/{school_team.id}?sort=email&dir="
+    everyone = [f"u{n:04}@example.com" for n in range(MEMBERS)]
+    with captured() as seen:
+        first = client.get(url + "asc", headers=HTMX).text
+    listed = [(s, p) for s, p in seen if "ORDER BY users.email" in s]
+    assert listed, "the page read no users"
+    walked = plan(*listed[0])
+    assert "ix_users_email_id" in walked, walked
+    assert "ix_memberships_user_id" in walked, walked
+    assert re.search(r"u0000@example\.com.*G 0.*All learners", first, flags=re.S)
+    for direction, order in (("asc", everyone), ("desc", everyone[::-1])):
+        pages = [client.get(f"{url}{direction}&page={n}", headers=HTMX).text for n in range(1, 31)]
+        assert [email for page in pages for email in emails(page)] == order

@@ -11,7 +11,7 @@ from functools import cache
 from math import ceil
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, null, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, func, null, select, union_all
 from sqlalchemy.orm import contains_eager, lazyload
 
 from ..access.planner import Terms
@@ -86,18 +86,20 @@ class LoadedTeam(NamedTuple):
     courses_known: bool  # whether the dashboard knows any course at all
     matching: int | None  # the users matching the search, counted up to `count_limit`
     data_version: int | None  # the groups' data version (models/versions.py)
+    users_bound: int  # the highest user id: about how many users there are (`_probing_pays`)
 
 
 def load_team(team_id: int, args: ListArgs | None = None) -> LoadedTeam | None:
     """A team with its courses, whether any course is known, (for a search of its users) how
     many match, and the groups' data version (the banner of plans waiting is kept by it), in
-    one query; None when there is no such team."""
+    one query, with the highest user id (an index's last entry); None when there is no such
+    team."""
     known = select(Course.id).correlate(None).exists().label("courses_known")  # any course
     matching = null()
     if args is not None and args.q:
         matching = capped_count(_team_users(team_id, args.q), search_limit(args))
     statement = (
-        select(Team, known, matching, versions.version_column())
+        select(Team, known, matching, versions.version_column(), _USERS_BOUND)
         .outerjoin(team_courses, team_courses.c.team_id == Team.id)
         .outerjoin(Course, Course.id == team_courses.c.course_id)
         .where(Team.id == team_id)
@@ -105,7 +107,10 @@ def load_team(team_id: int, args: ListArgs | None = None) -> LoadedTeam | None:
         .options(contains_eager(Team.courses))  # flat joins: see groups.queries.load_group_with
     )
     row = db.session.execute(statement).unique().first()
-    return None if row is None else LoadedTeam(row[0], bool(row[1]), row[2], row[3])
+    return None if row is None else LoadedTeam(row[0], bool(row[1]), row[2], row[3], row[4] or 0)
+
+
+_USERS_BOUND = select(func.max(User.id)).scalar_subquery()
 
 
 def search_limit(args: ListArgs) -> int:
@@ -200,14 +205,15 @@ def team_user_page(loaded: LoadedTeam, args: ListArgs) -> tuple[Page, dict[int, 
     keys = [User.email] if args.sort == "email" else [User.last_name, User.first_name]
     order = [*(key.desc() if args.desc else key.asc() for key in keys), User.id]
     shown = min(args.page, max(1, ceil(total / PER_PAGE)))
+    if not args.q and _probing_pays(team.users_count, loaded.users_bound, shown * PER_PAGE):
+        query = select(User.id).where(_in_team(team.id))
     ids = query.order_by(*order).limit(PER_PAGE).offset((shown - 1) * PER_PAGE).subquery()
     rows = db.session.execute(
         select(User.id, User.email, User.first_name, User.last_name, Group.id, Group.name)
         .join(ids, ids.c.id == User.id)
         .join(Membership, Membership.user_id == User.id)
-        .join(Assignment, Assignment.group_id == Membership.group_id)
         .join(Group, Group.id == Membership.group_id)
-        .where(Assignment.team_id == team.id)
+        .where(_of_team(team.id))
         .order_by(*order, Group.name_key, Group.id)
     )
     users: dict[int, TeamUser] = {}
@@ -218,3 +224,37 @@ def team_user_page(loaded: LoadedTeam, args: ListArgs) -> tuple[Page, dict[int, 
         via[user_id].append(GroupName(group_id, name))
     page = Page(list(users.values()), total, shown, PER_PAGE, exact, asked=args.page)
     return page, via
+
+
+# A user checked for membership in a team costs about five of its users gathered and sorted
+# (measured on both databases: ~12 µs against ~2.4 µs on PostgreSQL).
+PROBE_COST = 5
+
+
+def _probing_pays(team_users: int, users: int, rows: int) -> bool:
+    """Whether a page of a large team's users is cheaper read by walking every user in the
+    list's order (its index), checking each for membership, than by gathering and sorting the
+    team's: the walk checks about rows * users / team_users of them, the gathering reads all
+    `team_users` (a team of 20,000 of 100,000 users: 47 ms gathered, 1 ms walked)."""
+    return team_users > 0 and rows * users * PROBE_COST < team_users * team_users
+
+
+def _of_team(team_id: int) -> ColumnElement[bool]:
+    """A membership is in one of the team's groups, checked for each of the page's users'
+    memberships: as a join, both databases would gather the team's first."""
+    linked = select(Assignment.id).where(
+        Assignment.group_id == Membership.group_id, Assignment.team_id == team_id
+    )
+    return linked.offset(0).exists()
+
+
+def _in_team(team_id: int) -> ColumnElement[bool]:
+    """A user belongs to the team, checked for each user on its own: OFFSET 0 keeps PostgreSQL
+    from turning the check into a join that gathers the whole team first."""
+    theirs = (
+        select(Membership.id)
+        .join(Assignment, Assignment.group_id == Membership.group_id)
+        .where(Membership.user_id == User.id, Assignment.team_id == team_id)
+        .offset(0)
+    )
+    return theirs.exists()
