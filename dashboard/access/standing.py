@@ -227,7 +227,7 @@ def _shown(counted: CTE, first: CTE) -> Select:
     seat numbers in the counted teams (`seats.head`); in the others everyone holds a seat."""
     mine = _members().where(Among(Membership.user_id, "user_ids")).subquery("mine")
     theirs = select(first).where(Among(first.c.user_id, "user_ids")).cte("their_seats")
-    theirs = theirs.prefix_with("MATERIALIZED", dialect="postgresql")  # a few rows, read once
+    theirs = theirs.prefix_with("MATERIALIZED")  # a few rows, read once (SQLite: from 3.35)
     ours = and_(theirs.c.team_id == mine.c.team_id, theirs.c.user_id == mine.c.user_id)
     counts = mine.c.team_id.in_(select(counted.c.id))
     seat = case((counts, seats.seat_or_past(theirs.c.seat)))
