@@ -9,7 +9,9 @@ teams), and then what `lists.py` leaves out: every team gives two of five course
 limit, none, 50, 100 or 500, as seeded), and the dashboard holds an enrollment of every tenth
 user in a course; the team with the most users over its seats gives access until a date (so the
 seats of its users' other teams that give its courses for longer count too). The pages then
-show each user's seat and access as the access planner decides them.
+show each user's seat and access as the access planner decides them. Last, a whole school: a
+group of 20,000 (the first 20,000 users, a second apart) as a team of 50 seats giving two
+courses, its pages as large as a school would have them (`whole_school`).
 Requests go the way a browser sends them (a full page first, then htmx fragments) through the
 Flask test client, signed in as an admin; printed as in `lists.py`: median and 95th-percentile
 server time, median CPU time of this process, and SQL statements per request.
@@ -31,11 +33,22 @@ sys.path.insert(0, str(ROOT / "bench"))
 from flask_migrate import upgrade  # noqa: E402
 from groups_page import app_config, bench_database, bench_redis, bulk, signed_in_client  # noqa: E402
 from lists import SEARCHES, TEAMS, USERS, both_ways, report, seed, settle  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import func, select, update  # noqa: E402
 
 from dashboard import create_app  # noqa: E402
+from dashboard.counts import members_changed  # noqa: E402
 from dashboard.extensions import db  # noqa: E402
-from dashboard.models import AccessEnrollment, Course, Team, team_courses  # noqa: E402
+from dashboard.models import (  # noqa: E402
+    AccessEnrollment,
+    Assignment,
+    Course,
+    Direction,
+    Group,
+    Membership,
+    MemberSource,
+    Team,
+    team_courses,
+)
 
 COURSES = 5
 
@@ -87,6 +100,35 @@ def limited_team() -> int:
     return team.id
 
 
+SCHOOL = 20_000  # users in the whole school's group
+
+
+def whole_school() -> dict[str, int]:
+    """A group every one of the first 20,000 users is in, added a second apart (a school's
+    learners), as a new team of 50 seats giving two courses: the pages of the largest group and
+    team a school would have."""
+    now = datetime.now(UTC)
+    group = db.session.scalar(select(func.max(Group.id))) + 1
+    team = db.session.scalar(select(func.max(Team.id))) + 1
+    bulk(Group, [{"id": group, "name": "All learners", "name_key": "all learners"}])
+    bulk(Team, [{"id": team, "name": "Whole school", "name_key": "whole school", "seat_limit": 50}])
+    bulk(Assignment, [{"group_id": group, "team_id": team, "direction": Direction.BIDIRECTIONAL}])
+    db.session.execute(
+        team_courses.insert(), [{"team_id": team, "course_id": course} for course in (1, 2)]
+    )
+    members = [
+        {"group_id": group, "user_id": user, "source": MemberSource.SEED}
+        | {"added_at": now - timedelta(seconds=user)}
+        for user in range(1, SCHOOL + 1)
+    ]
+    bulk(Membership, members)
+    members_changed(group, range(1, SCHOOL + 1))
+    db.session.execute(update(Group).where(Group.id == group).values(users_count=SCHOOL))
+    db.session.commit()
+    settle()
+    return {"school": group, "school_team": team, "school_user": SCHOOL // 2}
+
+
 def scenarios(at: dict[str, int]) -> dict[str, list[str]]:
     group, team, user = f"/admin/groups/{at['group']}", f"/admin/teams/{at['team']}", at["user"]
     limited = f"/admin/teams/{at['limited']}"
@@ -99,6 +141,21 @@ def scenarios(at: dict[str, int]) -> dict[str, list[str]]:
         ],
         "team seats": [limited, *both_ways(limited, ("email",)), f"{limited}?q=a"],
         "user page": [f"/admin/users/{user}", f"/admin/users/{user}"],
+        **school_scenarios(at),
+    }
+
+
+def school_scenarios(at: dict[str, int]) -> dict[str, list[str]]:
+    group, team = f"/admin/groups/{at['school']}", f"/admin/teams/{at['school_team']}"
+    return {
+        "school group": [group, f"{group}?page=2", f"{group}?page=400", f"{group}?q=a"],
+        "school team": [
+            team,
+            *both_ways(team, ("email", "name")),
+            f"{team}?page=10",
+            f"{team}?q=ann.4242",
+        ],
+        "school user": [f"/admin/users/{at['school_user']}"] * 2,
     }
 
 
@@ -117,6 +174,7 @@ def main() -> None:
             at = seed()
             give_courses()
             at["limited"] = limited_team()
+            at |= whole_school()
             print(f"{label}: seeded in {time.perf_counter() - started:.1f} s", flush=True)
             engine = db.engine
         client = signed_in_client(app)

@@ -203,7 +203,8 @@ def team_user_page(loaded: LoadedTeam, args: ListArgs) -> tuple[Page, dict[int, 
     else:
         total, exact = team.users_count, True
     keys = [User.email] if args.sort == "email" else [User.last_name, User.first_name]
-    order = [*(key.desc() if args.desc else key.asc() for key in keys), User.id]
+    # ties by id the same way, as on Users: a descending page reads its index backward, unsorted
+    order = [key.desc() if args.desc else key.asc() for key in (*keys, User.id)]
     shown = min(args.page, max(1, ceil(total / PER_PAGE)))
     if not args.q and _probing_pays(team.users_count, loaded.users_bound, shown * PER_PAGE):
         query = select(User.id).where(_in_team(team.id))
