@@ -29,6 +29,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    null,
     or_,
     select,
     true,
@@ -117,6 +118,8 @@ def user_report(user_id: int) -> AccessReport:
     return report_of(view, seats)
 
 
+SEAT_ROW = 2  # `shown` of a row that only numbers a page's user's seat in a counted team
+
 # The statement's parameters: the team, the page's users, the courses the team gives, its seats
 # and the day its access ends.
 TEAM_ID, SEAT_LIMIT, ENDS_ON = bindparam("team_id"), bindparam("seat_limit"), bindparam("ends_on")
@@ -130,8 +133,8 @@ def _statement(over: bool, others: bool) -> Select:
     for each shape."""
     counted = _counted(others)
     first = seats.head(counted)
-    shown = _shown(counted, first).subquery("shown")
-    parts = [_with_user(shown, Among(User.id, "user_ids"))]  # the page's users, by their index
+    shown = _shown(counted).subquery("shown")
+    parts = [_with_user(shown, Among(User.id, "user_ids")), _seat_rows(first)]
     if over:
         parts.append(_with_user(_left_out(first).subquery(), true()))
     rows = union_all(*parts).subquery("rows")
@@ -222,16 +225,21 @@ def _members() -> Select:
     )
 
 
-def _shown(counted: CTE, first: CTE) -> Select:
-    """The page's users in each of their teams, found from their own memberships, with their
-    seat numbers in the counted teams (`seats.head`); in the others everyone holds a seat."""
+def _shown(counted: CTE) -> Select:
+    """The page's users in each of their teams, found from their own memberships (by their
+    index); in the counted teams without a seat unless a seat row numbers theirs (`_seat_rows`),
+    in the others holding one as everyone does."""
     mine = _members().where(Among(Membership.user_id, "user_ids")).subquery("mine")
-    theirs = select(first).where(Among(first.c.user_id, "user_ids")).cte("their_seats")
-    theirs = theirs.prefix_with("MATERIALIZED")  # a few rows, read once (SQLite: from 3.35)
-    ours = and_(theirs.c.team_id == mine.c.team_id, theirs.c.user_id == mine.c.user_id)
-    counts = mine.c.team_id.in_(select(counted.c.id))
-    seat = case((counts, seats.seat_or_past(theirs.c.seat)))
-    return select(*mine.c, seat.label("seat"), literal(1).label("shown")).outerjoin(theirs, ours)
+    seat = case((mine.c.team_id.in_(select(counted.c.id)), literal(seats.PAST_HEAD)))
+    return select(*mine.c, seat.label("seat"), literal(1).label("shown"))
+
+
+def _seat_rows(first: CTE) -> Select:
+    """The page's users among the first users of the counted teams (`seats.head`), numbered:
+    rows of their own, which `_Read` puts on their memberships (a join to each membership row
+    would scan the head again for each: PostgreSQL expects too few rows to hash it)."""
+    numbered = select(*first.c, literal(SEAT_ROW), null(), null())
+    return numbered.where(Among(first.c.user_id, "user_ids"))
 
 
 def _left_out(first: CTE) -> Select:
@@ -270,9 +278,13 @@ class _Read:
         self.users: dict[int, UserRef] = {}
         self.courses: dict[int, CourseRef] = {}
         self.records: dict[tuple[int, int], RecordRef] = {}
+        self.numbers: dict[tuple[int, int], int] = {}  # (team, user) → seat, from seat rows
         left_out: list[tuple[int, Person, datetime]] = []
         for row in rows:
             team_id, user_id, joined_at, seat, shown, email, thinkific_id = row[:7]
+            if shown == SEAT_ROW:
+                self.numbers[(team_id, user_id)] = seat
+                continue
             if not shown:
                 left_out.append((seat, Person(user_id, email), joined_at))
                 continue
@@ -308,8 +320,9 @@ class _Read:
         found = {}
         for team_id, rows in self.members.items():
             limit = self.terms[team_id][2]
-            seated = [m for m, seat in rows.values() if seat is None or seat <= limit]
-            out = [m for m, seat in rows.values() if seat is not None and seat > limit]
+            numbered = [(m, self.numbers.get((team_id, m.user_id), n)) for m, n in rows.values()]
+            seated = [m for m, seat in numbered if seat is None or seat <= limit]
+            out = [m for m, seat in numbered if seat is not None and seat > limit]
             found[team_id] = Seats(
                 tuple(sorted(seated, key=seat_order)), tuple(sorted(out, key=seat_order))
             )
