@@ -6,10 +6,13 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import insert, select
 
-from dashboard.models import Direction, MemberSource, Role
+from dashboard.extensions import db
+from dashboard.models import Direction, Membership, MemberSource, Role, User
 
 pytestmark = pytest.mark.e2e
+LARGE_GROUP = 1_100
 
 
 def open_marked(page: Page, path: str) -> None:
@@ -127,3 +130,29 @@ def test_viewer_sees_no_mutating_buttons(page, sign_in, make):
     expect(page.locator("#group-teams")).to_contain_text("Bidirectional")
     expect(page.get_by_role("button")).to_have_text(["Sign out", "Preview sync"])  # Search: no JS
     expect(page.get_by_role("combobox")).to_have_count(0)
+
+
+def test_a_search_most_of_a_large_groups_members_match_counts_only_so_far(page, sign_in, make):
+    """A whole school's group: a search that finds most of its 1,100 members says "1,000+"
+    rather than reading them all to count them, and pages on as usual."""
+    group = make.group("All learners")
+    db.session.execute(
+        insert(User), [{"email": f"ann{n:04}@example.com"} for n in range(LARGE_GROUP)]
+    )
+    users = db.session.scalars(select(User.id).where(User.email.like("ann%"))).all()
+    db.session.execute(
+        insert(Membership),
+        [{"group_id": group.id, "user_id": u, "source": MemberSource.THINKIFIC} for u in users],
+    )
+    group.users_count = LARGE_GROUP  # stored, as a sync stores it
+    db.session.commit()
+    sign_in()
+    open_marked(page, f"/admin/groups/{group.id}")
+    page.get_by_role("searchbox", name="Search members by email or name").press_sequentially("ann")
+    members = page.locator("#member-list")
+    expect(members).to_contain_text("Showing 1\N{EN DASH}25 of 1,000+ members")
+    expect(members.locator("tbody tr")).to_have_count(25)
+    members.get_by_role("link", name=re.compile("^Next")).click()
+    expect(members).to_contain_text("Showing 26\N{EN DASH}50 of 1,000+ members")
+    expect(page).to_have_url(re.compile(r"q=ann.*page=2|page=2.*q=ann"))
+    assert_no_reload(page)
